@@ -1,0 +1,241 @@
+/**
+ * Saving and loading a trained hagen-mode model with the hyperparameters that produced it.
+ *
+ * Format (JSON, version 1):
+ *   { "format": "ziffern-model", "version": 1, "savedAt": ISO date,
+ *     "params": { <every lib/params.ts parameter> },
+ *     "model": { "backend", "shift", "mock": { "noiseStd", "gain" },
+ *                "layers": [ { "inFeatures", "outFeatures", "numSends",
+ *                              "weight": base64 float32 LE [out, in] row-major, "bias": base64 float32 LE [out] } ] } }
+ * base64 float32 is exact and ~3× smaller than decimal arrays (a 784-256-256-10 model: ≈ 1.4 MB).
+ *
+ * Weight range policy: stored weights are floats; the chip only sees them clamped to ±63, and every
+ * forward pass clamps them in place (as hxtorch does). So a loaded weight in ±63 … ±1000 is accepted
+ * and will be clamped by the first forward pass; a weight beyond ±1000 (or a bias beyond ±1000, far
+ * outside the −128…127 output range) or any non-finite value means the file is corrupt and is refused.
+ *
+ * Parameters: keys this version does not know are ignored with a warning (an older or newer ziffern
+ * wrote them); missing keys are filled in, the architecture ones (backend, hidden, layers, shift)
+ * from the model itself, the rest from the defaults, with a warning. Architecture keys that are
+ * present must agree with the model.
+ */
+import { PARAMS, defaultParams, isParamName, validateParam, type ParamName, type ParamValues } from '../params';
+import { base64ToFloat32, float32ToBase64 } from './base64';
+import { HAGEN_BACKENDS, MODEL_INPUTS, MODEL_OUTPUTS, type HagenBackend, type HagenModel, type LayerParams, type MockParameter } from './hagenTypes';
+
+export const MODEL_FILE_FORMAT = 'ziffern-model';
+export const MODEL_FILE_VERSION = 1;
+/** Beyond this a weight or bias is not a trained value but corruption (see the policy above). */
+export const CORRUPT_VALUE_LIMIT = 1000;
+/** The largest model the parameter table allows is ≈ 21 MB as text; refuse anything far larger unread. */
+export const MAX_MODEL_FILE_CHARS = 64 * 1024 * 1024;
+
+export interface LoadedModelFile {
+  model: HagenModel;
+  params: ParamValues;
+  /** Things that were tolerated (unknown or missing parameters); show them, they are not errors. */
+  warnings: string[];
+  savedAt: string | null;
+}
+
+/** Throws if the model is not a valid hagen model; `where` prefixes every message. */
+function checkModel(model: HagenModel, where: string): void {
+  const fail = (what: string): never => {
+    throw new Error(`${where}: ${what}`);
+  };
+  if (!HAGEN_BACKENDS.includes(model.backend)) fail(`backend must be one of ${HAGEN_BACKENDS.join(', ')}, got ${JSON.stringify(model.backend)}`);
+  if (!Number.isInteger(model.shift) || model.shift < 0 || model.shift > 4) fail(`shift must be an integer from 0 to 4, got ${model.shift}`);
+  checkMock(model.mock, where);
+  const layers = model.layers;
+  const hiddenLayers = layers.length - 1;
+  if (hiddenLayers < 1 || hiddenLayers > 4) fail(`the model must have 2 to 5 layers (1 to 4 hidden), got ${layers.length}`);
+  layers.forEach((layer, i) => {
+    const name = `layer ${i}`;
+    for (const key of ['inFeatures', 'outFeatures'] as const) {
+      if (!Number.isInteger(layer[key]) || layer[key] < 1 || layer[key] > 1024) {
+        fail(`${name} ${key} must be an integer from 1 to 1024, got ${layer[key]}`);
+      }
+    }
+    if (i === 0 && layer.inFeatures !== MODEL_INPUTS) fail(`${name} must take ${MODEL_INPUTS} inputs (28×28 pixels), got ${layer.inFeatures}`);
+    if (i > 0 && layer.inFeatures !== layers[i - 1].outFeatures) {
+      fail(`${name} takes ${layer.inFeatures} inputs but layer ${i - 1} gives ${layers[i - 1].outFeatures} outputs`);
+    }
+    if (i === layers.length - 1 && layer.outFeatures !== MODEL_OUTPUTS) fail(`the last layer must give ${MODEL_OUTPUTS} outputs (digits), got ${layer.outFeatures}`);
+    if (i < layers.length - 1 && layer.outFeatures !== layers[0].outFeatures) {
+      fail(`all hidden layers must have the same width (the "hidden" parameter): layer 0 has ${layers[0].outFeatures}, ${name} has ${layer.outFeatures}`);
+    }
+    if (!Number.isSafeInteger(layer.numSends) || layer.numSends < 1) fail(`${name} numSends must be an integer ≥ 1, got ${layer.numSends}`);
+    if (!(layer.weight instanceof Float32Array)) fail(`${name} weight must be a Float32Array`);
+    if (!(layer.bias instanceof Float32Array)) fail(`${name} bias must be a Float32Array`);
+    const expected = layer.inFeatures * layer.outFeatures;
+    if (layer.weight.length !== expected) {
+      fail(`${name} weight has ${layer.weight.length} values, expected ${layer.outFeatures}×${layer.inFeatures} = ${expected}`);
+    }
+    if (layer.bias.length !== layer.outFeatures) fail(`${name} bias has ${layer.bias.length} values, expected ${layer.outFeatures}`);
+    checkValues(layer.weight, `${name} weight`, fail);
+    checkValues(layer.bias, `${name} bias`, fail);
+  });
+}
+
+function checkValues(values: Float32Array, what: string, fail: (what: string) => never): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) fail(`${what}[${i}] is ${v}; only finite numbers are allowed`);
+    if (Math.abs(v) > CORRUPT_VALUE_LIMIT) fail(`${what}[${i}] is ${v}; |value| > ${CORRUPT_VALUE_LIMIT} means the file is corrupt`);
+  }
+}
+
+/** The DESIGN.md rule for mock parameters: finite, 0 < gain ≤ 1, noiseStd ≥ 0. */
+function checkMock(mock: unknown, where: string): asserts mock is MockParameter {
+  if (typeof mock !== 'object' || mock === null) throw new Error(`${where}: mock must be an object { noiseStd, gain }`);
+  const { noiseStd, gain } = mock as Record<string, unknown>;
+  if (typeof gain !== 'number' || !Number.isFinite(gain) || gain <= 0 || gain > 1) {
+    throw new Error(`${where}: mock gain must be a number greater than 0 and at most 1, got ${JSON.stringify(gain) ?? String(gain)}`);
+  }
+  if (typeof noiseStd !== 'number' || !Number.isFinite(noiseStd) || noiseStd < 0) {
+    throw new Error(`${where}: mock noiseStd must be a finite number ≥ 0, got ${JSON.stringify(noiseStd) ?? String(noiseStd)}`);
+  }
+}
+
+/** The architecture parameters a model implies. */
+function architectureOf(model: HagenModel): Pick<ParamValues, 'backend' | 'hidden' | 'layers' | 'shift'> {
+  return { backend: model.backend, hidden: model.layers[0].outFeatures, layers: model.layers.length - 1, shift: model.shift };
+}
+
+function checkParamsAgree(model: HagenModel, params: Partial<ParamValues>, where: string): void {
+  const implied = architectureOf(model);
+  for (const key of Object.keys(implied) as (keyof typeof implied)[]) {
+    if (params[key] !== undefined && params[key] !== implied[key]) {
+      throw new Error(`${where}: parameter ${key} is ${JSON.stringify(params[key])} but the model has ${key} = ${JSON.stringify(implied[key])}`);
+    }
+  }
+}
+
+/**
+ * The JSON text of a model file. Refuses (with an Error) a model or parameters that could not be
+ * loaded back, so every saved file is loadable.
+ */
+export function serializeModelFile(model: HagenModel, params: ParamValues, savedAt: Date = new Date()): string {
+  checkModel(model, 'cannot save model');
+  for (const spec of PARAMS) validateParam(spec.name, params[spec.name]);
+  checkParamsAgree(model, params, 'cannot save model');
+  const orderedParams = Object.fromEntries(PARAMS.map((spec) => [spec.name, params[spec.name]]));
+  return JSON.stringify({
+    format: MODEL_FILE_FORMAT,
+    version: MODEL_FILE_VERSION,
+    savedAt: savedAt.toISOString(),
+    params: orderedParams,
+    model: {
+      backend: model.backend,
+      shift: model.shift,
+      mock: { noiseStd: model.mock.noiseStd, gain: model.mock.gain },
+      layers: model.layers.map((layer) => ({
+        inFeatures: layer.inFeatures,
+        outFeatures: layer.outFeatures,
+        numSends: layer.numSends,
+        weight: float32ToBase64(layer.weight),
+        bias: float32ToBase64(layer.bias),
+      })),
+    },
+  });
+}
+
+/** A file name that says what is inside: ziffern-mock-784-256-256-10.json */
+export function suggestedModelFileName(model: HagenModel): string {
+  const widths = [model.layers[0]?.inFeatures ?? MODEL_INPUTS, ...model.layers.map((l) => l.outFeatures)];
+  return `ziffern-${model.backend}-${widths.join('-')}.json`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(value.length > 30 ? value.slice(0, 30) + '…' : value);
+  return typeof value === 'object' ? 'an object' : String(value);
+}
+
+function readLayer(raw: unknown, index: number, where: string): LayerParams {
+  const name = `layer ${index}`;
+  if (!isPlainObject(raw)) throw new Error(`${where}: ${name} must be an object, got ${describe(raw)}`);
+  const numbers: Record<string, number> = {};
+  for (const key of ['inFeatures', 'outFeatures', 'numSends']) {
+    const value = raw[key];
+    if (typeof value !== 'number') throw new Error(`${where}: ${name} ${key} must be a number, got ${describe(value)}`);
+    numbers[key] = value;
+  }
+  return {
+    inFeatures: numbers.inFeatures,
+    outFeatures: numbers.outFeatures,
+    numSends: numbers.numSends,
+    weight: base64ToFloat32(raw.weight as string, `${where}: ${name} weight`),
+    bias: base64ToFloat32(raw.bias as string, `${where}: ${name} bias`),
+  };
+}
+
+function readParams(raw: unknown, model: HagenModel, where: string, warnings: string[]): ParamValues {
+  if (!isPlainObject(raw)) throw new Error(`${where}: params must be an object of parameter values, got ${describe(raw)}`);
+  const given: Partial<Record<ParamName, unknown>> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!isParamName(key)) {
+      warnings.push(`${where}: ignored unknown parameter ${JSON.stringify(key.slice(0, 40))}`);
+      continue;
+    }
+    try {
+      given[key] = validateParam(key, value);
+    } catch (error) {
+      throw new Error(`${where}: ${(error as Error).message}`);
+    }
+  }
+  checkParamsAgree(model, given as Partial<ParamValues>, where);
+  const implied = architectureOf(model);
+  const defaults = defaultParams();
+  const missing = PARAMS.map((p) => p.name).filter((name) => given[name] === undefined);
+  if (missing.length > 0) warnings.push(`${where}: parameters missing from the file, filled in: ${missing.join(', ')}`);
+  return { ...defaults, ...implied, ...(given as Partial<ParamValues>) };
+}
+
+/**
+ * Parse and validate a model file. Every problem throws an Error whose message starts with the
+ * file name and says what is wrong (expected vs got).
+ */
+export function parseModelFile(text: string, fileName: string): LoadedModelFile {
+  const where = `model file "${fileName}"`;
+  if (typeof text !== 'string') throw new Error(`${where}: expected text, got ${typeof text}`);
+  if (text.length > MAX_MODEL_FILE_CHARS) throw new Error(`${where}: ${text.length} characters is larger than any model ziffern writes (at most ${MAX_MODEL_FILE_CHARS})`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${where}: not valid JSON (truncated or not a model file?): ${(error as Error).message}`);
+  }
+  if (!isPlainObject(json)) throw new Error(`${where}: expected a JSON object, got ${describe(json)}`);
+  if (json.format !== MODEL_FILE_FORMAT) throw new Error(`${where}: format must be "${MODEL_FILE_FORMAT}", got ${describe(json.format)}`);
+  if (json.version !== MODEL_FILE_VERSION) {
+    throw new Error(`${where}: format version ${describe(json.version)} is not supported; this ziffern reads version ${MODEL_FILE_VERSION}`);
+  }
+  const savedAt = typeof json.savedAt === 'string' && !Number.isNaN(Date.parse(json.savedAt)) ? json.savedAt : null;
+  const rawModel = json.model;
+  if (!isPlainObject(rawModel)) throw new Error(`${where}: model must be an object, got ${describe(rawModel)}`);
+  if (!Array.isArray(rawModel.layers)) throw new Error(`${where}: model layers must be an array, got ${describe(rawModel.layers)}`);
+  if (rawModel.layers.length < 2 || rawModel.layers.length > 5) {
+    throw new Error(`${where}: the model must have 2 to 5 layers (1 to 4 hidden), got ${rawModel.layers.length}`);
+  }
+  if (typeof rawModel.backend !== 'string' || !(HAGEN_BACKENDS as readonly string[]).includes(rawModel.backend)) {
+    throw new Error(`${where}: backend must be one of ${HAGEN_BACKENDS.join(', ')}, got ${describe(rawModel.backend)}`);
+  }
+  if (typeof rawModel.shift !== 'number') throw new Error(`${where}: shift must be a number, got ${describe(rawModel.shift)}`);
+  checkMock(rawModel.mock, where);
+  const model: HagenModel = {
+    backend: rawModel.backend as HagenBackend,
+    shift: rawModel.shift,
+    mock: { noiseStd: rawModel.mock.noiseStd, gain: rawModel.mock.gain },
+    layers: rawModel.layers.map((layer, i) => readLayer(layer, i, where)),
+  };
+  checkModel(model, where);
+  const warnings: string[] = [];
+  const params = readParams(json.params, model, where, warnings);
+  return { model, params, warnings, savedAt };
+}
