@@ -1,0 +1,140 @@
+/**
+ * `fastEngine`: the hagen-mode network (hxtorch mock semantics, see shared/spec/hagen-mode.md) on
+ * typed-array kernels instead of tfjs. Synchronous, no initialisation needed.
+ *
+ * Backends: 'mock' (bit-exact hxtorch mock forward, noise from a seeded ziggurat), 'ideal' (the
+ * same graph in plain floats: (x·Wᵀ)·gain·numSends + bias, ReLU(x)/2^shift, no rounding, noise
+ * or clamps), 'chip' (forward through `chip.mac`, then the digital bias add and ConvertingReLU).
+ * Backward is hxtorch's straight-through rule with the mock gain in every backend.
+ */
+import type { Rng } from '../../random';
+import type { ChipDevice, HagenEngine, HagenModel, TrainStepResult } from './types';
+import { NormalSource } from './normal';
+import {
+  chunkCount, chunkScale, clampWeightsInPlace, convertingRelu, crossEntropyOver64, digitalBiasAdd,
+  idealLinearForward, idealRelu, linearBackward, quantiseBias, quantiseInputs, quantiseWeightsTransposed, transpose,
+} from './kernels';
+
+export type { HagenEngine, HagenModel, ChipDevice, TrainStepResult } from './types';
+
+/** What the backward pass needs from one layer's forward. */
+interface LayerTrace {
+  /** raw input of the MAC (the image for layer 0, the previous ConvertingReLU output after) */
+  input: Float32Array;
+  /** pre-activation after the bias add; its sign is the ReLU mask */
+  z: Int32Array | Float64Array;
+}
+
+function checkModel(model: HagenModel): void {
+  if (!model || !Array.isArray(model.layers) || model.layers.length === 0) throw new Error('model.layers must be a non-empty array of layers');
+  if (model.backend !== 'mock' && model.backend !== 'ideal' && model.backend !== 'chip') {
+    throw new Error(`model.backend is ${String(model.backend)}; allowed are mock, ideal, chip`);
+  }
+  if (!Number.isInteger(model.shift) || model.shift < 0 || model.shift > 7) throw new Error(`model.shift is ${model.shift}; allowed are integers 0…7`);
+  if (!(model.mock && model.mock.gain > 0 && model.mock.gain <= 1)) throw new Error(`model.mock.gain is ${model.mock?.gain}; allowed is 0 < gain <= 1`);
+  if (!(model.mock.noiseStd >= 0)) throw new Error(`model.mock.noiseStd is ${model.mock.noiseStd}; allowed is a number >= 0`);
+  model.layers.forEach((layer, i) => {
+    const { inFeatures, outFeatures, numSends } = layer;
+    if (!Number.isInteger(inFeatures) || inFeatures < 1 || !Number.isInteger(outFeatures) || outFeatures < 1) {
+      throw new Error(`layer ${i} has inFeatures ${inFeatures}, outFeatures ${outFeatures}; both must be positive integers`);
+    }
+    if (!Number.isInteger(numSends) || numSends < 1) throw new Error(`layer ${i} numSends is ${numSends}; allowed are positive integers`);
+    if (layer.weight.length !== inFeatures * outFeatures) throw new Error(`layer ${i} weight has ${layer.weight.length} values; expected outFeatures·inFeatures = ${inFeatures * outFeatures}`);
+    if (layer.bias.length !== outFeatures) throw new Error(`layer ${i} bias has ${layer.bias.length} values; expected outFeatures = ${outFeatures}`);
+    if (i > 0 && model.layers[i - 1].outFeatures !== inFeatures) {
+      throw new Error(`layer ${i} expects ${inFeatures} inputs but layer ${i - 1} gives ${model.layers[i - 1].outFeatures}`);
+    }
+  });
+}
+
+function checkBatch(model: HagenModel, x: Float32Array, batch: number): void {
+  if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch is ${batch}; allowed are positive integers`);
+  const expected = batch * model.layers[0].inFeatures;
+  if (!(x instanceof Float32Array) || x.length !== expected) throw new Error(`x must be a Float32Array of batch·inFeatures = ${expected} values, got ${x?.length}`);
+}
+
+function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng | null, chip: ChipDevice | undefined): { logits: Float32Array; traces: LayerTrace[] } {
+  checkModel(model);
+  checkBatch(model, x, batch);
+  if (model.backend === 'chip' && !chip) throw new Error("model.backend is 'chip' but no chip device was given");
+  const { layers, shift, backend, mock } = model;
+  const noise = backend === 'mock' && rng !== null && mock.noiseStd > 0 ? new NormalSource(rng) : null;
+  const traces: LayerTrace[] = [];
+  let input = x;
+  let inputQ: Uint8Array | null = null;
+  layers.forEach((layer, index) => {
+    const { inFeatures: k, outFeatures: n, numSends } = layer;
+    clampWeightsInPlace(layer.weight, index);
+    const last = index === layers.length - 1;
+    if (backend === 'ideal') {
+      const wT = transpose(layer.weight, n, k, new Float32Array(k * n));
+      const z = idealLinearForward(input, batch, k, wT, n, mock.gain * numSends, layer.bias, new Float64Array(batch * n), new Float64Array(n));
+      traces.push({ input, z });
+      const h = new Float32Array(batch * n);
+      if (last) for (let i = 0; i < h.length; i++) h[i] = z[i];
+      else idealRelu(z, batch * n, shift, h);
+      input = h;
+      return;
+    }
+    const biasQ = quantiseBias(layer.bias, new Int32Array(n));
+    const z = new Int32Array(batch * n);
+    if (backend === 'chip') {
+      const wT = transpose(layer.weight, n, k, new Float32Array(k * n));
+      digitalBiasAdd(chip!.mac(input, batch, wT, k, n, numSends), batch, n, biasQ, z);
+    } else {
+      const xq = inputQ ?? quantiseInputs(input, new Uint8Array(batch * k), index === 0 ? 'x' : `layer ${index} input`);
+      const wqT = quantiseWeightsTransposed(layer.weight, n, k, new Int32Array(k * n));
+      const noiseValues = noise ? noise.fill(new Float32Array(batch * chunkCount(k) * n), mock.noiseStd) : null;
+      mockLinearForwardDispatch(xq, batch, k, wqT, n, chunkScale(mock.gain, numSends), noiseValues, biasQ, z);
+    }
+    traces.push({ input, z });
+    const h = new Float32Array(batch * n);
+    if (last) {
+      for (let i = 0; i < h.length; i++) h[i] = z[i];
+    } else {
+      inputQ = new Uint8Array(batch * n);
+      convertingRelu(z, batch * n, shift, inputQ, h);
+    }
+    input = h;
+  });
+  return { logits: input, traces };
+}
+
+import { mockLinearForward } from './kernels';
+function mockLinearForwardDispatch(xq: Uint8Array, batch: number, k: number, wqT: Int32Array, n: number, scale: number, noise: Float32Array | null, biasQ: Int32Array, z: Int32Array): void {
+  mockLinearForward(xq, batch, k, wqT, n, scale, noise, biasQ, z, new Int32Array(n), new Int32Array(n));
+}
+
+function trainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, rng: Rng | null, chip?: ChipDevice): TrainStepResult {
+  const { logits, traces } = runForward(model, x, batch, rng, chip);
+  if (!(labels instanceof Uint8Array) || labels.length !== batch) throw new Error(`labels must be a Uint8Array of batch = ${batch} values, got ${labels?.length}`);
+  const layers = model.layers;
+  const classes = layers[layers.length - 1].outFeatures;
+  let dz = new Float64Array(batch * classes);
+  const loss = crossEntropyOver64(logits, labels, batch, classes, dz);
+  const grads: TrainStepResult['grads'] = new Array(layers.length);
+  const reluScale = 1 / 2 ** model.shift;
+  for (let index = layers.length - 1; index >= 0; index--) {
+    const layer = layers[index];
+    const { inFeatures: k, outFeatures: n } = layer;
+    const weight = new Float32Array(n * k);
+    const bias = new Float32Array(n);
+    const dx = index > 0 ? new Float64Array(batch * k) : null;
+    const gradScale = Math.fround(layer.numSends * Math.fround(model.mock.gain));
+    linearBackward(dz, batch, n, traces[index].input, k, layer.weight, gradScale, weight, bias, dx, new Float64Array(batch * n), new Float64Array(k * n));
+    grads[index] = { weight, bias };
+    if (dx) {
+      // ConvertingReLU backward: dy · (z > 0) / 2^shift
+      const zPrev = traces[index - 1].z;
+      for (let i = 0; i < dx.length; i++) dx[i] = zPrev[i] > 0 ? dx[i] * reluScale : 0;
+      dz = dx;
+    }
+  }
+  return { loss, logits, grads };
+}
+
+export const fastEngine: HagenEngine = {
+  name: 'fast',
+  forward: (model, x, batch, rng, chip) => runForward(model, x, batch, rng, chip).logits,
+  trainStep,
+};
