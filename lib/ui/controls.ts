@@ -1,0 +1,118 @@
+/**
+ * One control per parameter of lib/params.ts, built from @observablehq/inputs. The returned element is
+ * an Observable "view": `.value` is the current valid value and an `input` event bubbles out whenever
+ * the reader changes it. Typed values that lib/params.ts rejects show a note under the control and
+ * are not emitted, so the notebook never sees them.
+ */
+
+import * as Inputs from '@observablehq/inputs';
+import { parseParam, validateParam, type ParamSpec } from '../params';
+import { applyCell, element, uniqueId, type CellOption } from './dom';
+import { checkLang, formatNumber, type Lang } from './i18n';
+
+export type ParamControl = HTMLDivElement & { value: unknown; spec: ParamSpec };
+
+/** Sliders above this many integer steps become number fields (a seed slider helps no one). */
+const MAX_SLIDER_STEPS = 1000;
+/** A log slider cannot reach 0; where 0 is the (excluded) minimum, it spans this many decades. */
+const LOG_DECADES_FROM_ZERO = 5;
+
+/** The interval a slider can show; it equals the parameter's range except for log sliders starting at 0. */
+export function sliderExtent(spec: ParamSpec): [number, number] | null {
+  if (spec.kind !== 'int' && spec.kind !== 'number') return null;
+  if (spec.log) {
+    const low = spec.min > 0 ? spec.min : spec.max / 10 ** LOG_DECADES_FROM_ZERO;
+    return [low, spec.max];
+  }
+  if (spec.kind === 'int' && spec.max - spec.min > MAX_SLIDER_STEPS) return null;
+  return [spec.min, spec.max];
+}
+
+export function allowedText(spec: ParamSpec, lang: Lang): string {
+  const n = (v: number) => formatNumber(lang, v, 6);
+  switch (spec.kind) {
+    case 'int':
+      return lang === 'de' ? `eine ganze Zahl von ${n(spec.min)} bis ${n(spec.max)}` : `a whole number from ${n(spec.min)} to ${n(spec.max)}`;
+    case 'number': {
+      const low = sliderExtent(spec)![0];
+      if (spec.minExclusive && low === spec.min) {
+        return lang === 'de' ? `eine Zahl größer als ${n(spec.min)} und höchstens ${n(spec.max)}` : `a number greater than ${n(spec.min)} and at most ${n(spec.max)}`;
+      }
+      return lang === 'de' ? `eine Zahl von ${n(low)} bis ${n(spec.max)}` : `a number from ${n(low)} to ${n(spec.max)}`;
+    }
+    case 'enum':
+      return (lang === 'de' ? 'eine der Möglichkeiten ' : 'one of ') + spec.options.join(', ');
+    case 'boolean':
+      return lang === 'de' ? 'an oder aus' : 'on or off';
+  }
+}
+
+function numericInput(spec: ParamSpec & { kind: 'int' | 'number' }, value: number, label: string, validate: (input: HTMLInputElement) => boolean) {
+  const extent = sliderExtent(spec);
+  const step = spec.kind === 'int' ? spec.step ?? 1 : spec.step;
+  if (!extent) return Inputs.number([spec.min, spec.max], { label, value, step, validate });
+  // Integers are rounded in the inverse too: not every DOM snaps a range input to its step.
+  const invert = spec.kind === 'int' ? (x: number) => Math.round(Math.exp(x)) : Math.exp;
+  const logScale = spec.log ? { transform: Math.log, invert } : {};
+  return Inputs.range(extent, { label, value, step, validate, ...logScale });
+}
+
+/**
+ * A control for one parameter. `value` defaults to the parameter's default and must be valid.
+ * Setting `.value` to an invalid value throws (naming the parameter); the page dispatches `input` after.
+ */
+export function control(spec: ParamSpec, value: unknown = spec.default, lang: Lang = 'en', options: CellOption = {}): ParamControl {
+  checkLang(lang);
+  validateParam(spec.name, value);
+  const label = spec.label[lang];
+  const helpId = uniqueId('help');
+  const noteId = uniqueId('note');
+  const note = element('p', { class: 'zf-note', id: noteId, role: 'alert', hidden: true });
+
+  const extent = sliderExtent(spec);
+  /** Accept text iff lib/params.ts accepts it and a slider (if any) can show it. */
+  function validateText(input: HTMLInputElement): boolean {
+    let ok = true;
+    try {
+      const parsed = parseParam(spec.name, input.value) as number;
+      if (extent && (parsed < extent[0] || parsed > extent[1])) ok = false;
+    } catch {
+      ok = false;
+    }
+    note.hidden = ok;
+    note.textContent = ok ? '' : (lang === 'de' ? `„${input.value}“ geht nicht: erlaubt ist ${allowedText(spec, lang)}.` : `“${input.value}” is not allowed: use ${allowedText(spec, lang)}.`);
+    input.setAttribute('aria-invalid', String(!ok));
+    return ok;
+  }
+
+  let form: HTMLFormElement & { value: unknown };
+  switch (spec.kind) {
+    case 'int':
+    case 'number':
+      form = numericInput(spec, value as number, label, validateText);
+      break;
+    case 'enum':
+      form = spec.options.length <= 4
+        ? Inputs.radio(spec.options, { label, value: value as string })
+        : Inputs.select(spec.options, { label, value: value as string });
+      break;
+    case 'boolean':
+      form = Inputs.toggle({ label, value: value as boolean });
+      break;
+  }
+  for (const input of form.querySelectorAll('input, select')) input.setAttribute('aria-describedby', `${helpId} ${noteId}`);
+
+  const help = element('p', { class: 'zf-help', id: helpId, text: spec.help[lang] });
+  const root = element('div', { class: 'zf-control', 'data-param': spec.name }, [form, help, note]) as ParamControl;
+  Object.defineProperty(root, 'value', {
+    get: () => form.value,
+    set: (next: unknown) => {
+      validateParam(spec.name, next);
+      form.value = next;
+      note.hidden = true;
+    },
+  });
+  Object.defineProperty(root, 'spec', { value: spec });
+  applyCell(root, options);
+  return root;
+}
