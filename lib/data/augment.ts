@@ -1,0 +1,137 @@
+/**
+ * Data augmentation as in the tutorial: torchvision's RandomResizedCrop(28) followed by rounding to
+ * 0|1 again. The crop box is drawn exactly like torchvision's `RandomResizedCrop.get_params`; the
+ * bilinear resize of all boxes of a batch is one `tf.image.cropAndResize` call.
+ *
+ * Box convention (why these numbers): torchvision crops the pixel rectangle [top, top+h) x
+ * [left, left+w) and resizes it with half-pixel centres (align_corners=False), so output pixel i
+ * samples the source at  top + (i + 0.5) * h/28 - 0.5.  tf.image.cropAndResize samples at
+ * y1*(H-1) + i*(y2-y1)*(H-1)/(28-1)  (the "size-1" convention). Equating both grids gives
+ *   y1 = (top + h/56 - 0.5) / (H-1),   y2 = (top + h - h/56 - 0.5) / (H-1)
+ * (same for x), so every output pixel samples the very same source position as torchvision, and a
+ * full-image box is an exact identity. The one difference: torchvision clamps samples that fall
+ * within half a pixel outside the crop to the crop's edge pixel, cropAndResize blends in the
+ * neighbouring pixel outside the crop (weight < 0.5) or 0 beyond the image. After rounding this
+ * changes a pixel only on the crop's border, rarely (tests/data/augment.test.ts measures it).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../random';
+import { IMAGE_PIXELS, IMAGE_SIDE } from './types';
+
+export type AugmentMode = 'crop' | 'mild' | 'none';
+
+export const AUGMENT_MODES: readonly AugmentMode[] = ['crop', 'mild', 'none'];
+
+/** Area fraction ranges per mode: 'crop' is torchvision's default (0.08, 1.0). */
+export const AUGMENT_SCALE: Record<Exclude<AugmentMode, 'none'>, [number, number]> = {
+  crop: [0.08, 1.0],
+  mild: [0.6, 1.0],
+};
+
+/** torchvision's default aspect-ratio range. */
+export const DEFAULT_RATIO: [number, number] = [3 / 4, 4 / 3];
+
+export interface CropBox {
+  top: number;
+  left: number;
+  height: number;
+  width: number;
+}
+
+/** Python 3's round(): halves go to the even neighbour (torchvision's get_params uses it). */
+export function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const diff = x - floor;
+  if (diff > 0.5) return floor + 1;
+  if (diff < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/**
+ * torchvision `RandomResizedCrop.get_params`: up to 10 tries of a random area fraction in `scale`
+ * and a log-uniform aspect ratio in `ratio`; the first box that fits wins; otherwise a centre crop
+ * clamped to the ratio range. Draws from `rng` in torchvision's order (scale, ratio, top, left).
+ */
+export function sampleCropBox(
+  rng: Rng,
+  scale: [number, number],
+  ratio: [number, number] = DEFAULT_RATIO,
+  height = IMAGE_SIDE,
+  width = IMAGE_SIDE,
+): CropBox {
+  if (!(scale[0] > 0 && scale[0] <= scale[1] && scale[1] <= 1)) {
+    throw new RangeError(`scale must satisfy 0 < scale[0] <= scale[1] <= 1, got [${scale.join(', ')}]`);
+  }
+  if (!(ratio[0] > 0 && ratio[0] <= ratio[1] && Number.isFinite(ratio[1]))) {
+    throw new RangeError(`ratio must satisfy 0 < ratio[0] <= ratio[1], got [${ratio.join(', ')}]`);
+  }
+  if (!Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1) {
+    throw new RangeError(`image size must be positive integers, got ${height}x${width}`);
+  }
+  const area = height * width;
+  const logRatioLow = Math.log(ratio[0]);
+  const logRatioHigh = Math.log(ratio[1]);
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const targetArea = area * rng.uniform(scale[0], scale[1]);
+    const aspect = Math.exp(rng.uniform(logRatioLow, logRatioHigh));
+    const w = roundHalfEven(Math.sqrt(targetArea * aspect));
+    const h = roundHalfEven(Math.sqrt(targetArea / aspect));
+    if (w > 0 && w <= width && h > 0 && h <= height) {
+      const top = rng.int(height - h + 1);
+      const left = rng.int(width - w + 1);
+      return { top, left, height: h, width: w };
+    }
+  }
+  // Fallback: centre crop with the image's own ratio clamped into the allowed range.
+  const inRatio = width / height;
+  let w = width;
+  let h = height;
+  if (inRatio < ratio[0]) h = roundHalfEven(w / ratio[0]);
+  else if (inRatio > ratio[1]) w = roundHalfEven(h * ratio[1]);
+  return { top: Math.floor((height - h) / 2), left: Math.floor((width - w) / 2), height: h, width: w };
+}
+
+/** cropAndResize's normalised [y1, x1, y2, x2] for a pixel box, on torchvision's sample grid (see top). */
+export function cropBoxToNormalised(box: CropBox, outSize = IMAGE_SIDE, imageSide = IMAGE_SIDE): [number, number, number, number] {
+  const span = imageSide - 1;
+  const edgeY = box.height / (2 * outSize);
+  const edgeX = box.width / (2 * outSize);
+  return [
+    (box.top + edgeY - 0.5) / span,
+    (box.left + edgeX - 0.5) / span,
+    (box.top + box.height - edgeY - 0.5) / span,
+    (box.left + box.width - edgeX - 0.5) / span,
+  ];
+}
+
+/**
+ * Augment a batch of binarised 28x28 images: one crop box per image (drawn from `rng` in image
+ * order), one batched bilinear resize, then round to 0|1 (halves to 0, like torch's round).
+ * 'none' returns an unchanged copy and draws nothing. Uses the current tfjs backend (see lib/tf).
+ */
+export function augmentBatch(images: Uint8Array, n: number, mode: AugmentMode, rng: Rng): Uint8Array {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
+  if (images.length !== n * IMAGE_PIXELS) {
+    throw new RangeError(`images must hold n*784 = ${n * IMAGE_PIXELS} pixels for n = ${n}, got ${images.length}`);
+  }
+  if (mode === 'none') return images.slice();
+  const scale = AUGMENT_SCALE[mode];
+  if (!scale) throw new RangeError(`augment mode must be one of ${AUGMENT_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+  if (n === 0) return new Uint8Array(0);
+
+  const boxes = new Float32Array(n * 4);
+  const boxIndex = new Int32Array(n);
+  for (let b = 0; b < n; b++) {
+    boxes.set(cropBoxToNormalised(sampleCropBox(rng, scale)), b * 4);
+    boxIndex[b] = b;
+  }
+  const resized = tf.tidy(() => {
+    const pixels = tf.tensor4d(Float32Array.from(images), [n, IMAGE_SIDE, IMAGE_SIDE, 1]);
+    return tf.image.cropAndResize(pixels, tf.tensor2d(boxes, [n, 4]), tf.tensor1d(boxIndex, 'int32'), [IMAGE_SIDE, IMAGE_SIDE], 'bilinear', 0);
+  });
+  const values = resized.dataSync() as Float32Array;
+  resized.dispose();
+  const out = new Uint8Array(n * IMAGE_PIXELS);
+  for (let i = 0; i < out.length; i++) out[i] = values[i] > 0.5 ? 1 : 0;
+  return out;
+}
