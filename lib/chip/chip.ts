@@ -1,0 +1,274 @@
+/**
+ * The emulated BrainScaleS-2 analog core (see shared/spec/emulated-chip.md): two hemispheres of
+ * 128 signed inputs × 256 neurons, with the fixed-pattern imperfections of lib/chip/imperfections.ts
+ * and trial-to-trial readout noise. Always "emulated": no real chip is attached anywhere.
+ *
+ * A MAC larger than one block runs as several blocks; block j (row blocks fastest, then column
+ * blocks) runs on hemisphere j mod 2. Row blocks are read out separately and added digitally
+ * (integer sum, then clamp −128…127); column blocks are concatenated.
+ */
+import { Rng } from '../random';
+import type { ChipDevice } from './device';
+import {
+  DEFAULT_IMPERFECTIONS, DRIVER_COUNT, HEMISPHERES, NEURON_COUNT, NEURONS_PER_HEMISPHERE, ROWS_PER_HEMISPHERE,
+  drawChipPattern, type ChipPattern, type Imperfections,
+} from './imperfections';
+
+export const INPUT_MAX = 31;
+export const WEIGHT_MAX = 63;
+export const OUTPUT_MIN = -128;
+export const OUTPUT_MAX = 127;
+
+/**
+ * Trim settings a calibration programs: driver and neuron-gain factors, neuron offset shifts (LSB).
+ * A programmed trim realises its setting with the chip's fixed trim error; an absent one is bypassed.
+ */
+export interface Trims {
+  driverAmplitude?: Float32Array; // [DRIVER_COUNT]
+  neuronGain?: Float32Array; // [NEURON_COUNT]
+  neuronOffset?: Float32Array; // [NEURON_COUNT]
+}
+
+/**
+ * C's lround: round half away from zero. The hagen-mode mock rounds half to even instead, so
+ * 2.5 becomes 3 on the chip and 2 in the mock.
+ */
+export function lround(v: number): number {
+  return v < 0 ? -Math.round(-v) : Math.round(v);
+}
+
+/** Linear for |u| ≤ linearRange, then a tanh knee that approaches `saturation` with slope 1 at the joint. */
+export function compressOutput(u: number, saturation: number, linearRange: number): number {
+  const magnitude = u < 0 ? -u : u;
+  if (magnitude <= linearRange) return u;
+  const span = saturation - linearRange;
+  const compressed = linearRange + span * Math.tanh((magnitude - linearRange) / span);
+  return u < 0 ? -compressed : compressed;
+}
+
+function checkDims(batch: number, k: number, n: number, numSends: number): void {
+  const positiveInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`chip MAC: ${name} must be a positive integer, got ${v}`);
+  };
+  positiveInt('batch', batch);
+  positiveInt('k (input rows)', k);
+  positiveInt('n (output columns)', n);
+  positiveInt('numSends', numSends);
+}
+
+/** Round inputs with lround and check 0…31 (like the mock, the chip refuses; it does not clamp). */
+export function encodeInputs(x: Float32Array): Uint8Array {
+  const out = new Uint8Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = lround(x[i]);
+    if (!(v >= 0 && v <= INPUT_MAX)) throw new RangeError(`chip MAC: input x[${i}] = ${x[i]} rounds to ${v}, outside the allowed input range 0…${INPUT_MAX}`);
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Round weights with lround and check −63…63. */
+export function encodeWeights(w: Float32Array): Int8Array {
+  const out = new Int8Array(w.length);
+  for (let i = 0; i < w.length; i++) {
+    const v = lround(w[i]);
+    if (!(v >= -WEIGHT_MAX && v <= WEIGHT_MAX)) throw new RangeError(`chip MAC: weight w[${i}] = ${w[i]} rounds to ${v}, outside the allowed weight range −${WEIGHT_MAX}…${WEIGHT_MAX}`);
+    out[i] = v;
+  }
+  return out;
+}
+
+export interface EmulatedChipOptions {
+  imperfections?: Imperfections;
+  /** Readout-noise stream; by default one the chip owns, derived from its id. */
+  noise?: Rng;
+  /** Trims programmed by a calibration; absent = uncalibrated. */
+  trims?: Trims;
+}
+
+export class EmulatedChip implements ChipDevice {
+  readonly id: number;
+  readonly calibrated: boolean;
+  readonly imperfections: Imperfections;
+  readonly pattern: ChipPattern;
+  readonly trims: Readonly<Trims>;
+  /** Effective per-element values after the trims (and their realisation errors). */
+  private readonly driver: Float32Array;
+  private readonly neuronGain: Float32Array;
+  private readonly neuronOffset: Float32Array;
+  private readonly noise: Rng;
+  private readonly acc = new Float32Array(NEURONS_PER_HEMISPHERE);
+
+  constructor(chipId: number, options: EmulatedChipOptions = {}, pattern?: ChipPattern) {
+    this.imperfections = options.imperfections ?? DEFAULT_IMPERFECTIONS;
+    this.pattern = pattern ?? drawChipPattern(chipId, this.imperfections);
+    this.id = chipId;
+    this.noise = options.noise ?? Rng.derive(chipId, 'chip/readout-noise');
+    const trims = options.trims ?? {};
+    checkTrims(trims);
+    this.trims = trims;
+    this.calibrated = trims.driverAmplitude !== undefined || trims.neuronGain !== undefined || trims.neuronOffset !== undefined;
+    const p = this.pattern;
+    const trimmedFactor = (raw: Float32Array, setting: Float32Array | undefined, error: Float32Array) =>
+      setting ? raw.map((v, i) => v * setting[i] * (1 + error[i])) : raw;
+    this.driver = trimmedFactor(p.driverAmplitude, trims.driverAmplitude, p.driverTrimError);
+    this.neuronGain = trimmedFactor(p.neuronGain, trims.neuronGain, p.neuronGainTrimError);
+    const offsetSetting = trims.neuronOffset;
+    this.neuronOffset = offsetSetting ? p.neuronOffset.map((v, i) => v + offsetSetting[i] + p.neuronOffsetTrimError[i]) : p.neuronOffset;
+  }
+
+  /** The same physical chip (same pattern, same noise source) with `trims` programmed instead. */
+  withTrims(trims: Trims | undefined): EmulatedChip {
+    return new EmulatedChip(this.id, { imperfections: this.imperfections, noise: this.noise, trims }, this.pattern);
+  }
+
+  /** The same chip and trims, reading out with another noise stream (e.g. for reproducible lab runs). */
+  withNoise(noise: Rng): EmulatedChip {
+    return new EmulatedChip(this.id, { imperfections: this.imperfections, noise, trims: this.trims }, this.pattern);
+  }
+
+  get baseGain(): number {
+    return this.pattern.baseGain;
+  }
+
+  mac(x: Float32Array, batch: number, w: Float32Array, k: number, n: number, numSends: number): Float32Array {
+    checkDims(batch, k, n, numSends);
+    if (x.length !== batch * k) throw new RangeError(`chip MAC: x has ${x.length} values, expected batch × k = ${batch} × ${k}`);
+    if (w.length !== k * n) throw new RangeError(`chip MAC: w has ${w.length} values, expected k × n = ${k} × ${n}`);
+    const xq = encodeInputs(x);
+    const wq = encodeWeights(w);
+    const rowBlocks = Math.ceil(k / ROWS_PER_HEMISPHERE);
+    const colBlocks = Math.ceil(n / NEURONS_PER_HEMISPHERE);
+    const y = new Float32Array(batch * n);
+    for (let cb = 0; cb < colBlocks; cb++) {
+      const col0 = cb * NEURONS_PER_HEMISPHERE;
+      const cols = Math.min(NEURONS_PER_HEMISPHERE, n - col0);
+      for (let rb = 0; rb < rowBlocks; rb++) {
+        const row0 = rb * ROWS_PER_HEMISPHERE;
+        const rows = Math.min(ROWS_PER_HEMISPHERE, k - row0);
+        const hemisphere = (cb * rowBlocks + rb) % HEMISPHERES;
+        // The programmed block: weights times everything fixed (driver, synapse, neuron gain, base gain, sends).
+        const weff = this.effectiveWeights(hemisphere, wq, n, row0, rows, col0, cols, numSends);
+        for (let b = 0; b < batch; b++) {
+          this.accumulate(xq, b * k + row0, rows, weff, cols);
+          this.readoutInto(hemisphere, cols, y, b * n + col0, true);
+        }
+      }
+    }
+    // Digital sum of row blocks, clamped like the chip's 8-bit result.
+    for (let i = 0; i < y.length; i++) y[i] = y[i] < OUTPUT_MIN ? OUTPUT_MIN : y[i] > OUTPUT_MAX ? OUTPUT_MAX : y[i];
+    return y;
+  }
+
+  /**
+   * Lab access: drive hemisphere `hemisphere` directly with `x` [batch × 128] (integers 0…31) and
+   * `w` [128 × 256] and return every neuron's raw ADC read [batch × 256]. Calibration uses this.
+   */
+  readBlock(hemisphere: number, x: Float32Array, batch: number, w: Float32Array, numSends: number): Float32Array {
+    if (!Number.isInteger(hemisphere) || hemisphere < 0 || hemisphere >= HEMISPHERES) throw new RangeError(`chip readBlock: hemisphere must be 0 or 1, got ${hemisphere}`);
+    checkDims(batch, ROWS_PER_HEMISPHERE, NEURONS_PER_HEMISPHERE, numSends);
+    if (x.length !== batch * ROWS_PER_HEMISPHERE) throw new RangeError(`chip readBlock: x has ${x.length} values, expected batch × ${ROWS_PER_HEMISPHERE}`);
+    if (w.length !== ROWS_PER_HEMISPHERE * NEURONS_PER_HEMISPHERE) throw new RangeError(`chip readBlock: w has ${w.length} values, expected ${ROWS_PER_HEMISPHERE} × ${NEURONS_PER_HEMISPHERE}`);
+    const xq = encodeInputs(x);
+    const wq = encodeWeights(w);
+    const weff = this.effectiveWeights(hemisphere, wq, NEURONS_PER_HEMISPHERE, 0, ROWS_PER_HEMISPHERE, 0, NEURONS_PER_HEMISPHERE, numSends);
+    const reads = new Float32Array(batch * NEURONS_PER_HEMISPHERE);
+    for (let b = 0; b < batch; b++) {
+      this.accumulate(xq, b * ROWS_PER_HEMISPHERE, ROWS_PER_HEMISPHERE, weff, NEURONS_PER_HEMISPHERE);
+      this.readoutInto(hemisphere, NEURONS_PER_HEMISPHERE, reads, b * NEURONS_PER_HEMISPHERE, false);
+    }
+    return reads;
+  }
+
+  /**
+   * Chip time: per vector and per run (two blocks run at once, one per hemisphere), the busier
+   * hemisphere's non-zero inputs × numSends events, each `waitBetweenEvents` cycles apart, plus the
+   * fixed reset/baseline/readout overhead. `n` (default ≤ 256 columns) only adds column blocks.
+   */
+  chipTimeSeconds(x: Float32Array, batch: number, k: number, numSends: number, n = NEURONS_PER_HEMISPHERE): number {
+    checkDims(batch, k, n, numSends);
+    if (x.length !== batch * k) throw new RangeError(`chip time: x has ${x.length} values, expected batch × k = ${batch} × ${k}`);
+    const { waitBetweenEvents, cycleSeconds, overheadSecondsPerRun } = this.imperfections;
+    const rowBlocks = Math.ceil(k / ROWS_PER_HEMISPHERE);
+    const blocks = rowBlocks * Math.ceil(n / NEURONS_PER_HEMISPHERE);
+    const runs = Math.ceil(blocks / HEMISPHERES);
+    const nonZeroPerRowBlock = new Int32Array(rowBlocks);
+    let events = 0;
+    for (let b = 0; b < batch; b++) {
+      nonZeroPerRowBlock.fill(0);
+      const base = b * k;
+      for (let i = 0; i < k; i++) if (lround(x[base + i]) !== 0) nonZeroPerRowBlock[(i / ROWS_PER_HEMISPHERE) | 0]++;
+      for (let run = 0; run < runs; run++) {
+        let busiest = 0;
+        for (let j = run * HEMISPHERES; j < Math.min(blocks, (run + 1) * HEMISPHERES); j++) busiest = Math.max(busiest, nonZeroPerRowBlock[j % rowBlocks]);
+        events += busiest * numSends;
+      }
+    }
+    return events * waitBetweenEvents * cycleSeconds + batch * runs * overheadSecondsPerRun;
+  }
+
+  private effectiveWeights(hemisphere: number, wq: Int8Array, n: number, row0: number, rows: number, col0: number, cols: number, numSends: number): Float32Array {
+    const weff = new Float32Array(rows * cols);
+    const scale = this.pattern.baseGain * numSends;
+    const mismatch = this.pattern.synapseMismatch;
+    const neuronBase = hemisphere * NEURONS_PER_HEMISPHERE;
+    for (let r = 0; r < rows; r++) {
+      const driverIndex = hemisphere * ROWS_PER_HEMISPHERE + r;
+      const rowScale = scale * this.driver[driverIndex];
+      const synapseBase = driverIndex * NEURONS_PER_HEMISPHERE * 2;
+      const wBase = (row0 + r) * n + col0;
+      for (let c = 0; c < cols; c++) {
+        const v = wq[wBase + c];
+        if (v === 0) continue;
+        weff[r * cols + c] = v * rowScale * this.neuronGain[neuronBase + c] * mismatch[synapseBase + 2 * c + (v > 0 ? 0 : 1)];
+      }
+    }
+    return weff;
+  }
+
+  /** acc[0..cols) = Σ over non-zero inputs of x · weff row (zero inputs send no event). */
+  private accumulate(xq: Uint8Array, xBase: number, rows: number, weff: Float32Array, cols: number): void {
+    const acc = this.acc;
+    acc.fill(0, 0, cols);
+    for (let r = 0; r < rows; r++) {
+      const v = xq[xBase + r];
+      if (v === 0) continue;
+      const rowBase = r * cols;
+      for (let c = 0; c < cols; c++) acc[c] += v * weff[rowBase + c];
+    }
+  }
+
+  /** Offset, output compression, readout noise, ADC rounding and clamp; adds (or writes) into `out`. */
+  private readoutInto(hemisphere: number, cols: number, out: Float32Array, outBase: number, add: boolean): void {
+    const acc = this.acc;
+    const neuronBase = hemisphere * NEURONS_PER_HEMISPHERE;
+    const { linearRange, readoutNoise } = this.imperfections;
+    const saturation = this.pattern.saturation;
+    const noise = this.noise;
+    for (let c = 0; c < cols; c++) {
+      const u = acc[c] + this.neuronOffset[neuronBase + c];
+      let v = compressOutput(u, saturation[neuronBase + c], linearRange);
+      if (readoutNoise > 0) v += readoutNoise * noise.normal();
+      let read = Math.round(v);
+      read = read < OUTPUT_MIN ? OUTPUT_MIN : read > OUTPUT_MAX ? OUTPUT_MAX : read;
+      out[outBase + c] = add ? out[outBase + c] + read : read;
+    }
+  }
+}
+
+function checkTrims(trims: Trims): void {
+  const check = (name: keyof Trims, length: number) => {
+    const a = trims[name];
+    if (a === undefined) return;
+    if (!(a instanceof Float32Array) || a.length !== length) throw new RangeError(`chip trims: ${name} must be a Float32Array of ${length} values`);
+    for (let i = 0; i < length; i++) if (!Number.isFinite(a[i])) throw new RangeError(`chip trims: ${name}[${i}] is not a finite number`);
+  };
+  check('driverAmplitude', DRIVER_COUNT);
+  check('neuronGain', NEURON_COUNT);
+  check('neuronOffset', NEURON_COUNT);
+}
+
+/** The emulated chip with id `chipId` (uncalibrated). */
+export function createChip(chipId: number, imperfections?: Imperfections): EmulatedChip {
+  return new EmulatedChip(chipId, { imperfections });
+}
