@@ -1,0 +1,57 @@
+/** Section "Training": the run (an async generator of progress, stopped by invalidation) and what it yields. */
+import type { AugmentMode } from '../lib/data/augment';
+import type { Dataset } from '../lib/data/types';
+import type { HagenModel } from '../lib/hagen/types';
+import { untilInvalidated } from '../lib/runtime/cancel';
+import type { CellSpec } from '../lib/runtime/cell';
+import type { Host } from '../lib/runtime/host';
+import type { TrainProgress } from '../lib/train/train';
+
+type EpochResult = TrainProgress['epochs'][number];
+
+export interface EpochRow {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  seconds: number;
+  backend: string;
+}
+export interface TrainingHistory {
+  state: TrainProgress['state'];
+  epochs: EpochRow[];
+  /** Loss of every batch so far, all epochs. */
+  losses: number[];
+}
+
+export function historyOf(progress: TrainProgress): TrainingHistory {
+  return {
+    state: progress.state,
+    epochs: progress.epochs.map(({ epoch, trainLoss, trainAccuracy, testAccuracy, seconds, backend }) => ({
+      epoch, trainLoss, trainAccuracy, testAccuracy, seconds, backend,
+    })),
+    losses: progress.losses,
+  };
+}
+
+function lastEpoch(progress: TrainProgress): EpochResult | null {
+  return progress.epochs.length ? progress.epochs[progress.epochs.length - 1] : null;
+}
+
+export const trainingCells: CellSpec[] = [
+  {
+    name: 'training',
+    inputs: ['host', 'dataset', 'model', 'trainSize', 'labelNoise', 'augment', 'lr', 'epochs', 'batchSize', 'seed', 'invalidation'],
+    define: (
+      host: Host, dataset: Dataset, model: HagenModel, trainSize: number, labelNoise: number, augment: AugmentMode,
+      lr: number, epochs: number, batchSize: number, seed: number, invalidation: Promise<void>,
+    ) =>
+      untilInvalidated(invalidation, (signal) =>
+        host.runTraining(model, dataset, { lr, epochs, batchSize, augment, seed, trainSize, labelNoise, signal }),
+      ),
+  },
+  { name: 'history', inputs: ['training'], define: (training: TrainProgress) => historyOf(training) },
+  { name: 'testAccuracy', inputs: ['training'], define: (training: TrainProgress) => lastEpoch(training)?.testAccuracy ?? null },
+  { name: 'confusion', inputs: ['training'], define: (training: TrainProgress) => lastEpoch(training)?.confusion ?? null },
+  { name: 'trainedModel', inputs: ['training'], define: (training: TrainProgress) => training.model },
+];

@@ -1,0 +1,45 @@
+/**
+ * `ziffern run`: the same notebook as the page, headless. Builds it from cells/ with the Node host, applies each
+ * --set through notebook.set() (the path the page's controls take), then observes `training` until it ends.
+ * Exit codes: 0 done, 1 training failed, 2 usage error (bad option, parameter or value), 130 interrupted.
+ */
+import { pathToFileURL } from 'node:url';
+import type { Host } from '../runtime/host';
+import { parseArgs, usage, UsageError } from './args';
+import type { CliIo } from './run';
+
+export async function main(argv: readonly string[], io: CliIo = process, host?: Host): Promise<number> {
+  let command;
+  try {
+    command = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`ziffern: ${error.message}\n`);
+    return 2;
+  }
+  if (command.command === 'help') {
+    io.stdout.write(usage());
+    return 0;
+  }
+  // Loaded only to run: --help and usage errors stay fast and do not start tfjs.
+  const [{ runCommand }, { createNodeHost }] = await Promise.all([import('./run'), import('../host/node')]);
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await runCommand(command, io, host ?? createNodeHost(), interrupt.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => process.stdout.write('', () => process.exit(code)),
+    (error: unknown) => {
+      process.stderr.write(`ziffern: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
