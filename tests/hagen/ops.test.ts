@@ -114,8 +114,9 @@ describe('activations and bias add against golden vectors', () => {
 });
 
 describe('init (hxtorch reset_parameters)', () => {
-  it.each(golden.cases.init.rows.map((r: { gain: number; fan_in: number }) => [r.gain, r.fan_in, r]))(
-    'gain %s fan_in %s: num_sends, weight std, bias bound', (gain, fanIn, row) => {
+  type InitRow = { gain: number; fan_in: number; num_sends: number; weight_std: number; bias_bound: number };
+  const rows: [number, number, InitRow][] = golden.cases.init.rows.map((r: InitRow) => [r.gain, r.fan_in, r]);
+  it.each(rows)('gain %s fan_in %s: num_sends, weight std, bias bound', (gain, fanIn, row) => {
       const s = initScales(fanIn, gain, golden.cases.init.relu_shift);
       expect(s.numSends).toBe(row.num_sends);
       expect(s.weightStd).toBeCloseTo(row.weight_std, 9);
