@@ -1,0 +1,180 @@
+/**
+ * `npm run build`: the self-contained static site in dist/.
+ *   main.js (the page), worker.js (training Web Worker), embed.js (mount API, when present),
+ *   tfjs's .wasm files, data/mnist-test.bin.gz + data/mnist-train.bin.gz (bit-packed binarised MNIST),
+ *   calibration/*.json, index.html and the page's other static files.
+ * Every URL is relative (the site works from any sub-path of any static host) and nothing is loaded
+ * from another host: the build refuses HTML that points elsewhere.
+ *
+ * CLI: tsx build.ts [outDir=dist] [--no-minify]
+ */
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { encodeSplit } from './lib/data/encoding.js';
+import { loadMnistNode } from './lib/host/node-data.js';
+
+const PROJECT_ROOT = dirname(fileURLToPath(import.meta.url));
+
+/** Gzipped data assets may not exceed this (the page downloads them on first visit). */
+export const DATA_BUDGET_BYTES = 3 * 1024 * 1024;
+export const DATA_FILES = { test: 'data/mnist-test.bin.gz', train: 'data/mnist-train.bin.gz' } as const;
+/** Files of notebook/ copied verbatim next to the bundles. */
+const STATIC_EXTENSIONS = ['.html', '.css', '.png', '.svg', '.ico', '.txt'];
+
+export interface BuildOptions {
+  outDir?: string;
+  minify?: boolean;
+  /** Print the size table (CLI: yes). */
+  log?: boolean;
+}
+
+export interface BuiltFile {
+  path: string /* relative to outDir */;
+  bytes: number;
+}
+
+export interface BuildReport {
+  outDir: string;
+  files: BuiltFile[];
+  dataBytes: number;
+  seconds: number;
+}
+
+/**
+ * HTML/CSS must only reference relative URLs: no scheme, no protocol-relative "//", no root "/"
+ * (a root path breaks when the site lives below a sub-path). Returns the offending references.
+ */
+export function absoluteReferences(text: string): string[] {
+  const found: string[] = [];
+  const attribute = /\b(?:src|href|action|poster|data)\s*=\s*["']([^"']*)["']/gi;
+  const cssUrl = /url\(\s*["']?([^"')]*)["']?\s*\)/gi;
+  const importRule = /@import\s+["']([^"']*)["']/gi;
+  for (const pattern of [attribute, cssUrl, importRule]) {
+    for (const match of text.matchAll(pattern)) {
+      const url = match[1].trim();
+      if (url === '' || url.startsWith('#') || url.startsWith('data:')) continue;
+      if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//') || url.startsWith('/')) found.push(url);
+    }
+  }
+  return found;
+}
+
+function copyStaticFiles(fromDir: string, outDir: string): void {
+  if (!existsSync(fromDir)) return;
+  for (const name of readdirSync(fromDir)) {
+    const source = join(fromDir, name);
+    if (!statSync(source).isFile() || !STATIC_EXTENSIONS.some((ext) => name.endsWith(ext))) continue;
+    if (name.endsWith('.html') || name.endsWith('.css')) {
+      const bad = absoluteReferences(readFileSync(source, 'utf8'));
+      if (bad.length > 0) throw new Error(`build: ${relative(PROJECT_ROOT, source)} references non-relative URLs (${bad.join(', ')}); the site must only use relative URLs`);
+    }
+    copyFileSync(source, join(outDir, name));
+  }
+}
+
+function copyWasm(outDir: string): void {
+  const wasmDir = join(PROJECT_ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+  const wasmFiles = readdirSync(wasmDir).filter((name) => name.endsWith('.wasm'));
+  if (wasmFiles.length === 0) throw new Error(`build: no .wasm files in ${wasmDir}; run npm ci`);
+  for (const name of wasmFiles) copyFileSync(join(wasmDir, name), join(outDir, name));
+}
+
+function copyCalibrations(outDir: string): void {
+  const calibrationDir = join(PROJECT_ROOT, 'notebook/calibration');
+  if (!existsSync(calibrationDir)) return;
+  const files = readdirSync(calibrationDir).filter((name) => name.endsWith('.json'));
+  if (files.length === 0) return;
+  mkdirSync(join(outDir, 'calibration'), { recursive: true });
+  for (const name of files) copyFileSync(join(calibrationDir, name), join(outDir, 'calibration', name));
+}
+
+async function writeDataAssets(outDir: string): Promise<number> {
+  const dataset = await loadMnistNode();
+  mkdirSync(join(outDir, 'data'), { recursive: true });
+  let total = 0;
+  // Test first: the page fetches it first so predictions and the digit grid can start early.
+  for (const splitName of ['test', 'train'] as const) {
+    const gzipped = gzipSync(encodeSplit(dataset[splitName]), { level: 9 });
+    writeFileSync(join(outDir, DATA_FILES[splitName]), gzipped);
+    total += gzipped.length;
+  }
+  if (total > DATA_BUDGET_BYTES) {
+    throw new Error(`build: data assets are ${(total / 1e6).toFixed(2)} MB, over the budget of ${(DATA_BUDGET_BYTES / 1e6).toFixed(2)} MB`);
+  }
+  return total;
+}
+
+function entryPoints(): Record<string, string> {
+  const entries: Record<string, string> = {
+    main: join(PROJECT_ROOT, 'notebook/main.ts'),
+    worker: join(PROJECT_ROOT, 'lib/host/worker.ts'),
+  };
+  const embed = join(PROJECT_ROOT, 'notebook/embed.ts');
+  if (existsSync(embed)) entries.embed = embed;
+  return entries;
+}
+
+function listFiles(dir: string, base = dir): BuiltFile[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path, base) : [{ path: relative(base, path), bytes: statSync(path).size }];
+  }).sort((a, b) => a.path.localeCompare(b.path));
+}
+
+export async function build(options: BuildOptions = {}): Promise<BuildReport> {
+  const started = performance.now();
+  const outDir = resolve(options.outDir ?? join(PROJECT_ROOT, 'dist'));
+  if (outDir === PROJECT_ROOT || outDir === resolve('/')) throw new Error(`build: refusing to use ${outDir} as output directory`);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+
+  await esbuild.build({
+    entryPoints: entryPoints(),
+    outdir: outDir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022', 'chrome100', 'firefox100', 'safari16'],
+    minify: options.minify ?? true,
+    sourcemap: 'linked',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+    legalComments: 'linked',
+  });
+  copyStaticFiles(join(PROJECT_ROOT, 'notebook'), outDir);
+  if (!existsSync(join(outDir, 'index.html'))) throw new Error('build: notebook/index.html is missing');
+  copyWasm(outDir);
+  copyCalibrations(outDir);
+  const dataBytes = await writeDataAssets(outDir);
+
+  return { outDir, files: listFiles(outDir), dataBytes, seconds: (performance.now() - started) / 1000 };
+}
+
+function formatReport(report: BuildReport): string {
+  const lines = report.files
+    .filter((file) => !file.path.endsWith('.map') && !file.path.endsWith('.LEGAL.txt'))
+    .map((file) => `  ${file.path.padEnd(40)} ${(file.bytes / 1024).toFixed(0).padStart(7)} KiB`);
+  const total = report.files.reduce((sum, file) => sum + file.bytes, 0);
+  return [
+    `ziffern build → ${report.outDir}`,
+    ...lines,
+    `  data (gzip) ${(report.dataBytes / 1e6).toFixed(2)} MB of ${(DATA_BUDGET_BYTES / 1e6).toFixed(2)} MB budget; all files ${(total / 1e6).toFixed(2)} MB`,
+    `  done in ${report.seconds.toFixed(1)} s`,
+  ].join('\n');
+}
+
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const args = process.argv.slice(2);
+  const outDir = args.find((arg) => !arg.startsWith('--'));
+  try {
+    const report = await build({ outDir, minify: !args.includes('--no-minify') });
+    process.stdout.write(formatReport(report) + '\n');
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}

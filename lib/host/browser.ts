@@ -1,0 +1,261 @@
+/**
+ * The browser Host: controls from lib/ui, MNIST fetched as gzipped bit-packed splits (test first, so the
+ * page can show digits and predict early), tfjs with its .wasm next to the bundle, and training in a Web
+ * Worker (lib/host/worker.ts) so the page stays responsive.
+ *
+ * All asset URLs are resolved against `assetBase` (default: the directory of the running bundle), so the
+ * site works from any sub-path and the embed API works from any page.
+ */
+import type { Dataset, Split } from '../data/types';
+import { decodeSplit } from '../data/encoding';
+import type { HagenModel } from '../hagen/types';
+import type { ParamSpec } from '../params';
+import type { Host } from '../runtime/host';
+import { configureWasmPaths, initTf } from '../tf/backend';
+import type { TrainOptions, TrainProgress } from '../train/train';
+import { control } from '../ui/controls';
+import type { Lang } from '../ui/i18n';
+import type { FromWorker, ToWorker, TransferableTrainOptions } from './worker';
+
+export const DATA_ASSETS = { test: 'data/mnist-test.bin.gz', train: 'data/mnist-train.bin.gz' } as const;
+/** After an abort, how long the worker may take to confirm before it is terminated instead. */
+const ABORT_GRACE_MS = 3000;
+/** setWasmPaths may only run before the wasm backend starts: once per page. */
+let wasmPathsConfigured = false;
+
+export interface BrowserHostOptions {
+  /** Language of the controls. */
+  lang?: Lang;
+  /** Directory URL (ending in "/") holding data/, the .wasm files and worker.js. */
+  assetBase?: string;
+  /** Creates the training worker; tests and embedders may replace it. */
+  createWorker?: () => Worker;
+  /** Used for the data assets (tests pass a stub). */
+  fetch?: typeof fetch;
+  /** After an abort, how long the worker may take to confirm before it is terminated (default 3 s). */
+  abortGraceMs?: number;
+}
+
+export interface BrowserHost extends Host {
+  kind: 'browser';
+  /** Only the test split (10 000 images): enough for the digit grid and predictions. */
+  loadTestSplit(): Promise<Split>;
+  /** Stop the training worker (the next run starts a new one). */
+  dispose(): void;
+}
+
+/** The directory of the running bundle, e.g. "https://host/sub/path/". */
+export function bundleDirectory(): string {
+  return new URL('./', import.meta.url).href;
+}
+
+function checkAssetBase(assetBase: string): string {
+  if (typeof assetBase !== 'string' || !assetBase.endsWith('/')) {
+    throw new Error(`assetBase must be a URL directory ending in "/", got ${JSON.stringify(assetBase)}`);
+  }
+  return assetBase;
+}
+
+/** Fetch one gzipped split and decode it; every failure names the asset. */
+export async function fetchSplit(url: string, assetName: string, fetchImpl: typeof fetch = fetch, signal?: AbortSignal): Promise<Split> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { signal });
+  } catch (error) {
+    if (signal?.aborted || (error as Error)?.name === 'AbortError') throw new Error(`loading ${assetName} was aborted`);
+    throw new Error(`cannot load ${assetName} from ${url}: ${(error as Error)?.message ?? String(error)} (is the site served over http, and is the server still running?)`);
+  }
+  if (!response.ok) throw new Error(`cannot load ${assetName} from ${url}: HTTP ${response.status} ${response.statusText}`.trim());
+  if (!response.body) throw new Error(`cannot load ${assetName} from ${url}: the response has no body`);
+  let bytes: Uint8Array;
+  try {
+    const inflated = response.body.pipeThrough(new DecompressionStream('gzip'));
+    bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
+  } catch (error) {
+    if (signal?.aborted) throw new Error(`loading ${assetName} was aborted`);
+    throw new Error(`${assetName} is corrupt (not valid gzip): ${(error as Error)?.message ?? String(error)}`);
+  }
+  try {
+    return decodeSplit(bytes, assetName);
+  } catch (error) {
+    throw new Error(`${assetName} is corrupt: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+interface ActiveRun {
+  push(message: FromWorker): void;
+  fail(error: Error): void;
+}
+
+/** One worker at a time; it is replaced after it dies or is terminated. */
+class TrainingWorker {
+  private worker: Worker | null = null;
+  private sentDataset: Dataset | null = null;
+  private readonly runs = new Map<number, ActiveRun>();
+  private nextRunId = 1;
+
+  constructor(
+    private readonly create: () => Worker,
+    private readonly abortGraceMs: number,
+  ) {}
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const worker = this.create();
+    worker.onmessage = (event: MessageEvent<FromWorker>) => this.runs.get(event.data.runId)?.push(event.data);
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      this.crash(new Error(`the training worker stopped: ${event.message || 'it failed to load or crashed'}`));
+    };
+    worker.onmessageerror = () => this.crash(new Error('the training worker sent a message that could not be read'));
+    this.worker = worker;
+    this.sentDataset = null;
+    return worker;
+  }
+
+  private crash(error: Error): void {
+    this.terminate();
+    for (const run of [...this.runs.values()]) run.fail(error);
+    this.runs.clear();
+  }
+
+  terminate(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.sentDataset = null;
+  }
+
+  async *train(model: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
+    const { signal, engine, chip, ...transferable } = opts;
+    if (engine) throw new Error('runTraining in the browser: opts.engine cannot be sent to the training worker; choose the engine through model.backend');
+    if (chip) throw new Error('runTraining in the browser: opts.chip cannot be sent to the training worker yet (hardware-in-the-loop runs in the worker needs a chip factory there)');
+    if (signal?.aborted) return;
+
+    const worker = this.ensure();
+    const runId = this.nextRunId++;
+    const inbox: FromWorker[] = [];
+    let failure: Error | null = null;
+    let wake: (() => void) | null = null;
+    const notify = () => {
+      wake?.();
+      wake = null;
+    };
+    this.runs.set(runId, {
+      push: (message) => {
+        inbox.push(message);
+        notify();
+      },
+      fail: (error) => {
+        failure = error;
+        notify();
+      },
+    });
+
+    let finished = false;
+    let lastModel: HagenModel = model;
+    let abortTimer: ReturnType<typeof setTimeout> | undefined;
+    const abort = () => {
+      if (finished) return;
+      this.worker?.postMessage({ type: 'abort', runId } satisfies ToWorker);
+      // A worker stuck inside a batch would never answer: terminate it (the next run starts a new one).
+      abortTimer = setTimeout(() => {
+        if (!finished) this.crash(new Error('the training worker did not stop in time and was terminated'));
+      }, this.abortGraceMs);
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+
+    try {
+      const message: ToWorker = { type: 'train', runId, model, opts: transferable as TransferableTrainOptions };
+      if (this.sentDataset !== data) {
+        message.data = data;
+        this.sentDataset = data;
+      }
+      worker.postMessage(message);
+      for (;;) {
+        while (inbox.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
+        if (inbox.length === 0 && failure) {
+          if (signal?.aborted) return; // terminated on purpose after an abort: a cancelled run, not an error
+          throw failure;
+        }
+        const next = inbox.shift()!;
+        if (next.type === 'finished') {
+          finished = true;
+          return;
+        }
+        if (next.type === 'failed') {
+          finished = true;
+          throw new Error(`training failed: ${next.message}`);
+        }
+        if (next.progress.model) lastModel = next.progress.model;
+        yield { ...next.progress, model: lastModel };
+      }
+    } finally {
+      signal?.removeEventListener('abort', abort);
+      if (abortTimer !== undefined) clearTimeout(abortTimer);
+      this.runs.delete(runId);
+      // The consumer stopped early (generator.return()): stop the work too.
+      if (!finished && this.worker) this.worker.postMessage({ type: 'abort', runId } satisfies ToWorker);
+    }
+  }
+}
+
+export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost {
+  const lang = options.lang ?? 'en';
+  const assetBase = checkAssetBase(options.assetBase ?? bundleDirectory());
+  const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const createWorker = options.createWorker ?? (() => new Worker(new URL('worker.js', assetBase), { type: 'module', name: 'ziffern-training' }));
+  const trainingWorker = new TrainingWorker(createWorker, options.abortGraceMs ?? ABORT_GRACE_MS);
+
+  let testSplit: Promise<Split> | null = null;
+  let dataset: Promise<Dataset> | null = null;
+  let tfBackend: Promise<string> | null = null;
+
+  // A failed load is forgotten, so calling again (the reader's "retry") fetches again.
+  const forgetOnFailure = <T>(promise: Promise<T>, forget: () => void): Promise<T> => {
+    promise.catch(forget);
+    return promise;
+  };
+
+  const loadTestSplit = (): Promise<Split> => {
+    testSplit ??= forgetOnFailure(fetchSplit(new URL(DATA_ASSETS.test, assetBase).href, DATA_ASSETS.test, fetchImpl), () => (testSplit = null));
+    return testSplit;
+  };
+
+  return {
+    kind: 'browser',
+    view(spec: ParamSpec) {
+      return control(spec, spec.default, lang);
+    },
+    loadTestSplit,
+    loadDataset() {
+      dataset ??= forgetOnFailure(
+        (async () => {
+          const test = await loadTestSplit();
+          const train = await fetchSplit(new URL(DATA_ASSETS.train, assetBase).href, DATA_ASSETS.train, fetchImpl);
+          return { train, test };
+        })(),
+        () => (dataset = null),
+      );
+      return dataset;
+    },
+    tfBackend() {
+      tfBackend ??= forgetOnFailure(
+        (async () => {
+          if (!wasmPathsConfigured) {
+            configureWasmPaths(assetBase);
+            wasmPathsConfigured = true;
+          }
+          return initTf();
+        })(),
+        () => (tfBackend = null),
+      );
+      return tfBackend;
+    },
+    runTraining(model, data, opts) {
+      return trainingWorker.train(model, data, opts);
+    },
+    dispose() {
+      trainingWorker.terminate();
+    },
+  };
+}

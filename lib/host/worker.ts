@@ -1,0 +1,112 @@
+/**
+ * The training Web Worker (dist/worker.js): runs lib/train's trainModel off the page's main thread and
+ * streams TrainProgress back. The page (lib/host/browser.ts) sends the dataset once per worker, then one
+ * `train` message per run; `abort` stops a run within one batch.
+ *
+ * The protocol types live here; browser.ts imports them type-only, so no worker code enters the page.
+ */
+import type { Dataset } from '../data/types';
+import type { HagenModel } from '../hagen/types';
+import { configureWasmPaths, initTf } from '../tf/backend';
+import { trainModel, type TrainOptions, type TrainProgress } from '../train/train';
+
+/** What can cross the worker boundary: TrainOptions without the live objects (engine, chip, signal). */
+export type TransferableTrainOptions = Omit<TrainOptions, 'engine' | 'chip' | 'signal'>;
+
+export type ToWorker =
+  | { type: 'train'; runId: number; model: HagenModel; data?: Dataset; opts: TransferableTrainOptions }
+  | { type: 'abort'; runId: number };
+
+export type FromWorker =
+  /** `model` is null when the weights did not change since the previous message of this run. */
+  | { type: 'progress'; runId: number; progress: Omit<TrainProgress, 'model'> & { model: HagenModel | null } }
+  | { type: 'finished'; runId: number }
+  | { type: 'failed'; runId: number; message: string };
+
+/** A copy of the model's weights whose buffers the worker can give away (transfer) without touching the trainer's. */
+export function detachedCopy(model: HagenModel): { model: HagenModel; buffers: ArrayBuffer[] } {
+  const buffers: ArrayBuffer[] = [];
+  const layers = model.layers.map((layer) => {
+    const weight = layer.weight.slice();
+    const bias = layer.bias.slice();
+    buffers.push(weight.buffer as ArrayBuffer, bias.buffer as ArrayBuffer);
+    return { ...layer, weight, bias };
+  });
+  return { model: { ...model, mock: { ...model.mock }, layers }, buffers };
+}
+
+/** Let queued messages (an `abort`) run: async generators only yield to microtasks otherwise. */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+interface WorkerScope {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker>) => void): void;
+}
+
+/** Wire the protocol to a worker scope (exported so tests can drive it with a fake scope). */
+export function serveTraining(scope: WorkerScope, prepare: () => Promise<unknown> = prepareTf): void {
+  let dataset: Dataset | null = null;
+  const runs = new Map<number, AbortController>();
+
+  async function run(message: Extract<ToWorker, { type: 'train' }>, controller: AbortController): Promise<void> {
+    const { runId } = message;
+    try {
+      if (message.data) dataset = message.data;
+      if (!dataset) throw new Error('training worker: no dataset was sent before the first run');
+      await prepare();
+      let lastModel: HagenModel | null = null;
+      for await (const progress of trainModel(message.model, dataset, { ...message.opts, signal: controller.signal })) {
+        let model: HagenModel | null = null;
+        let transfer: ArrayBuffer[] = [];
+        if (progress.model !== lastModel) {
+          lastModel = progress.model;
+          ({ model, buffers: transfer } = detachedCopy(progress.model));
+        }
+        scope.postMessage({ type: 'progress', runId, progress: { ...progress, model } }, transfer);
+        await nextMacrotask();
+      }
+      scope.postMessage({ type: 'finished', runId });
+    } catch (error) {
+      scope.postMessage({ type: 'failed', runId, message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      runs.delete(runId);
+    }
+  }
+
+  scope.addEventListener('message', (event) => {
+    const message = event.data;
+    if (message.type === 'abort') {
+      runs.get(message.runId)?.abort();
+    } else if (message.type === 'train') {
+      const controller = new AbortController();
+      runs.set(message.runId, controller);
+      void run(message, controller);
+    } else {
+      const unknownType = (message as { type?: unknown }).type;
+      scope.postMessage({ type: 'failed', runId: -1, message: `training worker: unknown message type ${JSON.stringify(unknownType)}` });
+    }
+  });
+}
+
+let tfReady: Promise<string> | null = null;
+/** The worker's .wasm files sit next to worker.js (the build copies them into dist/). */
+function prepareTf(): Promise<string> {
+  if (!tfReady) {
+    configureWasmPaths(new URL('./', import.meta.url).href);
+    tfReady = initTf();
+  }
+  return tfReady;
+}
+
+// Only start when loaded as a worker (not when a test imports the module).
+const isWorkerScope = typeof self !== 'undefined' && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+if (isWorkerScope) serveTraining(self as unknown as WorkerScope);

@@ -1,0 +1,232 @@
+/**
+ * The page: prose in the reader's language, the notebook's cells mounted into the placeholders of
+ * index.html, parameter values from the address (and back into it as they change), and
+ * `window.ziffern = { set, value, observe }` for scripts and tests.
+ */
+import type { CellSpec } from '../lib/runtime/cell';
+import { createNotebook, type Notebook } from '../lib/runtime/notebook';
+import { createBrowserHost, type BrowserHostOptions } from '../lib/host/browser';
+import { PARAMS, defaultParams, type ParamValues } from '../lib/params';
+import { paramsFromSearch, searchFromParams, viewOptionsFromSearch, type ViewOptions } from '../lib/state/url';
+import type { Lang } from '../lib/ui/i18n';
+import { de } from './prose/de';
+import { en } from './prose/en';
+import { PAGE_SECTIONS, type Prose } from './prose/types';
+import { pageDisplayCells } from './displayCells';
+
+export const PROSE: Record<Lang, Prose> = { en, de };
+
+/** `?lang=de` picks German; anything else (or nothing) English. */
+export function langFromSearch(search: string): Lang {
+  return new URLSearchParams(search).get('lang') === 'de' ? 'de' : 'en';
+}
+
+/** The same address with `lang` switched, keeping every other query value. */
+export function searchWithLang(search: string, lang: Lang): string {
+  const query = new URLSearchParams(search);
+  if (lang === 'en') query.delete('lang');
+  else query.set('lang', lang);
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Placeholders of cells this build does not define, e.g. while parts of the notebook are still being written. */
+export function unknownPlaceholders(placeholderNames: readonly string[], cellNames: readonly string[]): string[] {
+  const known = new Set(cellNames);
+  return placeholderNames.filter((name) => !known.has(name));
+}
+
+/** Parameter controls without a placeholder in the page: they go into the "all settings" box. */
+export function unplacedParameters(placeholderNames: readonly string[]): string[] {
+  const placed = new Set(placeholderNames);
+  return PARAMS.map((p) => p.name).filter((name) => !placed.has(`viewof ${name}`));
+}
+
+function paragraphs(doc: Document, texts: readonly string[]): HTMLParagraphElement[] {
+  return texts.map((html) => {
+    const p = doc.createElement('p');
+    p.innerHTML = html; // authored prose from notebook/prose/*.ts, never reader input
+    return p;
+  });
+}
+
+export function renderProse(doc: Document, prose: Prose, lang: Lang): void {
+  doc.documentElement.lang = lang;
+  doc.title = `ziffern · ${prose.title}`;
+  for (const el of doc.querySelectorAll<HTMLElement>('[data-prose]')) {
+    const key = el.dataset.prose!;
+    if ((PAGE_SECTIONS as readonly string[]).includes(key)) {
+      const section = prose.sections[key as keyof Prose['sections']];
+      const heading = doc.createElement('h2');
+      heading.textContent = section.heading;
+      el.replaceChildren(heading, ...paragraphs(doc, section.lead));
+    } else if (key === 'title' || key === 'subtitle' || key === 'emulatedBadge') {
+      el.textContent = prose[key];
+    }
+  }
+  for (const el of doc.querySelectorAll<HTMLElement>('[data-prose-after]')) {
+    const section = prose.sections[el.dataset.proseAfter as keyof Prose['sections']];
+    el.replaceChildren(...paragraphs(doc, section?.after ?? []));
+  }
+  const otherLang: Lang = lang === 'en' ? 'de' : 'en';
+  const link = doc.getElementById('lang-switch') as HTMLAnchorElement | null;
+  if (link) {
+    link.textContent = prose.otherLanguage;
+    link.hreflang = otherLang;
+    link.href = searchWithLang(doc.location?.search ?? '', otherLang) || '?';
+  }
+}
+
+function applyViewOptions(doc: Document, view: ViewOptions): void {
+  for (const section of view.hide.sections) {
+    const el = doc.getElementById(section);
+    if (el) el.hidden = true;
+  }
+  for (const param of view.hide.params) {
+    const el = doc.querySelector<HTMLElement>(`[data-cell="viewof ${param}"]`);
+    if (el) el.hidden = true;
+  }
+  if (!view.prose) for (const el of doc.querySelectorAll<HTMLElement>('[data-prose], [data-prose-after]')) el.hidden = true;
+}
+
+function showUrlProblems(doc: Document, prose: Prose, problems: string[]): void {
+  const box = doc.getElementById('url-problems');
+  if (!box || problems.length === 0) return;
+  const list = doc.createElement('ul');
+  for (const problem of problems) {
+    const item = doc.createElement('li');
+    item.textContent = problem; // reader input: text only
+    list.append(item);
+  }
+  const intro = doc.createElement('p');
+  intro.textContent = prose.urlProblems;
+  box.replaceChildren(intro, list);
+  box.hidden = false;
+}
+
+/** Keep the address in step with the parameters, so a link reproduces what the reader sees. */
+function mirrorParamsIntoUrl(win: Window, notebook: Notebook, view: ViewOptions, lang: Lang): void {
+  const current: Partial<ParamValues> = {};
+  const defaults = defaultParams();
+  let scheduled = false;
+  const write = () => {
+    scheduled = false;
+    const query = new URLSearchParams(searchFromParams(current, defaults, view));
+    if (lang !== 'en') query.set('lang', lang);
+    const text = query.toString();
+    win.history.replaceState(win.history.state, '', `${win.location.pathname}${text ? `?${text}` : ''}${win.location.hash}`);
+  };
+  for (const spec of PARAMS) {
+    if (!notebook.names.includes(spec.name)) continue;
+    notebook.observe(spec.name, (value, error) => {
+      if (error) return;
+      (current as Record<string, unknown>)[spec.name] = value;
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(write);
+      }
+    });
+  }
+}
+
+/**
+ * When loading `cellName` fails (a missing or corrupt data file, a dropped connection), every placeholder
+ * that depends on it shows the error; this adds a button that runs the cell again (the host forgets failed loads).
+ */
+function offerRetry(doc: Document, notebook: Notebook, cells: readonly CellSpec[], cellName: string, lang: Lang): void {
+  const cell = cells.find((c) => c.name === cellName);
+  if (!cell) return;
+  let button: HTMLButtonElement | null = null;
+  notebook.observe(cellName, (_value, error) => {
+    if (!error) {
+      button?.remove();
+      button = null;
+      return;
+    }
+    if (button) return;
+    button = doc.createElement('button');
+    button.type = 'button';
+    button.className = 'zf-retry';
+    button.dataset.retry = cellName;
+    button.textContent = lang === 'de' ? 'Erneut versuchen' : 'Try again';
+    button.addEventListener('click', () => {
+      button?.remove();
+      button = null;
+      notebook.redefine(cell);
+    });
+    const firstFailed = doc.querySelector('[data-status="error"]');
+    (firstFailed?.parentElement ?? doc.getElementById('notebook') ?? doc.body).insertBefore(button, firstFailed?.nextSibling ?? null);
+  });
+}
+
+export interface StartedPage {
+  notebook: Notebook;
+  lang: Lang;
+  /** Cell placeholders with no cell in this build. */
+  pending: string[];
+}
+
+export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: BrowserHostOptions = {}): StartedPage {
+  const doc = win.document;
+  const search = win.location.search;
+  const lang = langFromSearch(search);
+  const prose = PROSE[lang];
+  renderProse(doc, prose, lang);
+
+  const host = createBrowserHost({ lang, ...hostOptions });
+  const cellNames = new Set(cells.map((cell) => cell.name));
+  const allCells = [...cells, ...pageDisplayCells(doc, lang).filter((cell) => !cellNames.has(cell.name))];
+  const notebook = createNotebook(allCells, host);
+
+  // Every parameter gets a control somewhere: those the page does not place go into "all settings".
+  const main = doc.getElementById('notebook') ?? doc.body;
+  const unplaced = unplacedParameters([...doc.querySelectorAll<HTMLElement>('[data-cell]')].map((el) => el.dataset.cell!))
+    .filter((name) => notebook.names.includes(`viewof ${name}`));
+  if (unplaced.length > 0) {
+    const box = doc.createElement('details');
+    box.className = 'zf-all-settings';
+    const summary = doc.createElement('summary');
+    summary.textContent = lang === 'de' ? 'Weitere Einstellungen' : 'More settings';
+    const placeholdersForUnplaced = unplaced.map((name) => {
+      const div = doc.createElement('div');
+      div.setAttribute('data-cell', `viewof ${name}`);
+      return div;
+    });
+    box.append(summary, ...placeholdersForUnplaced);
+    main.append(box);
+  }
+
+  const { view, rejected: viewRejected } = viewOptionsFromSearch(search);
+  applyViewOptions(doc, view);
+
+  const placeholders = [...doc.querySelectorAll<HTMLElement>('[data-cell]')];
+  const pending = unknownPlaceholders(placeholders.map((el) => el.dataset.cell!), notebook.names);
+  for (const el of placeholders) {
+    const name = el.dataset.cell!;
+    if (pending.includes(name)) {
+      el.classList.add('zf-pending');
+      el.setAttribute('data-status', 'missing');
+      el.textContent = prose.pendingCell;
+      continue;
+    }
+    notebook.mount(name, el);
+  }
+  offerRetry(doc, notebook, allCells, 'dataset', lang);
+
+  const { values, rejected, ignored } = paramsFromSearch(search);
+  const problems = [...viewRejected, ...rejected].map((r) => `${r.name}=${r.raw}: ${r.reason}`)
+    .concat(ignored.filter((i) => i.name !== 'lang').map((i) => `${i.name}: ${i.reason}`));
+  for (const [name, value] of Object.entries(values)) {
+    if (!notebook.names.includes(`viewof ${name}`)) continue;
+    notebook.set(name, value).catch((error: Error) => showUrlProblems(doc, prose, [error.message]));
+  }
+  showUrlProblems(doc, prose, problems);
+  mirrorParamsIntoUrl(win, notebook, view, lang);
+
+  (win as unknown as { ziffern: unknown }).ziffern = {
+    set: (name: string, value: unknown) => notebook.set(name, value),
+    value: (name: string) => notebook.value(name),
+    observe: (name: string, observer: (value: unknown, error?: Error) => void) => notebook.observe(name, observer),
+  };
+  return { notebook, lang, pending };
+}
