@@ -22,12 +22,13 @@ export async function main(argv: readonly string[], io: CliIo = process, host?: 
     return 0;
   }
   // Loaded only to run: --help and usage errors stay fast and do not start tfjs.
-  const [{ runCommand }, { createNodeHost }] = await Promise.all([import('./run'), import('../host/node')]);
+  const { runCommand } = await import('./run');
+  const runHost = host ?? (await import('../host/node')).createNodeHost();
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();
   process.once('SIGINT', onSigint);
   try {
-    return await runCommand(command, io, host ?? createNodeHost(), interrupt.signal);
+    return await runCommand(command, io, runHost, interrupt.signal);
   } finally {
     process.off('SIGINT', onSigint);
   }
