@@ -31,6 +31,10 @@ export const AUGMENT_SCALE: Record<Exclude<AugmentMode, 'none'>, [number, number
 /** torchvision's default aspect-ratio range. */
 export const DEFAULT_RATIO: [number, number] = [3 / 4, 4 / 3];
 
+/** Sample fractions are multiples of 1/56, so bilinear values of 0|1 pixels are multiples of 1/3136:
+ *  anything within 1e-4 of 0.5 is an exact tie blurred by float32. */
+const TIE_TOLERANCE = 1e-4;
+
 export interface CropBox {
   top: number;
   left: number;
@@ -132,6 +136,9 @@ export function augmentBatch(images: Uint8Array, n: number, mode: AugmentMode, r
   const values = resized.dataSync() as Float32Array;
   resized.dispose();
   const out = new Uint8Array(n * IMAGE_PIXELS);
-  for (let i = 0; i < out.length; i++) out[i] = values[i] > 0.5 ? 1 : 0;
+  // Exact ties (0.5) are common with 0|1 pixels and rational scales; float32 puts them a hair on
+  // either side. Treating everything within TIE_TOLERANCE of 0.5 as the tie (→ 0, as torch's
+  // half-to-even round does) matches torchvision and gives the same result on every backend.
+  for (let i = 0; i < out.length; i++) out[i] = values[i] > 0.5 + TIE_TOLERANCE ? 1 : 0;
   return out;
 }
