@@ -1,30 +1,7 @@
-/**
- * The model types of DESIGN.md "Shared types" (lib/hagen), restated structurally so the model file
- * code does not wait on lib/hagen. TypeScript compares structurally, so a lib/hagen HagenModel is
- * accepted wherever this one is asked for (and vice versa). Keep in step with DESIGN.md.
- */
-export type HagenBackend = 'mock' | 'ideal' | 'chip';
-export const HAGEN_BACKENDS: readonly HagenBackend[] = ['mock', 'ideal', 'chip'];
+/** The lib/hagen model types the model file reads and writes, plus the fixed MNIST shape. */
+export type { Backend as HagenBackend, HagenModel, LayerParams, MockParameter } from '../hagen/types';
+export { BACKENDS as HAGEN_BACKENDS } from '../hagen/types';
 
-export interface MockParameter {
-  noiseStd: number;
-  gain: number;
-}
-export interface LayerParams {
-  inFeatures: number;
-  outFeatures: number;
-  numSends: number;
-  /** [out, in] row-major, like torch. */
-  weight: Float32Array;
-  /** [out] */
-  bias: Float32Array;
-}
-export interface HagenModel {
-  layers: LayerParams[];
-  shift: number;
-  backend: HagenBackend;
-  mock: MockParameter;
-}
-
+/** 28×28 pixels in, one logit per digit out. */
 export const MODEL_INPUTS = 784;
 export const MODEL_OUTPUTS = 10;

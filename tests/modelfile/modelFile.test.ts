@@ -3,6 +3,8 @@ import { defaultParams, type ParamValues } from '../../lib/params';
 import { Rng } from '../../lib/random';
 import { base64ToBytes, base64ToFloat32, bytesToBase64, float32ToBase64 } from '../../lib/modelfile/base64';
 import type { HagenModel } from '../../lib/modelfile/hagenTypes';
+import { buildModel } from '../../lib/hagen/model';
+import { predict } from '../../lib/hagen/predict';
 import {
   CORRUPT_VALUE_LIMIT,
   MODEL_FILE_FORMAT,
@@ -92,6 +94,14 @@ describe('model file', () => {
     // base64 float32 keeps it compact: ≈ 5.4 characters per value.
     const values = 784 * 256 + 256 * 256 + 256 * 10;
     expect(text.length).toBeLessThan(values * 5.5);
+  });
+
+  it('round-trips a model from lib/hagen buildModel so that it predicts exactly the same', () => {
+    const model = buildModel({ hidden: 32, layers: 2, shift: 2 }, { backend: 'ideal', mock: { noiseStd: 1.5, gain: 0.0018 }, seed: 9 });
+    const loaded = parseModelFile(serializeModelFile(model, paramsFor(model)), 'built.json');
+    expect(loaded.model.layers.map((l) => l.numSends)).toEqual(model.layers.map((l) => l.numSends));
+    const image = new Float32Array(784).map((_, i) => (i % 7 === 0 ? 1 : 0));
+    expect(predict(loaded.model, image, null)).toEqual(predict(model, image, null));
   });
 
   it('keeps weights between ±63 and ±1000 (forward clamps them) and names a 4-layer model by its widths', () => {
