@@ -96,6 +96,15 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
     return view;
   };
 
+  // Methods do not use `this`: the page hands them out detached (window.ziffern = { set, value, observe }).
+  function observe(name: string, observer: (value: unknown, error?: Error) => void): () => void {
+    knownCell(name);
+    const variable = observeVariable(name, observer);
+    return () => {
+      if (!disposed) variable.delete();
+    };
+  }
+
   return {
     names: cells.map((c) => c.name),
 
@@ -123,19 +132,13 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
       return module.value(name);
     },
 
-    observe(name, observer) {
-      knownCell(name);
-      const variable = observeVariable(name, observer);
-      return () => {
-        if (!disposed) variable.delete();
-      };
-    },
+    observe,
 
     mount(name, element) {
       knownCell(name);
       element.setAttribute('data-cell', name);
       element.setAttribute('data-status', 'pending');
-      return this.observe(name, (value, error) => render(element, value, error));
+      return observe(name, (value, error) => render(element, value, error));
     },
 
     redefine(cell) {

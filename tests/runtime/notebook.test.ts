@@ -134,6 +134,15 @@ describe('parameters and set()', () => {
     expect(await nb.value('viewof epochs')).toBe(first);
   });
 
+  it('set, value and observe work detached from the notebook object (window.ziffern)', async () => {
+    const { set, value, observe } = open(paramCells('layers'));
+    const seen: unknown[] = [];
+    observe('layers', (v) => seen.push(v));
+    await set('layers', 3);
+    expect(await value('layers')).toBe(3);
+    await until(() => seen.includes(3), 'observer to see 3');
+  });
+
   it('an input event from the view itself (a control) updates the cell like set()', async () => {
     const nb = open(paramCells('lr'));
     const seen: unknown[] = [];
