@@ -12,8 +12,9 @@ import type { ChipDevice, HagenEngine, HagenModel, TrainStepResult } from './typ
 import { NormalSource } from './normal';
 import {
   chunkCount, chunkScale, clampWeightsInPlace, convertingRelu, crossEntropyOver64, digitalBiasAdd,
-  idealLinearForward, idealRelu, linearBackward, quantiseBias, quantiseInputs, quantiseWeightsTransposed, transpose,
+  idealLinearForward, idealRelu, quantiseBias, quantiseInputs, transpose,
 } from './kernels';
+import { simdLinearBackward, simdMockLinearForward } from './simd';
 
 export type { HagenEngine, HagenModel, ChipDevice, TrainStepResult } from './types';
 
@@ -83,9 +84,8 @@ function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng 
       digitalBiasAdd(chip!.mac(input, batch, wT, k, n, numSends), batch, n, biasQ, z);
     } else {
       const xq = inputQ ?? quantiseInputs(input, new Uint8Array(batch * k), index === 0 ? 'x' : `layer ${index} input`);
-      const wqT = quantiseWeightsTransposed(layer.weight, n, k, new Int32Array(k * n));
       const noiseValues = noise ? noise.fill(new Float32Array(batch * chunkCount(k) * n), mock.noiseStd) : null;
-      mockLinearForwardDispatch(xq, batch, k, wqT, n, chunkScale(mock.gain, numSends), noiseValues, biasQ, z);
+      simdMockLinearForward(xq, batch, k, layer.weight, n, chunkScale(mock.gain, numSends), noiseValues, biasQ, z);
     }
     traces.push({ input, z });
     const h = new Float32Array(batch * n);
@@ -100,10 +100,6 @@ function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng 
   return { logits: input, traces };
 }
 
-import { mockLinearForward } from './kernels';
-function mockLinearForwardDispatch(xq: Uint8Array, batch: number, k: number, wqT: Int32Array, n: number, scale: number, noise: Float32Array | null, biasQ: Int32Array, z: Int32Array): void {
-  mockLinearForward(xq, batch, k, wqT, n, scale, noise, biasQ, z, new Int32Array(n), new Int32Array(n));
-}
 
 function trainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, rng: Rng | null, chip?: ChipDevice): TrainStepResult {
   const { logits, traces } = runForward(model, x, batch, rng, chip);
@@ -121,7 +117,7 @@ function trainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch
     const bias = new Float32Array(n);
     const dx = index > 0 ? new Float64Array(batch * k) : null;
     const gradScale = Math.fround(layer.numSends * Math.fround(model.mock.gain));
-    linearBackward(dz, batch, n, traces[index].input, k, layer.weight, gradScale, weight, bias, dx, new Float64Array(batch * n), new Float64Array(k * n));
+    simdLinearBackward(dz, batch, n, traces[index].input, k, layer.weight, gradScale, weight, bias, dx);
     grads[index] = { weight, bias };
     if (dx) {
       // ConvertingReLU backward: dy · (z > 0) / 2^shift

@@ -1,0 +1,86 @@
+/**
+ * A tiny WebAssembly binary writer: just the sections and instructions the fast kernels use
+ * (one imported memory, exported functions, i32/f32/v128 arithmetic, block/loop/br_if).
+ * It exists so the kernels are built from readable TypeScript with no toolchain download.
+ */
+
+export const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
+export type ValType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
+
+export function uleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+export function sleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) { out.push(byte); return out; }
+    out.push(byte | 0x80);
+  }
+}
+
+const utf8 = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+/** Instruction builders; each returns its bytes. Memory offsets are byte offsets. */
+export const op = {
+  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b],
+  br: (depth: number) => [0x0c, ...uleb(depth)],
+  brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  get: (local: number) => [0x20, ...uleb(local)],
+  set: (local: number) => [0x21, ...uleb(local)],
+  tee: (local: number) => [0x22, ...uleb(local)],
+  i32Load: (offset = 0) => [0x28, 2, ...uleb(offset)],
+  f32Const: (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)],
+  f32Load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
+  i32Const: (v: number) => [0x41, ...sleb(v)],
+  i32GeU: [0x4f], i32LtU: [0x49],
+  i32Add: [0x6a], i32Sub: [0x6b], i32Mul: [0x6c], i32Shl: [0x74],
+  v128Load: (offset = 0) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
+  v128Store: (offset = 0) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
+  i32x4Splat: [0xfd, ...uleb(0x11)], f32x4Splat: [0xfd, ...uleb(0x13)],
+  i32x4Add: [0xfd, ...uleb(0xae)], i32x4Mul: [0xfd, ...uleb(0xb5)],
+  f32x4Add: [0xfd, ...uleb(0xe4)], f32x4Mul: [0xfd, ...uleb(0xe6)],
+  f32x4Floor: [0xfd, ...uleb(0x68)], f32x4ConvertI32x4S: [0xfd, ...uleb(0xfa)], i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
+  i32x4MinS: [0xfd, ...uleb(0xb6)], i32x4MaxS: [0xfd, ...uleb(0xb8)],
+  f32x4Const: (v: number) => { const b = new Uint8Array(new Float32Array([v, v, v, v]).buffer); return [0xfd, ...uleb(0x0c), ...b]; },
+  i32x4Const: (v: number) => { const b = new Uint8Array(new Int32Array([v, v, v, v]).buffer); return [0xfd, ...uleb(0x0c), ...b]; },
+} as const;
+
+export interface FunctionDef {
+  name: string;
+  params: ValType[];
+  locals: ValType[];
+  body: number[];
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+
+/** A module importing `env.memory` (min `memoryPages`) and exporting `functions` (no results). */
+export function assembleModule(functions: FunctionDef[], memoryPages: number): Uint8Array {
+  const types = functions.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0]);
+  const imports = vec([[...utf8('env'), ...utf8('memory'), 0x02, 0x00, ...uleb(memoryPages)]]);
+  const funcs = vec(functions.map((_, i) => uleb(i)));
+  const exports = vec(functions.map((f, i) => [...utf8(f.name), 0x00, ...uleb(i)]));
+  const bodies = vec(functions.map((f) => {
+    const body = [...vec(f.locals.map((t) => [1, t])), ...f.body, ...op.end];
+    return [...uleb(body.length), ...body];
+  }));
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, bodies),
+  ]);
+}

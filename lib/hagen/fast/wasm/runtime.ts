@@ -1,0 +1,60 @@
+/**
+ * Loads the generated kernel module (synchronously: it is ~1 KB, which every host allows) and hands
+ * out scratch space in its memory with a bump allocator that is reset for every engine call.
+ */
+import { KERNEL_WASM_BASE64 } from './module.generated';
+
+export interface KernelExports {
+  rowsAxpyI32(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
+  rowsAxpyF32(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
+  digitiseChunk(y: number, acc: number, noise: number, n: number, scale: number): void;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+const PAGE = 65536;
+
+export class KernelMemory {
+  readonly exports: KernelExports;
+  private readonly memory: WebAssembly.Memory;
+  private top = 0;
+
+  constructor() {
+    this.memory = new WebAssembly.Memory({ initial: 16 });
+    const module = new WebAssembly.Module(decodeBase64(KERNEL_WASM_BASE64));
+    this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+  }
+
+  reset(): void {
+    this.top = 0;
+  }
+
+  /** Reserve `bytes` (16-byte aligned) and return its byte offset. Views made before may detach: make views after allocating. */
+  alloc(bytes: number): number {
+    const start = this.top;
+    this.top = (start + bytes + 15) & ~15;
+    const needed = this.top - this.memory.buffer.byteLength;
+    if (needed > 0) this.memory.grow(Math.ceil(needed / PAGE));
+    return start;
+  }
+
+  i32(offset: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, offset, length);
+  }
+
+  f32(offset: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, offset, length);
+  }
+}
+
+let shared: KernelMemory | null = null;
+/** One instance per thread; engine calls are synchronous, so they never interleave. */
+export function kernelMemory(): KernelMemory {
+  shared ??= new KernelMemory();
+  return shared;
+}
