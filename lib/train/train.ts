@@ -1,0 +1,156 @@
+/**
+ * The tutorial's training loop as an async generator: Adam, loss = cross-entropy / 64, shuffled
+ * batches, optional augmentation, a test after every epoch. It trains a copy of the model, yields
+ * after every batch, stops within one batch when `signal` aborts, and reports divergence as an error.
+ */
+import { augmentBatch, type AugmentMode, AUGMENT_MODES } from '../data/augment';
+import { gatherImages, shuffledOrder, trainSubset } from '../data/batches';
+import type { Dataset } from '../data/types';
+import { tfjsEngine } from '../hagen/engine';
+import { argmaxRows } from '../hagen/loss';
+import { cloneModel } from '../hagen/model';
+import type { ChipDevice, HagenEngine, HagenModel } from '../hagen/types';
+import { Rng } from '../random';
+import { Adam } from './adam';
+import { evaluate, imagesToInput } from './evaluate';
+
+export interface TrainOptions {
+  lr: number;
+  epochs: number;
+  batchSize: number;
+  augment: AugmentMode;
+  seed: number;
+  trainSize: number;
+  labelNoise: number;
+  engine?: HagenEngine;
+  chip?: ChipDevice;
+  signal?: AbortSignal;
+  /** Copy the weights into `progress.model` every this many batches (default 1; always at epoch ends). */
+  snapshotEveryBatches?: number;
+}
+
+export interface EpochResult {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  seconds: number;
+  backend: string;
+  confusion: number[][];
+}
+
+export interface TrainProgress {
+  state: 'running' | 'done' | 'cancelled' | 'error';
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  samplesPerSecond: number;
+  losses: number[];
+  epochs: EpochResult[];
+  model: HagenModel;
+  error?: string;
+}
+
+/** The tutorial's settings (lr 0.25, batch 200, 4 epochs, RandomResizedCrop, all 60000 images). */
+export const TUTORIAL_DEFAULTS: Omit<TrainOptions, 'seed'> = { lr: 0.25, epochs: 4, batchSize: 200, augment: 'crop', trainSize: 60000, labelNoise: 0 };
+
+function checkOptions(opts: TrainOptions, trainCount: number): void {
+  const int = (name: string, v: number, min: number, max: number) => {
+    if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`training option ${name} must be an integer from ${min} to ${max}, got ${v}`);
+  };
+  if (!(Number.isFinite(opts.lr) && opts.lr > 0)) throw new RangeError(`training option lr must be a finite number > 0, got ${opts.lr}`);
+  int('epochs', opts.epochs, 1, 1000);
+  int('batchSize', opts.batchSize, 1, 100000);
+  int('trainSize', opts.trainSize, 1, trainCount);
+  int('snapshotEveryBatches', opts.snapshotEveryBatches ?? 1, 1, 1e9);
+  if (!(opts.labelNoise >= 0 && opts.labelNoise <= 1)) throw new RangeError(`training option labelNoise must be a number from 0 to 1, got ${opts.labelNoise}`);
+  if (!AUGMENT_MODES.includes(opts.augment)) throw new RangeError(`training option augment must be one of ${AUGMENT_MODES.join(', ')}, got ${String(opts.augment)}`);
+  if (!Number.isFinite(opts.seed)) throw new RangeError(`training option seed must be a finite number, got ${opts.seed}`);
+}
+
+/** Let timers and message events (e.g. an abort) run between batches; a resolved promise would not. */
+export function nextMacrotask(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+    channel.port2.postMessage(null);
+  });
+}
+
+function allFinite(arrays: Float32Array[]): boolean {
+  for (const a of arrays) for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
+  checkOptions(opts, data.train.count);
+  const engine = opts.engine ?? tfjsEngine;
+  const snapshotEvery = opts.snapshotEveryBatches ?? 1;
+  const model = cloneModel(input);
+  const train = trainSubset(data.train, opts.trainSize, opts.labelNoise, opts.seed);
+  const batchesPerEpoch = Math.ceil(train.count / opts.batchSize);
+  const adam = new Adam(model.layers.flatMap((l) => [l.weight, l.bias]), { lr: opts.lr });
+  const augmentRng = Rng.derive(opts.seed, 'augment');
+  const noiseRng = Rng.derive(opts.seed, 'noise/train');
+  const losses: number[] = [];
+  const epochs: EpochResult[] = [];
+  let snapshot = cloneModel(model);
+  let lastFinite = snapshot;
+  let epoch = 0;
+  let batch = 0;
+  let samplesPerSecond = 0;
+
+  const progress = (state: TrainProgress['state'], error?: string): TrainProgress => ({
+    state, epoch, batch, batchesPerEpoch, loss: losses.length ? losses[losses.length - 1] : NaN, samplesPerSecond,
+    losses: losses.slice(), epochs: epochs.slice(), model: state === 'error' ? lastFinite : snapshot, ...(error ? { error } : {}),
+  });
+
+  try {
+    for (epoch = 1; epoch <= opts.epochs; epoch++) {
+      const started = performance.now();
+      const order = shuffledOrder(train.count, opts.seed, epoch - 1);
+      let correct = 0;
+      let lossSum = 0;
+      for (batch = 0; batch < batchesPerEpoch;) {
+        if (opts.signal?.aborted) { yield progress('cancelled'); return; }
+        const from = batch * opts.batchSize;
+        const to = Math.min(train.count, from + opts.batchSize);
+        const n = to - from;
+        const gathered = gatherImages(train, order, from, to);
+        const images = augmentBatch(gathered.images, n, opts.augment, augmentRng);
+        const step = engine.trainStep(model, imagesToInput(images), gathered.labels, n, noiseRng, opts.chip);
+        batch++;
+        if (!Number.isFinite(step.loss) || !allFinite(step.grads.flatMap((g) => [g.weight, g.bias]))) {
+          const what = Number.isFinite(step.loss) ? 'a gradient is NaN or infinite' : `the loss is ${step.loss}`;
+          yield progress('error', `training diverged in epoch ${epoch}, batch ${batch}: ${what}. Try a smaller learning rate (now ${opts.lr}); the model shown is the last one with a finite loss.`);
+          return;
+        }
+        // the weights this step ran with (clamped in place by the engine) gave a finite loss
+        lastFinite = cloneModel(model);
+        adam.step(step.grads.flatMap((g) => [g.weight, g.bias]));
+        losses.push(step.loss);
+        lossSum += step.loss;
+        const predicted = argmaxRows(step.logits, n);
+        for (let b = 0; b < n; b++) if (predicted[b] === gathered.labels[b]) correct++;
+        samplesPerSecond = to / ((performance.now() - started) / 1000);
+        if (batch % snapshotEvery === 0 || batch === batchesPerEpoch) snapshot = cloneModel(model);
+        yield progress('running');
+        await nextMacrotask();
+      }
+      if (opts.signal?.aborted) { yield progress('cancelled'); return; }
+      const test = evaluate(model, data.test, { engine, rng: Rng.derive(opts.seed, `noise/test/epoch${epoch}`), chip: opts.chip });
+      epochs.push({
+        epoch, trainLoss: lossSum / batchesPerEpoch, trainAccuracy: correct / train.count, testAccuracy: test.accuracy,
+        seconds: (performance.now() - started) / 1000, backend: model.backend, confusion: test.confusion,
+      });
+      snapshot = cloneModel(model);
+      if (epoch < opts.epochs) yield progress('running');
+    }
+    epoch = opts.epochs;
+    yield progress('done');
+  } catch (err) {
+    yield progress('error', err instanceof Error ? err.message : String(err));
+  }
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { Adam } from '../../lib/train/adam';
+import { crossEntropy64 } from '../../lib/train/loss';
+
+describe('Adam (torch semantics)', () => {
+  it('first step moves every parameter by lr against the gradient sign (bias-corrected)', () => {
+    const p = Float32Array.of(1, 1, 1);
+    new Adam([p], { lr: 0.25 }).step([Float32Array.of(0.3, -2, 1e-3)]);
+    expect(p[0]).toBeCloseTo(0.75, 6);
+    expect(p[1]).toBeCloseTo(1.25, 6);
+    expect(p[2]).toBeCloseTo(0.75, 4);
+  });
+  it('second step follows m/(sqrt(v)+eps) with bias correction', () => {
+    const p = Float32Array.of(0);
+    const adam = new Adam([p], { lr: 0.1 });
+    adam.step([Float32Array.of(1)]);
+    adam.step([Float32Array.of(3)]);
+    const m = (0.1 * 1 * 0.9 + 0.1 * 3) / (1 - 0.9 ** 2);
+    const v = (0.001 * 1 * 0.999 + 0.001 * 9) / (1 - 0.999 ** 2);
+    expect(p[0]).toBeCloseTo(-0.1 - 0.1 * m / (Math.sqrt(v) + 1e-8), 6);
+    expect(adam.steps).toBe(2);
+  });
+  it('minimises a quadratic', () => {
+    const p = Float32Array.of(5, -3);
+    const adam = new Adam([p], { lr: 0.05 });
+    for (let i = 0; i < 2000; i++) adam.step([Float32Array.of(2 * (p[0] - 1), 2 * (p[1] + 2))]);
+    expect(p[0]).toBeCloseTo(1, 2);
+    expect(p[1]).toBeCloseTo(-2, 2);
+  });
+  it('rejects bad settings and mismatched gradients', () => {
+    expect(() => new Adam([], { lr: 0 })).toThrow(/lr/);
+    expect(() => new Adam([], { lr: 0.1, beta1: 1 })).toThrow(/beta1/);
+    expect(() => new Adam([new Float32Array(2)], { lr: 0.1 }).step([new Float32Array(3)])).toThrow(/gradient 0/);
+  });
+});
+
+describe('crossEntropy64', () => {
+  it('equals log(10)/64 for equal logits and is stable for huge logits', () => {
+    const { loss, dlogits } = crossEntropy64(new Float32Array(10), Uint8Array.of(3), 1);
+    expect(loss).toBeCloseTo(Math.log(10) / 64, 10);
+    expect(dlogits[3]).toBeCloseTo((0.1 - 1) / 64, 8);
+    const big = crossEntropy64(Float32Array.from({ length: 10 }, (_, i) => (i === 0 ? 1e4 : 0)), Uint8Array.of(1), 1);
+    expect(big.loss).toBeCloseTo(1e4 / 64, 6);
+    expect(Number.isFinite(big.dlogits[0])).toBe(true);
+  });
+  it('rejects labels outside 0..9', () => {
+    expect(() => crossEntropy64(new Float32Array(10), Uint8Array.of(10), 1)).toThrow(/label 10/);
+  });
+});
