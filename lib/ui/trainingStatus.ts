@@ -1,0 +1,84 @@
+/**
+ * Progress of a training run: a progress bar with epoch, batch, loss and speed, a stop/restart button,
+ * and the error message when training failed. The root carries `data-state` and `data-epoch`.
+ */
+
+import { applyCell, element, type CellOption } from './dom';
+import { checkLang, formatNumber, tr, type Lang } from './i18n';
+
+export type TrainingState = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+const STATES: readonly TrainingState[] = ['idle', 'running', 'done', 'cancelled', 'error'];
+
+export interface TrainingStatusInput {
+  state: TrainingState;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  samplesPerSecond: number;
+  error?: string;
+}
+
+export interface TrainingStatusOptions extends CellOption {
+  lang?: Lang;
+  /** Called when the reader presses "Stop" while running. */
+  onStop?: () => void;
+  /** Called when the reader presses "Train again" after the run ended. */
+  onRestart?: () => void;
+}
+
+const STATE_TEXT: Record<TrainingState, { en: string; de: string }> = {
+  idle: { en: 'Not started', de: 'Nicht gestartet' },
+  running: { en: 'Training…', de: 'Training läuft…' },
+  done: { en: 'Done', de: 'Fertig' },
+  cancelled: { en: 'Stopped', de: 'Angehalten' },
+  error: { en: 'Training failed', de: 'Training fehlgeschlagen' },
+};
+
+function check(progress: TrainingStatusInput): void {
+  if (!progress || !STATES.includes(progress.state)) throw new RangeError(`state must be one of ${STATES.join(', ')}, got ${String(progress?.state)}`);
+  for (const key of ['epoch', 'epochs', 'batch', 'batchesPerEpoch'] as const) {
+    if (!Number.isInteger(progress[key]) || progress[key] < 0) throw new RangeError(`${key} must be a whole number ≥ 0, got ${String(progress[key])}`);
+  }
+  if (progress.epochs < 1 || progress.batchesPerEpoch < 1) throw new RangeError(`epochs and batchesPerEpoch must be ≥ 1, got ${progress.epochs} and ${progress.batchesPerEpoch}`);
+}
+
+/** Fraction of the run finished: `epoch` counts from 1 while running, `batch` is done within it. */
+export function progressFraction(p: TrainingStatusInput): number {
+  if (p.state === 'done') return 1;
+  if (p.state === 'idle') return 0;
+  const done = Math.max(0, p.epoch - 1) * p.batchesPerEpoch + Math.min(p.batch, p.batchesPerEpoch);
+  return Math.max(0, Math.min(1, done / (p.epochs * p.batchesPerEpoch)));
+}
+
+export function trainingStatus(progress: TrainingStatusInput | null, options: TrainingStatusOptions = {}): HTMLElement {
+  const lang = checkLang(options.lang ?? 'en');
+  const p: TrainingStatusInput = progress ?? { state: 'idle', epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: 1, loss: NaN, samplesPerSecond: NaN };
+  check(p);
+  const fraction = progressFraction(p);
+  const bar = element('progress', { max: 1000, value: Math.round(fraction * 1000), 'aria-label': tr(lang, { en: 'Training progress', de: 'Trainingsfortschritt' }) });
+  const facts: string[] = [];
+  if (p.state !== 'idle') {
+    facts.push(tr(lang, { en: `epoch ${p.epoch} of ${p.epochs}`, de: `Epoche ${p.epoch} von ${p.epochs}` }));
+    if (p.state === 'running') facts.push(tr(lang, { en: `batch ${p.batch} of ${p.batchesPerEpoch}`, de: `Batch ${p.batch} von ${p.batchesPerEpoch}` }));
+    if (Number.isFinite(p.loss)) facts.push(tr(lang, { en: 'loss ', de: 'Verlust ' }) + formatNumber(lang, p.loss, 4));
+    if (Number.isFinite(p.samplesPerSecond) && p.samplesPerSecond > 0) facts.push(tr(lang, { en: `${formatNumber(lang, p.samplesPerSecond, 0)} images/s`, de: `${formatNumber(lang, p.samplesPerSecond, 0)} Bilder/s` }));
+  }
+  const heading = element('div', { class: 'zf-status-line' }, [
+    element('strong', { class: 'zf-state', text: tr(lang, STATE_TEXT[p.state]) }),
+    element('span', { class: 'zf-percent', text: p.state === 'idle' ? '' : `${formatNumber(lang, fraction * 100, 0)} %` }),
+  ]);
+  const root = element('div', { class: 'zf-training', 'data-state': p.state, 'data-epoch': p.epoch, role: 'group', 'aria-label': tr(lang, { en: 'Training', de: 'Training' }) },
+    [heading, bar, element('p', { class: 'zf-facts', 'aria-live': 'polite', text: facts.join(' · ') })]);
+  if (p.state === 'error') root.append(element('p', { class: 'zf-error', role: 'alert', text: p.error || tr(lang, { en: 'Unknown error.', de: 'Unbekannter Fehler.' }) }));
+  const action = p.state === 'running' ? options.onStop : options.onRestart;
+  if (action) {
+    const label = p.state === 'running' ? tr(lang, { en: 'Stop', de: 'Stopp' }) : p.state === 'idle' ? tr(lang, { en: 'Start training', de: 'Training starten' }) : tr(lang, { en: 'Train again', de: 'Neu trainieren' });
+    const button = element('button', { type: 'button', class: p.state === 'running' ? 'zf-stop' : 'zf-restart', text: label });
+    button.addEventListener('click', () => action());
+    root.append(button);
+  }
+  applyCell(root, options);
+  return root;
+}
