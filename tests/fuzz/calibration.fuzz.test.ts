@@ -36,7 +36,7 @@ describe('fuzz: lib/chip/calibration parseCalibration', () => {
         const mutated = mutations.reduce((doc, m) => applyJsonMutation(doc, m), json);
         checkLoaded(resultOrNamedError(() => parseCalibration(JSON.stringify(mutated) ?? 'undefined'), PREFIX));
       }),
-      fuzzOptions(300),
+      fuzzOptions(200),
     );
   });
 

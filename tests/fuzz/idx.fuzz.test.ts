@@ -66,7 +66,7 @@ describe('fuzz: lib/data/idx parseIdx', () => {
         const parsed = resultOrNamedError(() => parseIdx(mutated, 'fuzz.idx'), 'fuzz.idx: ');
         if (parsed) checkParsed(mutated, parsed);
       }),
-      fuzzOptions(3000),
+      fuzzOptions(2000),
     );
   });
 
@@ -78,7 +78,7 @@ describe('fuzz: lib/data/idx parseIdx', () => {
         const parsed = resultOrNamedError(() => parseIdx(bytes, 'random.idx'), 'random.idx: ');
         if (parsed) checkParsed(bytes, parsed);
       }),
-      fuzzOptions(3000),
+      fuzzOptions(2000),
     );
   });
 });

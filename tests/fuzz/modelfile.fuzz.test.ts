@@ -46,7 +46,7 @@ describe('fuzz: lib/modelfile parseModelFile', () => {
         const mutated = mutations.reduce((doc, m) => applyJsonMutation(doc, m), json);
         checkLoaded(resultOrNamedError(() => parseModelFile(JSON.stringify(mutated), 'fuzz.json'), PREFIX));
       }),
-      fuzzOptions(1000),
+      fuzzOptions(700),
     );
   });
 

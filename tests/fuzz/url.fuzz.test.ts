@@ -59,7 +59,7 @@ describe('fuzz: lib/state/url', () => {
   });
 
   it('hostile query strings never throw and only yield valid typed values', () => {
-    fc.assert(fc.property(query, checkParams), fuzzOptions(2000));
+    fc.assert(fc.property(query, checkParams), fuzzOptions(1500));
   });
 
   it('every valid parameter set survives a trip through the URL', () => {
