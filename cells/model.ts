@@ -5,21 +5,27 @@ import type { Backend, MockParameter, ModelConfig } from '../lib/hagen/types';
 import type { CellSpec } from '../lib/runtime/cell';
 
 /**
- * `mockParameter` from the parameters. The measured variant (measure_mock_parameter on the emulated chip)
- * belongs to the environment section, which replaces this cell when it provides it.
+ * The mock parameters the layers read: the `noise`/`gain` parameters (hxtorch's defaults 2.0 / 0.002), or
+ * measure_mock_parameter on the emulated chip (cell `measuredMockParameter` of the environment section), as the
+ * tutorial does.
  */
-export function mockParameterFromParams(noise: number, gain: number, mockSource: string): MockParameter {
-  if (mockSource === 'defaults') return makeMockParameter(noise, gain);
-  throw new Error(
-    `mockSource "${mockSource}" needs the environment section, which measures the emulated chip; use mockSource "defaults" here`,
-  );
+export function chooseMockParameter(noise: number, gain: number, mockSource: string, measured: MockParameter): MockParameter {
+  switch (mockSource) {
+    case 'defaults':
+      return makeMockParameter(noise, gain);
+    case 'measured':
+      return makeMockParameter(measured.noiseStd, measured.gain);
+    default:
+      throw new RangeError(`mockSource must be one of defaults, measured; got ${JSON.stringify(mockSource)}`);
+  }
 }
 
 export const modelCells: CellSpec[] = [
   {
     name: 'mockParameter',
-    inputs: ['noise', 'gain', 'mockSource'],
-    define: (noise: number, gain: number, mockSource: string) => mockParameterFromParams(noise, gain, mockSource),
+    inputs: ['noise', 'gain', 'mockSource', 'measuredMockParameter'],
+    define: (noise: number, gain: number, mockSource: string, measuredMockParameter: MockParameter) =>
+      chooseMockParameter(noise, gain, mockSource, measuredMockParameter),
   },
   {
     name: 'modelConfig',

@@ -1,7 +1,7 @@
 /** Section "Training": the run (an async generator of progress, stopped by invalidation) and what it yields. */
 import type { AugmentMode } from '../lib/data/augment';
 import type { Dataset } from '../lib/data/types';
-import type { HagenModel } from '../lib/hagen/types';
+import type { ChipDevice, HagenModel } from '../lib/hagen/types';
 import { untilInvalidated } from '../lib/runtime/cancel';
 import type { CellSpec } from '../lib/runtime/cell';
 import type { Host } from '../lib/runtime/host';
@@ -41,13 +41,17 @@ function lastEpoch(progress: TrainProgress): EpochResult | null {
 export const trainingCells: CellSpec[] = [
   {
     name: 'training',
-    inputs: ['host', 'dataset', 'model', 'trainSize', 'labelNoise', 'augment', 'lr', 'epochs', 'batchSize', 'seed', 'invalidation'],
+    inputs: ['host', 'dataset', 'model', 'chipDevice', 'trainSize', 'labelNoise', 'augment', 'lr', 'epochs', 'batchSize', 'seed', 'invalidation'],
     define: (
-      host: Host, dataset: Dataset, model: HagenModel, trainSize: number, labelNoise: number, augment: AugmentMode,
-      lr: number, epochs: number, batchSize: number, seed: number, invalidation: Promise<void>,
+      host: Host, dataset: Dataset, model: HagenModel, chipDevice: ChipDevice, trainSize: number, labelNoise: number,
+      augment: AugmentMode, lr: number, epochs: number, batchSize: number, seed: number, invalidation: Promise<void>,
     ) =>
       untilInvalidated(invalidation, (signal) =>
-        host.runTraining(model, dataset, { lr, epochs, batchSize, augment, seed, trainSize, labelNoise, signal }),
+        host.runTraining(model, dataset, {
+          lr, epochs, batchSize, augment, seed, trainSize, labelNoise, signal,
+          // Only the chip backend runs on the (emulated) device; mock and ideal never touch it.
+          ...(model.backend === 'chip' ? { chip: chipDevice } : {}),
+        }),
       ),
   },
   { name: 'history', inputs: ['training'], define: (training: TrainProgress) => historyOf(training) },

@@ -112,10 +112,16 @@ describe('data and model cells', () => {
     expect(Array.from(reseeded.layers[0].weight)).not.toEqual(Array.from(model.layers[0].weight));
   });
 
-  it('mockSource "measured" explains that the environment section provides it', async () => {
+  it('mockSource "measured" takes measure_mock_parameter from the environment section', async () => {
     notebook = createNotebook(notebookCells, scriptedHost(1, []));
     await notebook.set('mockSource', 'measured');
-    await expect(notebook.value('model')).rejects.toThrow(/mockSource "measured" needs the environment section/);
+    await notebook.set('noise', 0);
+    const measured = (await notebook.value('measuredMockParameter')) as { noiseStd: number; gain: number };
+    expect(measured.noiseStd).toBeGreaterThan(0);
+    expect(await notebook.value('mockParameter')).toEqual({ noiseStd: measured.noiseStd, gain: measured.gain });
+    expect(((await notebook.value('model')) as HagenModel).mock).toEqual({ noiseStd: measured.noiseStd, gain: measured.gain });
+    await notebook.set('mockSource', 'defaults');
+    expect(await notebook.value('mockParameter')).toEqual({ noiseStd: 0, gain: 0.002 });
   });
 });
 
@@ -139,6 +145,7 @@ describe('training cells', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0].opts).toMatchObject({ lr: 0.5, epochs: 4, batchSize: 200, augment: 'none', seed: 1, trainSize: 600, labelNoise: 0 });
     expect(calls[0].opts.signal).toBeInstanceOf(AbortSignal);
+    expect(calls[0].opts.chip).toBeUndefined();
     expect(await notebook.value('testAccuracy')).toBe(0.75);
     expect(await notebook.value('confusion')).toEqual([[1]]);
     expect(((await notebook.value('trainedModel')) as HagenModel).layers[0].outFeatures).toBe(8);
@@ -147,6 +154,18 @@ describe('training cells', () => {
       epochs: [{ epoch: 1, trainLoss: 0.5, trainAccuracy: 0.8, testAccuracy: 0.75, seconds: 1, backend: 'none' }],
       losses: [1, 0.5, 1 / 3],
     });
+  });
+
+  it('the chip backend trains on the environment section\'s chip device', async () => {
+    const calls: { opts: TrainOptions; sawAbort: boolean; yielded: number }[] = [];
+    notebook = createNotebook(notebookCells, scriptedHost(1, calls));
+    await notebook.set('backend', 'chip');
+    await notebook.set('chipId', 3);
+    await notebook.set('hidden', 4);
+    await notebook.value('training');
+    expect(calls).toHaveLength(1);
+    expect(calls[0].opts.chip).toBe(await notebook.value('chipDevice'));
+    expect(calls[0].opts.chip?.id).toBe(3);
   });
 
   it('changing a parameter during training aborts the old run and starts exactly one new run', async () => {
