@@ -11,12 +11,15 @@ import type { Rng } from '../../random';
 import type { ChipDevice, HagenEngine, HagenModel, TrainStepResult } from './types';
 import { NormalSource } from './normal';
 import {
-  chunkCount, chunkScale, clampWeightsInPlace, convertingRelu, crossEntropyOver64, digitalBiasAdd,
+  chunkCount, chunkScale, directMockLinearForward, clampWeightsInPlace, convertingRelu, crossEntropyOver64, digitalBiasAdd,
   idealLinearForward, idealRelu, quantiseBias, quantiseInputs, transpose,
 } from './kernels';
 import { simdLinearBackward, simdMockLinearForward } from './simd';
 
 export type { HagenEngine, HagenModel, ChipDevice, TrainStepResult } from './types';
+
+/** Batches up to this size use the direct (untransposed) forward kernel. */
+const SMALL_BATCH = 4;
 
 /** What the backward pass needs from one layer's forward. */
 interface LayerTrace {
@@ -85,7 +88,9 @@ function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng 
     } else {
       const xq = inputQ ?? quantiseInputs(input, new Uint8Array(batch * k), index === 0 ? 'x' : `layer ${index} input`);
       const noiseValues = noise ? noise.fill(new Float32Array(batch * chunkCount(k) * n), mock.noiseStd) : null;
-      simdMockLinearForward(xq, batch, k, layer.weight, n, chunkScale(mock.gain, numSends), noiseValues, biasQ, z);
+      // Small batches (canvas predictions) skip the transpose the SIMD path needs.
+      const linear = batch <= SMALL_BATCH ? directMockLinearForward : simdMockLinearForward;
+      linear(xq, batch, k, layer.weight, n, chunkScale(mock.gain, numSends), noiseValues, biasQ, z);
     }
     traces.push({ input, z });
     const h = new Float32Array(batch * n);

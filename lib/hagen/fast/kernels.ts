@@ -224,3 +224,43 @@ export function linearBackward(
   for (let j = 0; j < n; j++) dBias[j] = dBiasAcc[j];
   for (let i = 0; i < k; i++) for (let j = 0; j < n; j++) dWeight[j * k + i] = dWT[i * n + j];
 }
+
+/**
+ * Mock MAC + bias for small batches (a canvas prediction): reads the torch-layout float weight
+ * [n, k] directly and rounds only the weights it meets at non-zero inputs, so nothing is transposed.
+ * Same result as mockLinearForward; `noise` as there ([batch, chunks, n]).
+ */
+export function directMockLinearForward(
+  xq: Uint8Array, batch: number, k: number, weight: Float32Array, n: number, scale: number,
+  noise: Float32Array | null, biasQ: Int32Array, z: Int32Array,
+): Int32Array {
+  const chunks = chunkCount(k);
+  const fround = Math.fround;
+  const nonZero = new Int32Array(k);
+  for (let b = 0; b < batch; b++) {
+    const xRow = b * k;
+    let count = 0;
+    for (let i = 0; i < k; i++) if (xq[xRow + i] !== 0) nonZero[count++] = i;
+    for (let j = 0; j < n; j++) {
+      const wRow = j * k;
+      let y = 0;
+      let at = 0;
+      for (let c = 0; c < chunks; c++) {
+        const kEnd = Math.min(k, (c + 1) * ROWS_PER_CHUNK);
+        let sum = 0;
+        for (; at < count && nonZero[at] < kEnd; at++) {
+          const i = nonZero[at];
+          sum += xq[xRow + i] * (weight[wRow + i] + ROUND_MAGIC - ROUND_MAGIC);
+        }
+        let local = fround(sum * scale);
+        if (noise !== null) local = fround(local + noise[(b * chunks + c) * n + j]);
+        local = Math.floor(local);
+        y += local < OUTPUT_MIN ? OUTPUT_MIN : local > OUTPUT_MAX ? OUTPUT_MAX : local;
+      }
+      y = y < OUTPUT_MIN ? OUTPUT_MIN : y > OUTPUT_MAX ? OUTPUT_MAX : y;
+      y += biasQ[j];
+      z[b * n + j] = y < OUTPUT_MIN ? OUTPUT_MIN : y > OUTPUT_MAX ? OUTPUT_MAX : y;
+    }
+  }
+  return z;
+}
