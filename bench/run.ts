@@ -12,14 +12,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2] ?? '';
 const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts') && f.includes(filter)).sort();
 const reportPath = join(here, 'report.json');
-const report: Record<string, unknown> = existsSync(reportPath) && filter ? JSON.parse(readFileSync(reportPath, 'utf8')) : {};
-report.machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, date: new Date().toISOString() };
+// Merge into the existing report (re-read before every write) so partial runs and parallel runs keep each other's results.
+const readReport = (): Record<string, unknown> => (existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, 'utf8')) : {});
+const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, date: new Date().toISOString() };
 for (const file of files) {
   const name = file.replace(/\.bench\.ts$/, '');
   process.stderr.write(`bench: ${name}…\n`);
   const started = performance.now();
   const mod = await import(pathToFileURL(join(here, file)).href);
-  report[name] = await mod.default();
+  const result = await mod.default();
+  const report = readReport();
+  report.machine = machine;
+  report[name] = result;
   process.stderr.write(`bench: ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   writeFileSync(reportPath, JSON.stringify(report, null, 2) + '\n');
 }
