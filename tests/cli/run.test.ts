@@ -98,6 +98,15 @@ describe('ziffern run (in-process, scripted training)', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('--help prints usage and exits 0 without running', async () => {
+    const seen: TrainOptions[] = [];
+    const { out, io } = capture();
+    expect(await main(['--help'], io, scriptedHost(seen))).toBe(0);
+    expect(out.stdout).toMatch(/^Usage: ziffern run \[--set name=value\]… \[--json\] \[--report out\.json\]/);
+    expect(out.stdout).toMatch(/trainSize\s+an integer from 10 to 60000 \(default 60000\)/);
+    expect(seen).toHaveLength(0);
+  });
+
   it('formats the progress bar', () => {
     const text = progressText({ state: 'running', epoch: 2, batch: 150, batchesPerEpoch: 300, loss: 0.12345, samplesPerSecond: 1234.4, losses: [], epochs: [], model: null as unknown as HagenModel }, 4);
     expect(text).toBe('epoch 2/4 [##########----------] batch 150/300 loss 0.1235 1234 samples/s');
