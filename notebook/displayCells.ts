@@ -6,7 +6,9 @@ import type { Dataset, Split } from '../lib/data/types';
 import { IMAGE_PIXELS, IMAGE_SIDE } from '../lib/data/types';
 import { Rng } from '../lib/random';
 import type { CellSpec } from '../lib/runtime/cell';
+import type { TrainProgress } from '../lib/train/train';
 import type { Lang } from '../lib/ui/i18n';
+import { accuracyPlot, lossCurve } from '../lib/ui/plots';
 
 /** Images in the grid of random digits (the tutorial shows 2 × 2; a bigger grid shows the variety better). */
 export const GRID_DIGITS = 16;
@@ -86,5 +88,13 @@ export function datasetView(doc: Document, dataset: Dataset, seed: number, lang:
 export function pageDisplayCells(doc: Document, lang: Lang): CellSpec[] {
   return [
     { name: 'datasetView', inputs: ['dataset', 'seed'], define: (dataset: Dataset, seed: number) => datasetView(doc, dataset, seed, lang) },
+    {
+      name: 'lossPlot', inputs: ['training'],
+      define: (training: TrainProgress | null) => lossCurve(training?.losses ?? [], Math.max(1, training?.batchesPerEpoch ?? 1), { lang }),
+    },
+    {
+      name: 'accuracyPlot', inputs: ['training'],
+      define: (training: TrainProgress | null) => accuracyPlot(training?.epochs ?? [], { lang }),
+    },
   ];
 }

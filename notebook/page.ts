@@ -13,6 +13,7 @@ import { de } from './prose/de';
 import { en } from './prose/en';
 import { PAGE_SECTIONS, type Prose } from './prose/types';
 import { pageDisplayCells } from './displayCells';
+import { mountTraining } from './trainingView';
 
 export const PROSE: Record<Lang, Prose> = { en, de };
 
@@ -209,7 +210,9 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
       el.textContent = prose.pendingCell;
       continue;
     }
-    notebook.mount(name, el);
+    const trainingCell = name === 'training' ? allCells.find((cell) => cell.name === 'training') : undefined;
+    if (trainingCell) mountTraining(notebook, el, trainingCell, lang); // a value cell: shown through lib/ui's status
+    else notebook.mount(name, el);
   }
   offerRetry(doc, notebook, allCells, 'dataset', lang);
 
