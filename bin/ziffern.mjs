@@ -11,8 +11,10 @@ const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
 const mainScript = join(packageRoot, 'lib', 'cli', 'main.ts');
 
 const child = spawn(process.execPath, ['--import', tsxLoader, mainScript, ...process.argv.slice(2)], { stdio: 'inherit' });
-// Ctrl-C reaches the child through the terminal's process group; keep this wrapper alive until the child exits.
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+// Ctrl-C already reaches the child through the terminal's process group (forwarding it would deliver it twice):
+// ignore it here and wait for the child to stop cleanly. SIGTERM is sent to this process only, so forward it.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => child.kill('SIGTERM'));
 child.on('exit', (code, signal) => {
   if (signal) process.kill(process.pid, signal);
   else process.exit(code ?? 1);

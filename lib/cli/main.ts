@@ -24,13 +24,20 @@ export async function main(argv: readonly string[], io: CliIo = process, host?: 
   // Loaded only to run: --help and usage errors stay fast and do not start tfjs.
   const { runCommand } = await import('./run');
   const runHost = host ?? (await import('../host/node')).createNodeHost();
+  // First Ctrl-C or SIGTERM: stop training, print the summary and write the report (exit 130). A second one
+  // exits at once.
   const interrupt = new AbortController();
-  const onSigint = (): void => interrupt.abort();
-  process.once('SIGINT', onSigint);
+  const onSignal = (): void => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     return await runCommand(command, io, runHost, interrupt.signal);
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
