@@ -6,26 +6,30 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const DECODE = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
+const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+const ASCII = new TextDecoder();
+
+/** Writes the ASCII codes into a byte array and decodes that once: far faster than string appends. */
 export function bytesToBase64(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  const chunk: string[] = [];
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i];
-    const b = i + 1 < bytes.length ? bytes[i + 1] : 0;
-    const c = i + 2 < bytes.length ? bytes[i + 2] : 0;
-    const triple = (a << 16) | (b << 8) | c;
-    chunk.push(
-      ALPHABET[(triple >> 18) & 63] + ALPHABET[(triple >> 12) & 63] +
-      (i + 1 < bytes.length ? ALPHABET[(triple >> 6) & 63] : '=') + (i + 2 < bytes.length ? ALPHABET[triple & 63] : '='),
-    );
-    // Join in pieces: one huge array of tiny strings costs far more memory than the result.
-    if (chunk.length === 4096) {
-      parts.push(chunk.join(''));
-      chunk.length = 0;
-    }
+  const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
+  const whole = bytes.length - (bytes.length % 3);
+  let o = 0;
+  for (let i = 0; i < whole; i += 3) {
+    const triple = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out[o++] = CODES[triple >> 18];
+    out[o++] = CODES[(triple >> 12) & 63];
+    out[o++] = CODES[(triple >> 6) & 63];
+    out[o++] = CODES[triple & 63];
   }
-  parts.push(chunk.join(''));
-  return parts.join('');
+  const rest = bytes.length - whole;
+  if (rest > 0) {
+    const triple = (bytes[whole] << 16) | (rest === 2 ? bytes[whole + 1] << 8 : 0);
+    out[o++] = CODES[triple >> 18];
+    out[o++] = CODES[(triple >> 12) & 63];
+    out[o++] = rest === 2 ? CODES[(triple >> 6) & 63] : 61; /* = */
+    out[o++] = 61;
+  }
+  return ASCII.decode(out);
 }
 
 /** Strict decoder: padded standard base64 only. Throws an Error starting with `what`. */
