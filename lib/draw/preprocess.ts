@@ -128,12 +128,20 @@ function clamp(v: number, lo: number, hi: number): number {
  * Round every pixel to 0 or 1, as the tutorial's `transforms.Lambda(lambda x: x.round())` does
  * (torch rounds half to even, so exactly 0.5 becomes 0).
  */
-export function binariseImage(image: ArrayLike<number>): Float32Array {
+export function binariseImage(image: ArrayLike<number>, threshold = 0.5): Float32Array {
   checkImage(image);
+  if (!(threshold >= 0 && threshold < 1)) throw new RangeError(`threshold must be a number from 0 to below 1, got ${threshold}`);
   const out = new Float32Array(PIXELS);
-  for (let i = 0; i < PIXELS; i++) out[i] = image[i] > 0.5 ? 1 : 0;
+  for (let i = 0; i < PIXELS; i++) out[i] = image[i] > threshold ? 1 : 0;
   return out;
 }
+
+/**
+ * Coverage above which a rescaled pixel counts as ink. Shrinking a 2-cell pen stroke into the 20×20
+ * box leaves ~1.5 cells of coverage, which rounding at 0.5 thins to broken 1-pixel lines; MNIST's
+ * binarised strokes are 2–3 pixels wide, so after rescaling a quarter pixel of ink is enough.
+ */
+export const RESCALED_INK_THRESHOLD = 0.25;
 
 /** What the chip is given for a drawn image: binarised, then ×31 (the 5-bit input range). */
 export function chipInput(image: ArrayLike<number>): Uint8Array {
@@ -145,5 +153,5 @@ export function chipInput(image: ArrayLike<number>): Uint8Array {
 
 /** The drawing pad's pipeline: optional MNIST centring, then binarisation (0|1, like the training data). */
 export function prepareDrawing(image: ArrayLike<number>, preprocess: boolean): Float32Array {
-  return binariseImage(preprocess ? centreLikeMnist(image) : image);
+  return preprocess ? binariseImage(centreLikeMnist(image), RESCALED_INK_THRESHOLD) : binariseImage(image);
 }

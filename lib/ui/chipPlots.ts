@@ -7,7 +7,7 @@
 import { bin, extent, line, max, scaleLinear, format } from 'd3';
 import { element } from './dom';
 import { checkLang, formatNumber, tr, type Lang } from './i18n';
-import { COLOURS, appendLegend, checkNumbers, createFrame, drawAxes, type PlotOptions } from './plotFrame';
+import { COLOURS, appendLegend, checkNumbers, checkWidth, createFrame, drawAxes, type PlotOptions } from './plotFrame';
 
 export interface WeightSweep {
   /** Weights that were applied (x axis), e.g. -63..63. */
@@ -87,10 +87,13 @@ export function spreadPlot(data: { before: NeuronSpread; after: NeuronSpread }, 
     checkNumbers(s.gain, `${when}.gain`);
   }
   const lang = checkLang(options.lang ?? 'en');
-  const part = { ...options, cell: undefined, height: options.height ?? 200 };
+  // two panels side by side when there is room for both at a readable size, else stacked
+  const total = checkWidth(options.width, 640);
+  const panelWidth = total >= 620 ? Math.floor((total - 24) / 2) : total;
+  const part = { ...options, cell: undefined, width: panelWidth, height: options.height ?? 200 };
   const offsets = histogram([...data.before.offset, ...data.after.offset], tr(lang, { en: 'Neuron offsets', de: 'Offsets der Neuronen' }), tr(lang, { en: 'offset (LSB)', de: 'Offset (LSB)' }), data.before.offset, data.after.offset, lang, part, 'offsets');
   const gains = histogram([...data.before.gain, ...data.after.gain], tr(lang, { en: 'Neuron gains', de: 'Verstärkung der Neuronen' }), tr(lang, { en: 'gain factor (1 = ideal)', de: 'Verstärkungsfaktor (1 = ideal)' }), data.before.gain, data.after.gain, lang, part, 'gains');
-  const root = element('div', { class: 'zf-spread-plots' }, [offsets, gains]);
+  const root = element('figure', { class: 'zf-spread-plots' }, [element('div', { class: 'zf-panels' }, [offsets, gains])]);
   appendLegend({ root }, [{ label: tr(lang, { en: 'before calibration', de: 'vor der Kalibrierung' }), colour: COLOURS.orange },
     { label: tr(lang, { en: 'after calibration', de: 'nach der Kalibrierung' }), colour: COLOURS.blue }]);
   if (options.cell !== undefined) root.setAttribute('data-cell', options.cell);

@@ -93,7 +93,7 @@ export function drawingPad(options: DrawingPadOptions = {}): DrawingPad {
   canvas.style.width = `${SIZE}px`;
   canvas.style.height = `${SIZE}px`;
   canvas.style.touchAction = 'none';
-  const preview = chipView(prepared, { lang });
+  const preview = chipView(prepared, { lang, pixelSize: 4 });
   const status = element('p', { class: 'zf-status', role: 'status', 'aria-live': 'polite' });
 
   const toolButton = (name: 'pen' | 'eraser') => element('button', { type: 'button', class: `zf-tool zf-tool-${name}`, 'aria-pressed': String(name === tool), text: tr(lang, TEXT[name]) });

@@ -97,10 +97,11 @@ export function accuracyPlot(epochs: readonly EpochAccuracy[], options: PlotOpti
   const all = [...epochs, ...overlays.flatMap((o) => o.epochs)];
   const maxEpoch = Math.max(1, max(all, (e) => e.epoch) ?? 1);
   const lowest = min(all, (e) => Math.min(e.trainAccuracy, e.testAccuracy)) ?? 0;
-  const x = scaleLinear().domain([Math.min(0, ...all.map((e) => e.epoch)), maxEpoch]).range([frame.margin.left, frame.width - frame.margin.right]);
+  const firstEpoch = Math.min(maxEpoch - 1, min(all, (e) => e.epoch) ?? 0);
+  const x = scaleLinear().domain([firstEpoch, maxEpoch]).range([frame.margin.left, frame.width - frame.margin.right]);
   const y = scaleLinear().domain([Math.max(0, Math.floor(lowest * 10 - 0.5) / 10), 1]).range([frame.height - frame.margin.bottom, frame.margin.top]);
   drawAxes(frame, x, y, { x: tr(lang, { en: 'epoch', de: 'Epoche' }), y: tr(lang, { en: 'accuracy (%)', de: 'Genauigkeit (%)' }) },
-    { x: (a) => a.ticks(Math.min(maxEpoch, frame.narrow ? 4 : 10)).tickFormat(format('d')), y: (a) => a.tickFormat((v) => formatNumber(lang, +v * 100, 0)) });
+    { x: (a) => a.ticks(Math.max(1, Math.min(maxEpoch - firstEpoch, frame.narrow ? 4 : 10))).tickFormat(format('d')), y: (a) => a.tickFormat((v) => formatNumber(lang, +v * 100, 0)) });
   const legend: LegendItem[] = [];
   const drawSeries = (data: readonly EpochAccuracy[], key: 'trainAccuracy' | 'testAccuracy', colour: string, dashed: boolean, width: number, cls: string) => {
     const sorted = [...data].sort((a, b) => a.epoch - b.epoch);
@@ -251,7 +252,8 @@ export function digitGrid(images: readonly ArrayLike<number>[], labels?: ArrayLi
   images.forEach((img, i) => { if (!img || img.length !== PIXELS) throw new RangeError(`images[${i}] must have ${PIXELS} values (28×28), got length ${img?.length}`); });
   if (labels && labels.length !== images.length) throw new RangeError(`labels must have one entry per image (${images.length}), got ${labels.length}`);
   if (options.captions && options.captions.length !== images.length) throw new RangeError(`captions must have one entry per image (${images.length}), got ${options.captions.length}`);
-  const grid = element('ul', { class: 'zf-digit-grid', style: `grid-template-columns:repeat(${columns}, ${GRID * pixelSize}px)` });
+  // columns shrink (never grow) when the page is narrower than columns × image size
+  const grid = element('ul', { class: 'zf-digit-grid', style: `grid-template-columns:repeat(${columns}, minmax(0, ${GRID * pixelSize}px))` });
   images.forEach((img, i) => {
     let d = '';
     for (let k = 0; k < PIXELS; k++) if (img[k] >= 0.5) d += `M${k % GRID} ${Math.floor(k / GRID)}h1v1h-1z`;
@@ -268,7 +270,7 @@ export function digitGrid(images: readonly ArrayLike<number>[], labels?: ArrayLi
     svg.append(path);
     const label = labels ? labels[i] : null;
     const item = element('li', { 'data-index': i, 'data-label': label ?? undefined }, [svg]);
-    const text = [label !== null ? String(label) : null, options.captions?.[i] ?? null].filter((s) => s !== null).join(' · ');
+    const text = [label !== null ? String(label) : '', options.captions?.[i] ?? ''].filter((s) => s !== '').join(' · ');
     if (text) item.append(element('span', { class: 'zf-digit-label', text }));
     item.setAttribute('aria-label', label !== null ? tr(lang, { en: `image of a ${label}`, de: `Bild einer ${label}` }) + (options.captions?.[i] ? ` (${options.captions[i]})` : '') : tr(lang, { en: 'digit image', de: 'Ziffernbild' }));
     item.setAttribute('role', 'img');
@@ -324,8 +326,16 @@ export function networkDiagram(spec: { layers: readonly DiagramLayer[] }, option
     }
     const cx = (colX(i) + colX(i + 1)) / 2;
     const label = svg.append('g').attr('class', 'zf-layer-label').attr('text-anchor', 'middle');
-    label.append('text').attr('x', cx).attr('y', bottom + 22).text(`${n(l.in * l.out)} ${tr(lang, { en: 'weights', de: 'Gewichte' })}`);
-    label.append('text').attr('x', cx).attr('y', bottom + 40).attr('class', 'zf-muted').text(`num_sends = ${l.numSends}`);
+    const weightsWord = tr(lang, { en: 'weights', de: 'Gewichte' });
+    if (frame.narrow) {
+      // stacked, so neighbouring labels do not run into each other on a phone
+      label.append('text').attr('x', cx).attr('y', bottom + 18).text(n(l.in * l.out));
+      label.append('text').attr('x', cx).attr('y', bottom + 34).text(weightsWord);
+      label.append('text').attr('x', cx).attr('y', bottom + 50).attr('class', 'zf-muted').text(`num_sends=${l.numSends}`);
+    } else {
+      label.append('text').attr('x', cx).attr('y', bottom + 22).text(`${n(l.in * l.out)} ${weightsWord}`);
+      label.append('text').attr('x', cx).attr('y', bottom + 40).attr('class', 'zf-muted').text(`num_sends = ${l.numSends}`);
+    }
   });
   sizes.forEach((size, i) => {
     const h = barHeight(size);

@@ -1,0 +1,56 @@
+// @vitest-environment jsdom
+import { describe, expect, it, vi } from 'vitest';
+import { progressFraction, trainingStatus } from '../../lib/ui/trainingStatus';
+import { CSS, injectStyles } from '../../lib/ui/styles';
+
+const running = { state: 'running' as const, epoch: 2, epochs: 4, batch: 150, batchesPerEpoch: 300, loss: 0.0123, samplesPerSecond: 3400 };
+
+describe('trainingStatus', () => {
+  it('carries data-state and data-epoch, a progress bar and the facts', () => {
+    const onStop = vi.fn();
+    const el = trainingStatus(running, { onStop, cell: 'training' });
+    expect(el.getAttribute('data-cell')).toBe('training');
+    expect(el.getAttribute('data-state')).toBe('running');
+    expect(el.getAttribute('data-epoch')).toBe('2');
+    expect((el.querySelector('progress') as HTMLProgressElement).value).toBe(375); // (300 + 150) / 1200
+    expect(el.querySelector('.zf-facts')!.textContent).toBe('epoch 2 of 4 · batch 150 of 300 · loss 0.0123 · 3,400 images/s');
+    (el.querySelector('button.zf-stop') as HTMLButtonElement).click();
+    expect(onStop).toHaveBeenCalledOnce();
+  });
+
+  it('shows every state; restart after the run; error text when failed', () => {
+    const onRestart = vi.fn();
+    for (const state of ['done', 'cancelled', 'error'] as const) {
+      const el = trainingStatus({ ...running, state, error: state === 'error' ? 'out of memory' : undefined }, { onRestart, lang: 'de' });
+      expect(el.getAttribute('data-state')).toBe(state);
+      (el.querySelector('button.zf-restart') as HTMLButtonElement).click();
+      expect(el.querySelector('.zf-error')?.textContent ?? null).toBe(state === 'error' ? 'out of memory' : null);
+    }
+    expect(onRestart).toHaveBeenCalledTimes(3);
+    const idle = trainingStatus(null);
+    expect(idle.getAttribute('data-state')).toBe('idle');
+    expect(idle.querySelector('button')).toBeNull();
+  });
+
+  it('progress fraction: 0 idle, 1 done, clamped in between', () => {
+    expect(progressFraction({ ...running, state: 'idle' })).toBe(0);
+    expect(progressFraction({ ...running, state: 'done' })).toBe(1);
+    expect(progressFraction({ ...running, epoch: 9 })).toBe(1);
+  });
+
+  it('rejects unknown states and bad counts', () => {
+    expect(() => trainingStatus({ ...running, state: 'paused' as 'idle' })).toThrow(/state/);
+    expect(() => trainingStatus({ ...running, epochs: 0 })).toThrow(/epochs/);
+    expect(() => trainingStatus({ ...running, batch: -1 })).toThrow(/batch/);
+  });
+});
+
+describe('styles', () => {
+  it('injects the stylesheet once', () => {
+    const a = injectStyles(document);
+    const b = injectStyles(document);
+    expect(a).toBe(b);
+    expect(document.querySelectorAll('style#zf-styles').length).toBe(1);
+    expect(CSS).toContain(':focus-visible');
+  });
+});
