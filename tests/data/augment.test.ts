@@ -192,6 +192,18 @@ describe('augmentBatch', () => {
     expect(ink(mild)).toBeLessThan(ink(a));
   });
 
+  it('gives the same pixels on the wasm and cpu backends (same batches in every host)', async () => {
+    const images = data.train.images.subarray(0, 400 * 784);
+    const onWasm = augmentBatch(images, 400, 'crop', new Rng(21));
+    await initTf('cpu');
+    try {
+      const onCpu = augmentBatch(images, 400, 'crop', new Rng(21));
+      expect(Buffer.from(onCpu).equals(Buffer.from(onWasm))).toBe(true);
+    } finally {
+      await initTf();
+    }
+  });
+
   it("'none' returns an unchanged copy without drawing random numbers", () => {
     const images = data.test.images.subarray(0, 10 * 784);
     const rng = new Rng(4);
