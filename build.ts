@@ -157,11 +157,13 @@ function formatReport(report: BuildReport): string {
   const lines = report.files
     .filter((file) => !file.path.endsWith('.map') && !file.path.endsWith('.LEGAL.txt'))
     .map((file) => `  ${file.path.padEnd(40)} ${(file.bytes / 1024).toFixed(0).padStart(7)} KiB`);
-  const total = report.files.reduce((sum, file) => sum + file.bytes, 0);
+  const isSourceMap = (file: BuiltFile) => file.path.endsWith('.map');
+  const total = report.files.filter((file) => !isSourceMap(file)).reduce((sum, file) => sum + file.bytes, 0);
+  const maps = report.files.filter(isSourceMap).reduce((sum, file) => sum + file.bytes, 0);
   return [
     `ziffern build → ${report.outDir}`,
     ...lines,
-    `  data (gzip) ${(report.dataBytes / 1e6).toFixed(2)} MB of ${(DATA_BUDGET_BYTES / 1e6).toFixed(2)} MB budget; all files ${(total / 1e6).toFixed(2)} MB`,
+    `  data (gzip) ${(report.dataBytes / 1e6).toFixed(2)} MB of ${(DATA_BUDGET_BYTES / 1e6).toFixed(2)} MB budget; site ${(total / 1e6).toFixed(2)} MB (+ ${(maps / 1e6).toFixed(2)} MB source maps)`,
     `  done in ${report.seconds.toFixed(1)} s`,
   ].join('\n');
 }
