@@ -58,7 +58,7 @@ body.zf-page, .zf-article {
 
 /* parameter controls */
 .zf-control { margin-top: 0; margin-bottom: 1.1rem; }
-.zf-control form { --label-width: 11rem; --input-width: 16rem; font-family: var(--zf-font); }
+.zf-control form { --label-width: 13rem; --input-width: 16rem; font-family: var(--zf-font); }
 .zf-control form label { font-weight: 600; }
 .zf-help { margin: 0.15rem 0 0; font-size: 0.85rem; line-height: 1.45; color: var(--zf-muted); }
 .zf-note { margin: 0.3rem 0 0; font-size: 0.85rem; color: #a4400a; font-weight: 600; }
