@@ -56,15 +56,19 @@ function shorten(text: string, max = 40): string {
   return text.length > max ? text.slice(0, max) + '…' : text;
 }
 
-/** The key/value pairs of a query string, in order. Accepts "?a=1", "a=1" or a full URL. */
+/** The key/value pairs of a query string, in order. Accepts "?a=1", "a=1", "/path?a=1#x" or a full URL. */
 function entriesOf(search: string): [string, string][] | null {
   if (typeof search !== 'string') throw new TypeError(`search must be a string, got ${typeof search}`);
   if (search.length > MAX_SEARCH_LENGTH) return null;
   let query = search;
-  const questionMark = query.indexOf('?');
-  if (questionMark >= 0) query = query.slice(questionMark + 1);
-  const hash = query.indexOf('#');
-  if (hash >= 0) query = query.slice(0, hash);
+  if (query.startsWith('?')) query = query.slice(1);
+  else if (/^[a-z][a-z0-9+.-]*:\/\/|^\//i.test(query)) {
+    // A whole address: the query is what follows the first "?" and precedes the fragment.
+    const questionMark = query.indexOf('?');
+    query = questionMark >= 0 ? query.slice(questionMark + 1) : '';
+    const hash = query.indexOf('#');
+    if (hash >= 0) query = query.slice(0, hash);
+  }
   // URLSearchParams never throws: malformed %-escapes are kept literally.
   return [...new URLSearchParams(query).entries()];
 }

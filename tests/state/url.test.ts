@@ -24,6 +24,12 @@ describe('paramsFromSearch', () => {
     expect(paramsFromSearch('?gain=2e-3&epochs=%2010%20').values).toEqual({ gain: 0.002, epochs: 10 });
   });
 
+  it('keeps a literal "?" inside a value of a bare query, and reads paths with a query', () => {
+    expect(paramsFromSearch('backend=ideal&note=why?&hidden=8').values).toEqual({ backend: 'ideal', hidden: 8 });
+    expect(paramsFromSearch('/ziffern/index.html?hidden=8#data').values).toEqual({ hidden: 8 });
+    expect(paramsFromSearch('https://example.org/ziffern/').values).toEqual({});
+  });
+
   it('returns nothing for an empty query', () => {
     expect(paramsFromSearch('')).toEqual({ values: {}, rejected: [], ignored: [] });
     expect(paramsFromSearch('?')).toEqual({ values: {}, rejected: [], ignored: [] });
