@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultParams } from '../../lib/params';
+import { buildModel } from '../../lib/hagen/model';
+import type { TrainProgress } from '../../lib/train/train';
 import {
   HISTORY_STORAGE_KEY,
   MAX_LOSS_POINTS,
@@ -61,6 +63,17 @@ describe('run records', () => {
     expect(run.params).not.toBe(params);
     expect(run.losses).toHaveLength(600);
     expect(run.epochs[1]).toEqual({ epoch: 2, trainLoss: 0.5, trainAccuracy: 0.9, testAccuracy: 0.914, seconds: 12.1 });
+  });
+
+  it('accept lib/train's TrainProgress as it is', () => {
+    const model = buildModel({ hidden: 4, layers: 1, shift: 1 }, { backend: 'mock', mock: { noiseStd: 2, gain: 0.002 }, seed: 1 });
+    const progress: TrainProgress = {
+      state: 'done', epoch: 1, batch: 3, batchesPerEpoch: 3, loss: 0.5, samplesPerSecond: 100, losses: [0.9, 0.7, 0.5], model,
+      epochs: [{ epoch: 1, trainLoss: 0.7, trainAccuracy: 0.6, testAccuracy: 0.65, seconds: 1, backend: 'mock', confusion: [[1]] }],
+    };
+    const run = createRunRecord(progress, defaultParams(), { timestamp: 7 });
+    expect(run.epochs).toEqual([{ epoch: 1, trainLoss: 0.7, trainAccuracy: 0.6, testAccuracy: 0.65, seconds: 1 }]);
+    expect(run.losses).toEqual([0.9, 0.7, 0.5]);
   });
 
   it('of a run stopped before its first epoch have null accuracies', () => {

@@ -23,6 +23,7 @@ const metricsFor = (hidden: number): WidthMetrics => ({
 function fakeRunner(options: { delays?: Record<number, number>; failing?: number[]; log?: string[] } = {}) {
   let active = 0;
   let maxActive = 0;
+  const aborted: number[] = [];
   const runOne: RunOne = (hidden, { signal, report }) =>
     new Promise((resolve, reject) => {
       active++;
@@ -30,6 +31,7 @@ function fakeRunner(options: { delays?: Record<number, number>; failing?: number
       options.log?.push(`start ${hidden}`);
       report({ progress: 'epoch 1', trainAccuracy: 0.1 });
       const onAbort = () => {
+        aborted.push(hidden);
         clearTimeout(timer);
         active--;
         reject(new Error('aborted'));
@@ -42,7 +44,7 @@ function fakeRunner(options: { delays?: Record<number, number>; failing?: number
       }, options.delays?.[hidden] ?? hidden / 8);
       signal.addEventListener('abort', onAbort, { once: true });
     });
-  return { runOne, maxActive: () => maxActive, active: () => active };
+  return { runOne, maxActive: () => maxActive, active: () => active, aborted: () => [...aborted] };
 }
 
 async function collect(rows: AsyncIterable<SweepRow>): Promise<SweepRow[]> {
@@ -108,12 +110,12 @@ describe('scheduleSweep', () => {
     const controller = new AbortController();
     const runner = fakeRunner({ delays: { 4: 5, 8: 10_000, 16: 10_000, 32: 10 } });
     const rows: SweepRow[] = [];
-    const started = performance.now();
     for await (const row of scheduleSweep([4, 8, 16, 32], 2, runner.runOne, controller.signal)) {
       rows.push(row);
       if (row.hidden === 4 && row.state === 'done') controller.abort();
     }
-    expect(performance.now() - started).toBeLessThan(5000);
+    // The running widths were told to stop (not left to run out their 10 s).
+    expect(runner.aborted().sort((a, b) => a - b)).toEqual([8, 16]);
     expect(finals(rows).map((row) => [row.hidden, row.state])).toEqual([[4, 'done'], [32, 'cancelled'], [8, 'cancelled'], [16, 'cancelled']]);
     expect(runner.active()).toBe(0);
   });
@@ -130,6 +132,7 @@ describe('scheduleSweep', () => {
     for await (const row of scheduleSweep([4, 8, 16], 3, runner.runOne)) {
       if (row.state === 'done') break;
     }
+    expect(runner.aborted().sort((a, b) => a - b)).toEqual([8, 16]);
     expect(runner.active()).toBe(0);
   });
 
