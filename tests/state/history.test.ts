@@ -65,7 +65,7 @@ describe('run records', () => {
     expect(run.epochs[1]).toEqual({ epoch: 2, trainLoss: 0.5, trainAccuracy: 0.9, testAccuracy: 0.914, seconds: 12.1 });
   });
 
-  it('accept lib/train's TrainProgress as it is', () => {
+  it('accept a lib/train TrainProgress as it is', () => {
     const model = buildModel({ hidden: 4, layers: 1, shift: 1 }, { backend: 'mock', mock: { noiseStd: 2, gain: 0.002 }, seed: 1 });
     const progress: TrainProgress = {
       state: 'done', epoch: 1, batch: 3, batchesPerEpoch: 3, loss: 0.5, samplesPerSecond: 100, losses: [0.9, 0.7, 0.5], model,
