@@ -7,6 +7,7 @@
  * blocks) runs on hemisphere j mod 2. Row blocks are read out separately and added digitally
  * (integer sum, then clamp −128…127); column blocks are concatenated.
  */
+import { NormalSource } from '../hagen/fast/normal';
 import { Rng } from '../random';
 import type { ChipDevice } from './device';
 import {
@@ -80,8 +81,8 @@ export function encodeWeights(w: Float32Array): Int8Array {
 
 export interface EmulatedChipOptions {
   imperfections?: Imperfections;
-  /** Readout-noise stream; by default one the chip owns, derived from its id. */
-  noise?: Rng;
+  /** Readout-noise stream; by default one the chip owns, derived from its id. A NormalSource is shared as is. */
+  noise?: Rng | NormalSource;
   /** Trims programmed by a calibration; absent = uncalibrated. */
   trims?: Trims;
 }
@@ -96,14 +97,24 @@ export class EmulatedChip implements ChipDevice {
   private readonly driver: Float32Array;
   private readonly neuronGain: Float32Array;
   private readonly neuronOffset: Float32Array;
-  private readonly noise: Rng;
-  private readonly acc = new Float32Array(NEURONS_PER_HEMISPHERE);
+  /**
+   * driver × neuron gain × synapse mismatch for every synapse and sign, [DRIVER_COUNT × 256 × 2] like the
+   * pattern's mismatch: programming a block is then one multiply per weight.
+   */
+  private readonly synapseFactor: Float32Array;
+  private readonly noise: NormalSource;
+  private readonly acc = new Float64Array(NEURONS_PER_HEMISPHERE);
+  /** Scratch for accumulate: offsets into the block and values of one vector's non-zero inputs. */
+  private readonly activeRowStart = new Int32Array(ROWS_PER_HEMISPHERE);
+  private readonly activeRowValue = new Float64Array(ROWS_PER_HEMISPHERE);
+  private readonly noiseBuffer = new Float32Array(NEURONS_PER_HEMISPHERE);
 
   constructor(chipId: number, options: EmulatedChipOptions = {}, pattern?: ChipPattern) {
     this.imperfections = options.imperfections ?? DEFAULT_IMPERFECTIONS;
     this.pattern = pattern ?? drawChipPattern(chipId, this.imperfections);
     this.id = chipId;
-    this.noise = options.noise ?? Rng.derive(chipId, 'chip/readout-noise');
+    const noise = options.noise ?? Rng.derive(chipId, 'chip/readout-noise');
+    this.noise = noise instanceof NormalSource ? noise : new NormalSource(noise);
     const trims = options.trims ?? {};
     checkTrims(trims);
     this.trims = trims;
@@ -115,6 +126,16 @@ export class EmulatedChip implements ChipDevice {
     this.neuronGain = trimmedFactor(p.neuronGain, trims.neuronGain, p.neuronGainTrimError);
     const offsetSetting = trims.neuronOffset;
     this.neuronOffset = offsetSetting ? p.neuronOffset.map((v, i) => v + offsetSetting[i] + p.neuronOffsetTrimError[i]) : p.neuronOffset;
+    this.synapseFactor = new Float32Array(p.synapseMismatch.length);
+    for (let d = 0; d < DRIVER_COUNT; d++) {
+      const neuronBase = Math.floor(d / ROWS_PER_HEMISPHERE) * NEURONS_PER_HEMISPHERE;
+      const base = d * NEURONS_PER_HEMISPHERE * 2;
+      for (let c = 0; c < NEURONS_PER_HEMISPHERE; c++) {
+        const factor = this.driver[d] * this.neuronGain[neuronBase + c];
+        this.synapseFactor[base + 2 * c] = factor * p.synapseMismatch[base + 2 * c];
+        this.synapseFactor[base + 2 * c + 1] = factor * p.synapseMismatch[base + 2 * c + 1];
+      }
+    }
   }
 
   /** The same physical chip (same pattern, same noise source) with `trims` programmed instead. */
@@ -210,49 +231,67 @@ export class EmulatedChip implements ChipDevice {
   private effectiveWeights(hemisphere: number, wq: Int8Array, n: number, row0: number, rows: number, col0: number, cols: number, numSends: number): Float32Array {
     const weff = new Float32Array(rows * cols);
     const scale = this.pattern.baseGain * numSends;
-    const mismatch = this.pattern.synapseMismatch;
-    const neuronBase = hemisphere * NEURONS_PER_HEMISPHERE;
+    const factor = this.synapseFactor;
     for (let r = 0; r < rows; r++) {
-      const driverIndex = hemisphere * ROWS_PER_HEMISPHERE + r;
-      const rowScale = scale * this.driver[driverIndex];
-      const synapseBase = driverIndex * NEURONS_PER_HEMISPHERE * 2;
+      const synapseBase = (hemisphere * ROWS_PER_HEMISPHERE + r) * NEURONS_PER_HEMISPHERE * 2;
       const wBase = (row0 + r) * n + col0;
+      const outBase = r * cols;
       for (let c = 0; c < cols; c++) {
         const v = wq[wBase + c];
-        if (v === 0) continue;
-        weff[r * cols + c] = v * rowScale * this.neuronGain[neuronBase + c] * mismatch[synapseBase + 2 * c + (v > 0 ? 0 : 1)];
+        if (v !== 0) weff[outBase + c] = v * scale * factor[synapseBase + 2 * c + (v > 0 ? 0 : 1)];
       }
     }
     return weff;
   }
 
-  /** acc[0..cols) = Σ over non-zero inputs of x · weff row (zero inputs send no event). */
+  /**
+   * acc[0..cols) = Σ over non-zero inputs of x · weff row (zero inputs send no event). Four rows per pass
+   * over acc: the accumulator is loaded and stored a quarter as often (≈2× faster than one row per pass).
+   */
   private accumulate(xq: Uint8Array, xBase: number, rows: number, weff: Float32Array, cols: number): void {
     const acc = this.acc;
+    const rowStart = this.activeRowStart;
+    const rowValue = this.activeRowValue;
     acc.fill(0, 0, cols);
+    let active = 0;
     for (let r = 0; r < rows; r++) {
       const v = xq[xBase + r];
       if (v === 0) continue;
-      const rowBase = r * cols;
-      for (let c = 0; c < cols; c++) acc[c] += v * weff[rowBase + c];
+      rowStart[active] = r * cols;
+      rowValue[active++] = v;
+    }
+    let j = 0;
+    for (; j + 3 < active; j += 4) {
+      const a = rowStart[j], b = rowStart[j + 1], c2 = rowStart[j + 2], d = rowStart[j + 3];
+      const va = rowValue[j], vb = rowValue[j + 1], vc = rowValue[j + 2], vd = rowValue[j + 3];
+      for (let c = 0; c < cols; c++) acc[c] += va * weff[a + c] + vb * weff[b + c] + vc * weff[c2 + c] + vd * weff[d + c];
+    }
+    for (; j < active; j++) {
+      const a = rowStart[j], va = rowValue[j];
+      for (let c = 0; c < cols; c++) acc[c] += va * weff[a + c];
     }
   }
 
   /** Offset, output compression, readout noise, ADC rounding and clamp; adds (or writes) into `out`. */
   private readoutInto(hemisphere: number, cols: number, out: Float32Array, outBase: number, add: boolean): void {
     const acc = this.acc;
+    const offset = this.neuronOffset;
+    const saturation = this.pattern.saturation;
     const neuronBase = hemisphere * NEURONS_PER_HEMISPHERE;
     const { linearRange, readoutNoise } = this.imperfections;
-    const saturation = this.pattern.saturation;
-    const noise = this.noise;
+    const noise = this.noiseBuffer;
+    if (readoutNoise > 0) this.noise.fill(noise, readoutNoise, 0, cols);
+    else noise.fill(0, 0, cols);
     for (let c = 0; c < cols; c++) {
-      const u = acc[c] + this.neuronOffset[neuronBase + c];
-      let v = compressOutput(u, saturation[neuronBase + c], linearRange);
-      if (readoutNoise > 0) v += readoutNoise * noise.normal();
-      let read = Math.round(v);
-      read = read < OUTPUT_MIN ? OUTPUT_MIN : read > OUTPUT_MAX ? OUTPUT_MAX : read;
-      out[outBase + c] = add ? out[outBase + c] + read : read;
+      const u = acc[c] + offset[neuronBase + c];
+      // Inside the linear range (the common case) compressOutput is the identity.
+      const v = (u <= linearRange && u >= -linearRange ? u : compressOutput(u, saturation[neuronBase + c], linearRange)) + noise[c];
+      // Math.floor(v + 0.5) is Math.round (halves towards +∞), without its slower generic path.
+      const read = Math.floor(v + 0.5);
+      noise[c] = read < OUTPUT_MIN ? OUTPUT_MIN : read > OUTPUT_MAX ? OUTPUT_MAX : read;
     }
+    if (add) for (let c = 0; c < cols; c++) out[outBase + c] += noise[c];
+    else out.set(noise.subarray(0, cols), outBase);
   }
 }
 
