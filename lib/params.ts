@@ -3,7 +3,7 @@
  * all parse and validate through here, so a value is allowed in one place iff it is allowed in all.
  */
 
-export type ParamKind = 'int' | 'number' | 'enum' | 'boolean';
+export type ParamKind = 'int' | 'number' | 'enum' | 'boolean' | 'intList';
 
 interface ParamBase<T> {
   name: string;
@@ -37,7 +37,14 @@ export interface EnumParam extends ParamBase<string> {
 export interface BooleanParam extends ParamBase<boolean> {
   kind: 'boolean';
 }
-export type ParamSpec = IntParam | NumberParam | EnumParam | BooleanParam;
+/** A comma-separated list of distinct integers (e.g. the capacity sweep's widths), kept in ascending order. */
+export interface IntListParam extends ParamBase<readonly number[]> {
+  kind: 'intList';
+  min: number;
+  max: number;
+  maxLength: number;
+}
+export type ParamSpec = IntParam | NumberParam | EnumParam | BooleanParam | IntListParam;
 
 const t = (en: string, de: string) => ({ en, de });
 
@@ -132,10 +139,17 @@ export const PARAMS = [
     label: t('Centre drawn digits like MNIST', 'Gemalte Ziffern wie MNIST zentrieren'),
     help: t('Scale the drawing into a 20×20 box and centre its mass, as MNIST did with its digits.', 'Die Zeichnung in ein 20×20-Feld skalieren und ihren Schwerpunkt zentrieren, wie bei MNIST.'),
   },
+  {
+    name: 'sweepWidths', kind: 'intList', default: [4, 8, 16, 32, 64, 128, 256, 512], min: 1, max: 1024, maxLength: 12,
+    label: t('Widths of the capacity sweep', 'Breiten für den Kapazitätsvergleich'),
+    help: t('Hidden neurons per layer of each run of the capacity sweep, comma-separated.', 'Versteckte Neuronen pro Lage für jeden Lauf des Kapazitätsvergleichs, durch Kommas getrennt.'),
+  },
 ] as const satisfies readonly ParamSpec[];
 
 export type ParamName = (typeof PARAMS)[number]['name'];
-export type ParamValues = { [P in (typeof PARAMS)[number] as P['name']]: P['default'] extends boolean ? boolean : P['default'] extends number ? number : string };
+export type ParamValues = {
+  [P in (typeof PARAMS)[number] as P['name']]: P['default'] extends boolean ? boolean : P['default'] extends number ? number : P['default'] extends readonly number[] ? readonly number[] : string;
+};
 
 const BY_NAME = new Map<string, ParamSpec>(PARAMS.map((p) => [p.name, p as ParamSpec]));
 
@@ -150,7 +164,7 @@ export function isParamName(name: string): name is ParamName {
 }
 
 export function defaultParams(): ParamValues {
-  return Object.fromEntries(PARAMS.map((p) => [p.name, p.default])) as ParamValues;
+  return Object.fromEntries(PARAMS.map((p) => [p.name, p.default])) as unknown as ParamValues;
 }
 
 /** Human description of the allowed values, for error messages and help text. */
@@ -164,7 +178,15 @@ export function describeAllowed(spec: ParamSpec): string {
       return `one of ${spec.options.join(', ')}`;
     case 'boolean':
       return 'true or false';
+    case 'intList':
+      return `a comma-separated list of 1 to ${spec.maxLength} different integers from ${spec.min} to ${spec.max}`;
   }
+}
+
+/** Two parameter values are the same setting (lists compare by their items). */
+export function sameParamValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => Object.is(item, b[i]));
+  return Object.is(a, b);
 }
 
 function reject(spec: ParamSpec, value: unknown): never {
@@ -188,6 +210,14 @@ export function validateParam(name: string, value: unknown): ParamValues[ParamNa
     case 'boolean':
       if (typeof value !== 'boolean') reject(spec, value);
       return value;
+    case 'intList': {
+      if (!Array.isArray(value) || value.length < 1 || value.length > spec.maxLength) reject(spec, value);
+      const items = value as unknown[];
+      if (items.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < spec.min || v > spec.max)) reject(spec, value);
+      if (new Set(items).size !== items.length) reject(spec, value);
+      // One canonical form (ascending), so equal settings give equal links and cache keys.
+      return Object.freeze([...(items as number[])].sort((a, b) => a - b));
+    }
   }
 }
 
@@ -203,6 +233,9 @@ export function parseParam(name: string, raw: string): ParamValues[ParamName] {
     }
     case 'enum':
       return validateParam(name, text);
+    case 'intList':
+      if (text.length > spec.maxLength * 6 || !/^\d+(\s*,\s*\d+)*$/.test(text)) reject(spec, raw);
+      return validateParam(name, text.split(',').map((item) => Number(item.trim())));
     case 'boolean':
       if (text === 'true' || text === '1') return true;
       if (text === 'false' || text === '0') return false;

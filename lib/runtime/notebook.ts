@@ -1,5 +1,5 @@
 import { Runtime, type Module, type Variable } from '@observablehq/runtime';
-import { isParamName, validateParam } from '../params';
+import { isParamName, sameParamValue, validateParam } from '../params';
 import { BUILTIN_NAMES, type CellSpec } from './cell';
 import type { ViewLike } from './generators';
 import { checkGraph } from './graph';
@@ -122,7 +122,7 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
       // The parameter cell pulls the view's value on the runtime's next frame; wait until it holds it so that
       // `await set(); await value(x)` sees the change. Compare with view.value: a control may normalise it.
       for (let cycle = 0; cycle < SETTLE_CYCLES; cycle++) {
-        if (Object.is(await module.value(name), view.value)) return;
+        if (sameParamValue(await module.value(name), view.value)) return;
       }
       throw new Error(`parameter "${name}" did not take the value ${String(view.value)} from its view`);
     },

@@ -8,7 +8,7 @@
  * Repeated keys: the LAST occurrence wins (someone editing a link by hand usually appends), and
  * each overridden occurrence is listed in `ignored`.
  */
-import { PARAMS, defaultParams, isParamName, parseParam, validateParam, type ParamName, type ParamValues } from '../params';
+import { PARAMS, defaultParams, isParamName, parseParam, sameParamValue, validateParam, type ParamName, type ParamValues } from '../params';
 
 /** Longest value we even try to parse; real values are at most ~20 characters. */
 export const MAX_VALUE_LENGTH = 100;
@@ -131,7 +131,7 @@ export function searchFromParams(values: Partial<ParamValues>, defaults: ParamVa
     const value = (values as Record<string, ParamValues[ParamName] | undefined>)[spec.name];
     if (value === undefined) continue;
     validateParam(spec.name, value);
-    if (value === (defaults as Record<string, unknown>)[spec.name]) continue;
+    if (sameParamValue(value, (defaults as Record<string, unknown>)[spec.name])) continue;
     query.append(spec.name, formatValue(value));
   }
   if (view) {

@@ -44,6 +44,10 @@ export function allowedText(spec: ParamSpec, lang: Lang): string {
       return (lang === 'de' ? 'eine der Möglichkeiten ' : 'one of ') + spec.options.join(', ');
     case 'boolean':
       return lang === 'de' ? 'an oder aus' : 'on or off';
+    case 'intList':
+      return lang === 'de'
+        ? `1 bis ${spec.maxLength} verschiedene ganze Zahlen von ${n(spec.min)} bis ${n(spec.max)}, durch Kommas getrennt`
+        : `1 to ${spec.maxLength} different whole numbers from ${n(spec.min)} to ${n(spec.max)}, separated by commas`;
   }
 }
 
@@ -55,6 +59,11 @@ function numericInput(spec: ParamSpec & { kind: 'int' | 'number' }, value: numbe
   const invert = spec.kind === 'int' ? (x: number) => Math.round(Math.exp(x)) : Math.exp;
   const logScale = spec.log ? { transform: Math.log, invert } : {};
   return Inputs.range(extent, { label, value, step, validate, ...logScale });
+}
+
+/** A text field for a list of integers, applied with its button (not per keystroke: each change may start long runs). */
+function listInput(value: readonly number[], label: string, lang: Lang, validate: (input: HTMLInputElement) => boolean): HTMLFormElement & { value: unknown } {
+  return Inputs.text({ label, value: value.join(', '), validate, submit: lang === 'de' ? 'Übernehmen' : 'Apply' });
 }
 
 /**
@@ -74,8 +83,8 @@ export function control(spec: ParamSpec, value: unknown = spec.default, lang: La
   function validateText(input: HTMLInputElement): boolean {
     let ok = true;
     try {
-      const parsed = parseParam(spec.name, input.value) as number;
-      if (extent && (parsed < extent[0] || parsed > extent[1])) ok = false;
+      const parsed = parseParam(spec.name, input.value);
+      if (extent && typeof parsed === 'number' && (parsed < extent[0] || parsed > extent[1])) ok = false;
     } catch {
       ok = false;
     }
@@ -99,16 +108,21 @@ export function control(spec: ParamSpec, value: unknown = spec.default, lang: La
     case 'boolean':
       form = Inputs.toggle({ label, value: value as boolean });
       break;
+    case 'intList':
+      form = listInput(value as readonly number[], label, lang, validateText);
+      break;
   }
   for (const input of form.querySelectorAll('input, select')) input.setAttribute('aria-describedby', `${helpId} ${noteId}`);
 
   const help = element('p', { class: 'zf-help', id: helpId, text: spec.help[lang] });
   const root = element('div', { class: 'zf-control', 'data-param': spec.name }, [form, help, note]) as ParamControl;
+  // A list is edited as text; the control's value is always the parsed, canonical list.
+  const isList = spec.kind === 'intList';
   Object.defineProperty(root, 'value', {
-    get: () => form.value,
+    get: () => (isList ? parseParam(spec.name, String(form.value)) : form.value),
     set: (next: unknown) => {
-      validateParam(spec.name, next);
-      form.value = next;
+      const checked = validateParam(spec.name, next);
+      form.value = isList ? (checked as readonly number[]).join(', ') : next;
       note.hidden = true;
     },
   });

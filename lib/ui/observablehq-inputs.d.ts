@@ -23,5 +23,6 @@ declare module '@observablehq/inputs' {
   export function number(extent: [number, number], options?: InputsRangeOptions): InputsForm<number>;
   export function radio<T>(data: readonly T[], options?: InputsChooserOptions<T>): InputsForm<T>;
   export function select<T>(data: readonly T[], options?: InputsChooserOptions<T>): InputsForm<T>;
+  export function text(options?: { label?: string | Node; value?: string; placeholder?: string; validate?: (input: HTMLInputElement) => boolean; submit?: boolean | string; disabled?: boolean }): InputsForm<string>;
   export function toggle(options?: { label?: string | Node; value?: boolean; disabled?: boolean }): InputsForm<boolean>;
 }

@@ -39,7 +39,7 @@ function checkParams(search: string): void {
 }
 
 /** Any value the table allows, per parameter kind. */
-function validValue(spec: ParamSpec): fc.Arbitrary<number | string | boolean> {
+function validValue(spec: ParamSpec): fc.Arbitrary<number | string | boolean | readonly number[]> {
   switch (spec.kind) {
     case 'int':
       return fc.integer({ min: spec.min, max: spec.max });
@@ -49,6 +49,8 @@ function validValue(spec: ParamSpec): fc.Arbitrary<number | string | boolean> {
       return fc.constantFrom(...spec.options);
     case 'boolean':
       return fc.boolean();
+    case 'intList':
+      return fc.uniqueArray(fc.integer({ min: spec.min, max: spec.max }), { minLength: 1, maxLength: spec.maxLength }).map((items) => items.sort((a, b) => a - b));
   }
 }
 const validParams = fc.record(Object.fromEntries(PARAMS.map((p) => [p.name, validValue(p as ParamSpec)]))) as unknown as fc.Arbitrary<ParamValues>;
