@@ -15,6 +15,7 @@ import { configureWasmPaths, initTf } from '../tf/backend';
 import type { TrainOptions, TrainProgress } from '../train/train';
 import { control } from '../ui/controls';
 import type { Lang } from '../ui/i18n';
+import type { StorageLike } from '../state/history';
 import type { FromWorker, ToWorker, TransferableTrainOptions } from './worker';
 
 export const DATA_ASSETS = { test: 'data/mnist-test.bin.gz', train: 'data/mnist-train.bin.gz' } as const;
@@ -93,6 +94,8 @@ class TrainingWorker {
   private sentDataset: Dataset | null = null;
   private readonly runs = new Map<number, ActiveRun>();
   private nextRunId = 1;
+  /** Runs handed to this worker that have not ended yet (counted before their generator starts). */
+  reserved = 0;
 
   constructor(
     private readonly create: () => Worker,
@@ -204,7 +207,29 @@ export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost
   const assetBase = checkAssetBase(options.assetBase ?? bundleDirectory());
   const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const createWorker = options.createWorker ?? (() => new Worker(new URL('worker.js', assetBase), { type: 'module', name: 'ziffern-training' }));
-  const trainingWorker = new TrainingWorker(createWorker, options.abortGraceMs ?? ABORT_GRACE_MS);
+
+  // One worker per concurrent run (the capacity sweep trains several widths at once); idle ones are reused.
+  const workers: TrainingWorker[] = [];
+  const trainOnIdleWorker = async function* (model: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
+    let worker = workers.find((candidate) => candidate.reserved === 0);
+    if (!worker) {
+      worker = new TrainingWorker(createWorker, options.abortGraceMs ?? ABORT_GRACE_MS);
+      workers.push(worker);
+    }
+    worker.reserved++;
+    try {
+      yield* worker.train(model, data, opts);
+    } finally {
+      worker.reserved--;
+    }
+  };
+  let storage: StorageLike | undefined;
+  try {
+    // Reading localStorage throws in sandboxed frames and with storage disabled: then nothing is kept.
+    storage = globalThis.localStorage ?? undefined;
+  } catch {
+    storage = undefined;
+  }
 
   let testSplit: Promise<Split> | null = null;
   let dataset: Promise<Dataset> | null = null;
@@ -252,10 +277,21 @@ export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost
       return tfBackend;
     },
     runTraining(model, data, opts) {
-      return trainingWorker.train(model, data, opts);
+      return trainOnIdleWorker(model, data, opts);
+    },
+    parallelTrainings: Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1)),
+    lang,
+    storage,
+    async readPrecomputed(name: string) {
+      if (!/^[a-z0-9][a-z0-9.-]{0,80}\.json$/.test(name)) throw new Error(`precomputed file name ${JSON.stringify(name)} is not allowed: lower-case letters, digits, "-" and "." ending in .json`);
+      const url = new URL(`precomputed/${name}`, assetBase).href;
+      const response = await fetchImpl(url);
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error(`cannot load precomputed/${name} from ${url}: HTTP ${response.status} ${response.statusText}`.trim());
+      return response.text();
     },
     dispose() {
-      trainingWorker.terminate();
+      for (const worker of workers) worker.terminate();
     },
   };
 }

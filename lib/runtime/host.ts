@@ -2,6 +2,8 @@ import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
 import type { ParamSpec } from '../params';
 import type { TrainOptions, TrainProgress } from '../train/train';
+import type { StorageLike } from '../state/history';
+import type { Lang } from '../ui/i18n';
 import type { HeadlessView } from './headless-view';
 
 /**
@@ -18,4 +20,12 @@ export interface Host {
   tfBackend(): Promise<string>;
   /** Train (a copy of) `model`; stops within one batch when `opts.signal` aborts. */
   runTraining(model: HagenModel, data: Dataset, opts: TrainOptions): AsyncIterable<TrainProgress>;
+  /** How many runTraining calls may usefully run at once (the page gives each its own worker); 1 when absent. */
+  parallelTrainings?: number;
+  /** The reader's language, for display cells; English when absent. */
+  lang?: Lang;
+  /** Kept across visits (the page's localStorage), e.g. the run history; absent in Node. */
+  storage?: StorageLike;
+  /** A file the build computed in advance (dist/precomputed/<name>), or null where there is none (Node: train for real). */
+  readPrecomputed?(name: string): Promise<string | null>;
 }
