@@ -10,6 +10,7 @@
  *   noiseStd = median over columns of the (unbiased) std over the 50 samples of hw − gain · (x @ W)
  */
 import type { Rng } from '../random';
+import { ROWS_PER_CHUNK } from './constants';
 import { mockParameter } from './mockParameter';
 import type { MockParameter } from './types';
 
@@ -52,6 +53,22 @@ export interface MockMeasurement extends MockParameter {
   /** Density 0.85^i chosen, and the median output there. */
   densityStep: number;
   medianOutput: number;
+  /** 128-row chunks the 256 measurement rows are read as; each adds its own noise and rounding. */
+  chunks: number;
+  /**
+   * The noise of ONE chunk read, which is what the mock's noiseStd means: hxtorch's noiseStd sees
+   * `chunks` independent reads, each with noise σ and an integer rounding (variance 1/12), so
+   * noiseStd² ≈ chunks · (σ² + 1/12). This undoes both. hxtorch itself returns noiseStd (≈ √2 σ),
+   * and so do we: the mock is given what hxtorch would give it.
+   */
+  noisePerChunk: number;
+}
+
+/** One chunk's noise σ from the std of a sum of `chunks` rounded reads: √(noiseStd²/chunks − 1/12), at least 0. */
+export function noisePerChunk(noiseStd: number, chunks: number): number {
+  if (!(noiseStd >= 0) || !Number.isFinite(noiseStd)) throw new RangeError(`noisePerChunk: noiseStd must be a finite number ≥ 0, got ${noiseStd}`);
+  if (!Number.isInteger(chunks) || chunks < 1) throw new RangeError(`noisePerChunk: chunks must be a positive integer, got ${chunks}`);
+  return Math.sqrt(Math.max(0, (noiseStd * noiseStd) / chunks - 1 / 12));
 }
 
 /** Full result with the intermediate numbers (for the session cell's explanation). */
@@ -96,7 +113,8 @@ export function measureMockParameterDetailed(mac: MacFunction, rng: Rng): MockMe
   }
   const noiseStd = torchMedian(columnStd);
   const checked = mockParameter(noiseStd, gain);
-  return { ...checked, densityStep: best, medianOutput: torchMedian(hw) };
+  const chunks = Math.ceil(MEASURE_ROWS / ROWS_PER_CHUNK);
+  return { ...checked, densityStep: best, medianOutput: torchMedian(hw), chunks, noisePerChunk: noisePerChunk(noiseStd, chunks) };
 }
 
 /** measure_mock_parameter: gain and noise of `mac` (mock or emulated chip), randomness from `rng`. */

@@ -3,7 +3,7 @@ import { applyCalibration, calibrateChip } from '../../lib/chip/calibration';
 import { createChip } from '../../lib/chip/chip';
 import { DEFAULT_IMPERFECTIONS } from '../../lib/chip/imperfections';
 import { mockMacForward } from '../../lib/hagen/mac';
-import { measureMockParameter, measureMockParameterDetailed, torchMedian } from '../../lib/hagen/measure';
+import { measureMockParameter, measureMockParameterDetailed, noisePerChunk, torchMedian } from '../../lib/hagen/measure';
 import type { MockParameter } from '../../lib/hagen/types';
 import { Rng } from '../../lib/random';
 
@@ -27,6 +27,26 @@ describe('measureMockParameter', () => {
     // √(2σ² + 2/12), not σ. hxtorch's own measure_mock_parameter has the same property.
     const seen = Math.sqrt(2 * mock.noiseStd ** 2 + 2 / 12);
     expect(Math.abs(measured.noiseStd / seen - 1)).toBeLessThan(0.25);
+  });
+
+  it.each([
+    { gain: 0.002, noiseStd: 2 },
+    { gain: 0.0015, noiseStd: 1 },
+    { gain: 0.003, noiseStd: 4 },
+    { gain: 0.002, noiseStd: 0.5 },
+  ])('the per-chunk noise estimate gives back the mock’s own noiseStd within 25 %: %o', (mock) => {
+    const measured = measureMockParameterDetailed(mockMac(mock, new Rng(5)), new Rng(1));
+    expect(measured.chunks).toBe(2);
+    expect(Math.abs(measured.noisePerChunk / mock.noiseStd - 1)).toBeLessThan(0.25);
+    // hxtorch's value stays what the mock is given: larger by about √2.
+    expect(measured.noiseStd / measured.noisePerChunk).toBeGreaterThan(1.3);
+  });
+
+  it('noisePerChunk undoes the chunk sum and the rounding, and refuses bad input', () => {
+    expect(noisePerChunk(Math.sqrt(2 * (4 + 1 / 12)), 2)).toBeCloseTo(2, 10);
+    expect(noisePerChunk(0.2, 2)).toBe(0);
+    expect(() => noisePerChunk(-1, 2)).toThrow(/noiseStd must be a finite number ≥ 0/);
+    expect(() => noisePerChunk(1, 0)).toThrow(/chunks must be a positive integer/);
   });
 
   it('measures no noise on a noiseless mock, and a different gain for a different mock', () => {
