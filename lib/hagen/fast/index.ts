@@ -14,11 +14,12 @@ import {
   chunkCount, chunkScale, directMockLinearForward, clampWeightsInPlace, convertingRelu, crossEntropyOver64, digitalBiasAdd,
   idealLinearForward, idealRelu, quantiseBias, quantiseInputs, transpose,
 } from './kernels';
-import { simdLinearBackward, simdMockLinearForward } from './simd';
+import { simdLinearBackward } from './simd';
+import { createWorkspaceEngine } from './workspaceEngine';
 
 export type { HagenEngine, HagenModel, ChipDevice, TrainStepResult } from './types';
 
-/** Batches up to this size use the direct (untransposed) forward kernel. */
+/** Mock batches up to this size use the direct (untransposed) forward kernel: a canvas prediction. */
 const SMALL_BATCH = 4;
 
 /** What the backward pass needs from one layer's forward. */
@@ -57,12 +58,13 @@ function checkBatch(model: HagenModel, x: Float32Array, batch: number): void {
   if (!(x instanceof Float32Array) || x.length !== expected) throw new Error(`x must be a Float32Array of batch·inFeatures = ${expected} values, got ${x?.length}`);
 }
 
+/** The allocating path: ideal and chip backends (and the mock for tiny batches). */
 function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng | null, chip: ChipDevice | undefined): { logits: Float32Array; traces: LayerTrace[] } {
   checkModel(model);
   checkBatch(model, x, batch);
   if (model.backend === 'chip' && !chip) throw new Error("model.backend is 'chip' but no chip device was given");
   const { layers, shift, backend, mock } = model;
-  const noise = backend === 'mock' && rng !== null && mock.noiseStd > 0 ? new NormalSource(rng) : null;
+  const noiseOn = backend === 'mock' && rng !== null && mock.noiseStd > 0;
   const traces: LayerTrace[] = [];
   let input = x;
   let inputQ: Uint8Array | null = null;
@@ -87,10 +89,10 @@ function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng 
       digitalBiasAdd(chip!.mac(input, batch, wT, k, n, numSends), batch, n, biasQ, z);
     } else {
       const xq = inputQ ?? quantiseInputs(input, new Uint8Array(batch * k), index === 0 ? 'x' : `layer ${index} input`);
-      const noiseValues = noise ? noise.fill(new Float32Array(batch * chunkCount(k) * n), mock.noiseStd) : null;
-      // Small batches (canvas predictions) skip the transpose the SIMD path needs.
-      const linear = batch <= SMALL_BATCH ? directMockLinearForward : simdMockLinearForward;
-      linear(xq, batch, k, layer.weight, n, chunkScale(mock.gain, numSends), noiseValues, biasQ, z);
+      // Noise is drawn like the reference (lib/hagen/mac drawChunkNoise): a fresh source per layer,
+      // laid out [chunk][batch][out]; the direct kernel reads it as [batch][chunk][out].
+      const noiseValues = noiseOn ? batchMajorNoise(new NormalSource(rng!).fill(new Float32Array(batch * chunkCount(k) * n), mock.noiseStd), chunkCount(k), batch, n) : null;
+      directMockLinearForward(xq, batch, k, layer.weight, n, chunkScale(mock.gain, numSends), noiseValues, biasQ, z);
     }
     traces.push({ input, z });
     const h = new Float32Array(batch * n);
@@ -106,7 +108,17 @@ function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng 
 }
 
 
-function trainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, rng: Rng | null, chip?: ChipDevice): TrainStepResult {
+/** [chunk][batch][n] → [batch][chunk][n] */
+function batchMajorNoise(noise: Float32Array, chunks: number, batch: number, n: number): Float32Array {
+  if (batch === 1 || chunks === 1) return noise;
+  const out = new Float32Array(noise.length);
+  for (let c = 0; c < chunks; c++) {
+    for (let b = 0; b < batch; b++) out.set(noise.subarray((c * batch + b) * n, (c * batch + b + 1) * n), (b * chunks + c) * n);
+  }
+  return out;
+}
+
+function genericTrainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, rng: Rng | null, chip?: ChipDevice): TrainStepResult {
   const { logits, traces } = runForward(model, x, batch, rng, chip);
   if (!(labels instanceof Uint8Array) || labels.length !== batch) throw new Error(`labels must be a Uint8Array of batch = ${batch} values, got ${labels?.length}`);
   const layers = model.layers;
@@ -134,8 +146,30 @@ function trainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch
   return { loss, logits, grads };
 }
 
-export const fastEngine: HagenEngine = {
-  name: 'fast',
-  forward: (model, x, batch, rng, chip) => runForward(model, x, batch, rng, chip).logits,
-  trainStep,
-};
+/**
+ * Creates an independent fast engine (own buffers and wasm memory). The mock backend at batch
+ * sizes above SMALL_BATCH runs on persistent per-shape workspaces and allocates nothing per call;
+ * its `logits` and `grads` are views into those buffers, valid until the next call of this engine
+ * (copy them to keep them). Other backends and tiny batches use the allocating path.
+ */
+export function createFastEngine(): HagenEngine {
+  const workspaces = createWorkspaceEngine();
+  const usesWorkspace = (model: HagenModel, batch: number) => model.backend === 'mock' && batch > SMALL_BATCH;
+  return {
+    name: 'fast',
+    forward(model, x, batch, rng, chip) {
+      checkModel(model);
+      checkBatch(model, x, batch);
+      return usesWorkspace(model, batch) ? workspaces.forward(model, x, batch, rng) : runForward(model, x, batch, rng, chip).logits;
+    },
+    trainStep(model, x, labels, batch, rng, chip) {
+      checkModel(model);
+      checkBatch(model, x, batch);
+      return usesWorkspace(model, batch) ? workspaces.trainStep(model, x, labels, batch, rng) : genericTrainStep(model, x, labels, batch, rng, chip);
+    },
+    dispose: () => workspaces.dispose(),
+  };
+}
+
+/** The shared fast engine (one per thread; engine calls are synchronous and never interleave). */
+export const fastEngine: HagenEngine = createFastEngine();

@@ -7,6 +7,8 @@
  * wedge draws are exact, so every value is a true N(0, 1) sample at 25-bit resolution.
  */
 import type { Rng } from '../../random';
+import type { KernelMemory } from './wasm/runtime';
+import { NORMAL_STATE_BYTES, ZIGGURAT_TABLE_BYTES } from './wasm/source';
 
 const LAYERS = 128;
 const POSITION_SCALE = 2 ** 24; // |position| < 2^24 (25-bit signed)
@@ -95,6 +97,28 @@ export class NormalSource {
     return this.fix(position, layer);
   }
 
+  /**
+   * The same draws as `fill`, written by the wasm kernel `normalFill` straight into kernel memory:
+   * `count` float32 values at byte offset `dst`. `scratch` is a WasmNormalScratch in the same memory.
+   * The rare slow-path draws (≈1 %) come back to `fix` here, so the values are identical to `fill`.
+   */
+  fillWasm(memory: KernelMemory, scratch: WasmNormalScratch, dst: number, count: number, std: number): void {
+    const state = memory.i32(scratch.state, NORMAL_STATE_BYTES / 4);
+    state[0] = this.a; state[1] = this.b; state[2] = this.c; state[3] = this.d;
+    const { normalFill } = memory.exports;
+    let i = normalFill(dst, 0, count, std, scratch.state, scratch.tables);
+    const out = i < count ? memory.f32(dst, count) : null;
+    while (i < count) {
+      const draw = state[4];
+      this.a = state[0]; this.b = state[1]; this.c = state[2]; this.d = state[3];
+      const value = this.fix((draw >> 7) + 0.5, draw & (LAYERS - 1)) * std;
+      out![i] = value;
+      state[0] = this.a; state[1] = this.b; state[2] = this.c; state[3] = this.d;
+      i = normalFill(dst, i + 1, count, std, scratch.state, scratch.tables);
+    }
+    this.a = state[0]; this.b = state[1]; this.c = state[2]; this.d = state[3];
+  }
+
   /** out[i] = float32(N(0,1) · std) for i in [from, to); the hot loop keeps the state in locals. */
   fill(out: Float32Array, std: number, from = 0, to = out.length): Float32Array {
     let a = this.a, b = this.b, c = this.c, d = this.d;
@@ -118,4 +142,17 @@ export class NormalSource {
     this.a = a; this.b = b; this.c = c; this.d = d;
     return out;
   }
+}
+
+/** Where `normalFill` keeps the generator state and the ziggurat tables (kn, wn) in kernel memory. */
+export interface WasmNormalScratch { state: number; tables: number }
+
+/** Reserve the state block and write the tables into `memory` (once per memory). */
+export function allocateWasmNormal(memory: KernelMemory): WasmNormalScratch {
+  const state = memory.alloc(NORMAL_STATE_BYTES);
+  const tables = memory.alloc(ZIGGURAT_TABLE_BYTES);
+  const view = memory.f64(tables, 2 * LAYERS);
+  view.set(kn, 0);
+  view.set(wn, LAYERS);
+  return { state, tables };
 }

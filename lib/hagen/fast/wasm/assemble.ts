@@ -34,7 +34,7 @@ const utf8 = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCo
 
 /** Instruction builders; each returns its bytes. Memory offsets are byte offsets. */
 export const op = {
-  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b],
+  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b], ifVoid: [0x04, 0x40], return: [0x0f],
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   get: (local: number) => [0x20, ...uleb(local)],
@@ -44,8 +44,20 @@ export const op = {
   f32Const: (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)],
   f32Load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
   i32Const: (v: number) => [0x41, ...sleb(v)],
-  i32GeU: [0x4f], i32LtU: [0x49],
-  i32Add: [0x6a], i32Sub: [0x6b], i32Mul: [0x6c], i32Shl: [0x74],
+  f64Load: (offset = 0) => [0x2b, 3, ...uleb(offset)],
+  f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
+  i32Store: (offset = 0) => [0x36, 2, ...uleb(offset)],
+  i32GeU: [0x4f], i32LtU: [0x49], i32Eqz: [0x45],
+  i32Add: [0x6a], i32Sub: [0x6b], i32Mul: [0x6c], i32And: [0x71], i32Or: [0x72], i32Xor: [0x73],
+  i32Shl: [0x74], i32ShrS: [0x75], i32ShrU: [0x76], i32Rotl: [0x77],
+  f64Lt: [0x63], f64Abs: [0x99], f64Add: [0xa0], f64Mul: [0xa2], f64ConvertI32S: [0xb7], f32DemoteF64: [0xb6],
+  f64Const: (v: number) => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)],
+  v128Load64Zero: (offset = 0) => [0xfd, ...uleb(0x5d), 3, ...uleb(offset)],
+  v128Store64Lane0: (offset = 0) => [0xfd, ...uleb(0x5b), 3, ...uleb(offset), 0],
+  f64x2Splat: [0xfd, ...uleb(0x14)],
+  f64x2PromoteLowF32x4: [0xfd, ...uleb(0x5f)], f32x4DemoteF64x2Zero: [0xfd, ...uleb(0x5e)],
+  f64x2Add: [0xfd, ...uleb(0xf0)], f64x2Sub: [0xfd, ...uleb(0xf1)], f64x2Mul: [0xfd, ...uleb(0xf2)], f64x2Div: [0xfd, ...uleb(0xf3)],
+  f64x2Sqrt: [0xfd, ...uleb(0xef)],
   v128Load: (offset = 0) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
   v128Store: (offset = 0) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
   i32x4Splat: [0xfd, ...uleb(0x11)], f32x4Splat: [0xfd, ...uleb(0x13)],
@@ -60,6 +72,8 @@ export const op = {
 export interface FunctionDef {
   name: string;
   params: ValType[];
+  /** at most one result (default none) */
+  results?: ValType[];
   locals: ValType[];
   body: number[];
 }
@@ -69,9 +83,9 @@ function section(id: number, content: number[]): number[] {
 }
 const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 
-/** A module importing `env.memory` (min `memoryPages`) and exporting `functions` (no results). */
+/** A module importing `env.memory` (min `memoryPages`) and exporting `functions`. */
 export function assembleModule(functions: FunctionDef[], memoryPages: number): Uint8Array {
-  const types = functions.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0]);
+  const types = functions.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec((f.results ?? []).map((r) => [r]))]);
   const imports = vec([[...utf8('env'), ...utf8('memory'), 0x02, 0x00, ...uleb(memoryPages)]]);
   const funcs = vec(functions.map((_, i) => uleb(i)));
   const exports = vec(functions.map((f, i) => [...utf8(f.name), 0x00, ...uleb(i)]));

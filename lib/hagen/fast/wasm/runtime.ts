@@ -8,6 +8,9 @@ export interface KernelExports {
   rowsAxpyI32(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
   rowsAxpyF32(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
   digitiseChunk(y: number, acc: number, noise: number, n: number, scale: number): void;
+  normalFill(dst: number, from: number, to: number, std: number, state: number, tables: number): number;
+  adamPairs(p: number, g: number, m: number, v: number, pairs: number,
+    oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, stepSize: number, biasCorrection2Sqrt: number, eps: number): void;
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -49,6 +52,15 @@ export class KernelMemory {
 
   f32(offset: number, length: number): Float32Array {
     return new Float32Array(this.memory.buffer, offset, length);
+  }
+
+  f64(offset: number, length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, offset, length);
+  }
+
+  /** Bytes reserved so far (the workspace of a persistent user). */
+  get used(): number {
+    return this.top;
   }
 }
 

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../lib/random';
+import { createFastEngine } from '../../lib/hagen/fast/index';
+import { allocateWasmNormal, NormalSource } from '../../lib/hagen/fast/normal';
+import { KernelMemory } from '../../lib/hagen/fast/wasm/runtime';
+import { referenceEngine } from '../../lib/hagen/referenceEngine';
+import { buildModel, cloneModel } from '../../lib/hagen/model';
+import { mockParameter } from '../../lib/hagen/mockParameter';
+import type { Backend } from '../../lib/hagen/types';
+
+function randomBatch(batch: number, seed: number): { x: Float32Array; labels: Uint8Array } {
+  const rng = new Rng(seed);
+  const x = Float32Array.from({ length: batch * 784 }, () => (rng.next() < 0.15 ? 31 : 0));
+  const labels = Uint8Array.from({ length: batch }, () => rng.int(10));
+  return { x, labels };
+}
+
+/** max |a − b| / max |b| */
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0, scale = 0;
+  for (let i = 0; i < b.length; i++) { diff = Math.max(diff, Math.abs(a[i] - b[i])); scale = Math.max(scale, Math.abs(b[i])); }
+  return diff / Math.max(scale, 1e-30);
+}
+
+describe('fast engine agrees with the reference engine', () => {
+  // batch 3 runs the small-batch (canvas) path, the others the persistent-workspace path
+  const cases: [Backend, number, number][] = [['mock', 3, 40], ['mock', 12, 40], ['mock', 200, 256], ['mock', 9, 300], ['ideal', 12, 40]];
+  it.each(cases)('%s, batch %i, hidden %i: same logits and loss (same noise), gradients within 1e-5', (backend, batch, hidden) => {
+    const base = buildModel({ hidden, layers: 2, shift: 1 }, { backend, mock: mockParameter(2, 0.002), seed: 5 });
+    const { x, labels } = randomBatch(batch, 7);
+    const engine = createFastEngine();
+    const ref = referenceEngine.trainStep(cloneModel(base), x, labels, batch, new Rng(11));
+    // twice on one engine: the second call reuses the buffers of the first
+    for (let round = 0; round < 2; round++) {
+      const fast = engine.trainStep(cloneModel(base), x, labels, batch, new Rng(11));
+      if (backend === 'mock') {
+        expect(Array.from(fast.logits)).toEqual(Array.from(ref.logits));
+        expect(fast.loss).toBe(ref.loss);
+      } else {
+        expect(relativeError(fast.logits, ref.logits)).toBeLessThan(1e-5);
+        expect(fast.loss).toBeCloseTo(ref.loss, 6);
+      }
+      ref.grads.forEach((g, i) => {
+        expect(relativeError(fast.grads[i].weight, g.weight)).toBeLessThan(1e-5);
+        expect(relativeError(fast.grads[i].bias, g.bias)).toBeLessThan(1e-5);
+      });
+    }
+    const forwardRef = referenceEngine.forward(cloneModel(base), x, batch, new Rng(12));
+    const forwardFast = engine.forward(cloneModel(base), x, batch, new Rng(12));
+    if (backend === 'mock') expect(Array.from(forwardFast)).toEqual(Array.from(forwardRef));
+    else expect(relativeError(forwardFast, forwardRef)).toBeLessThan(1e-5);
+  });
+
+  it('clamps weights in place and rejects out-of-range inputs naming the value', () => {
+    const model = buildModel({ hidden: 16, layers: 1, shift: 1 }, { backend: 'mock', mock: mockParameter(2, 0.002), seed: 1 });
+    model.layers[0].weight[3] = 90;
+    const { x } = randomBatch(8, 1);
+    createFastEngine().forward(model, x, 8, null);
+    expect(model.layers[0].weight[3]).toBe(63);
+    x[5] = 40;
+    expect(() => createFastEngine().forward(model, x, 8, null)).toThrow(/input value 40 .*0\.\.31/);
+  });
+});
+
+describe('wasm ziggurat (normalFill)', () => {
+  it('writes exactly the draws of NormalSource.fill, slow path included, and leaves the source in the same state', () => {
+    const memory = new KernelMemory();
+    const scratch = allocateWasmNormal(memory);
+    const count = 50_000; // ≈ 1 000 slow-path draws
+    const dst = memory.alloc(count * 4);
+    const wasmSource = new NormalSource(new Rng(21));
+    wasmSource.fillWasm(memory, scratch, dst, count, 2);
+    const jsSource = new NormalSource(new Rng(21));
+    const expected = jsSource.fill(new Float32Array(count), 2);
+    expect(Array.from(memory.f32(dst, count))).toEqual(Array.from(expected));
+    expect(wasmSource.normal()).toBe(jsSource.normal());
+  });
+});
