@@ -14,11 +14,12 @@ import { INPUT_MAX, OUTPUT_MAX, OUTPUT_MIN, RELU_MAX } from './constants';
 import { clampWeightInPlace, transpose } from './linear';
 import { crossEntropy64 } from './loss';
 import { checkInputRange, checkWeightRange, chunkRows, drawChunkNoise, macScale, roundAll, roundHalfEven, type RowChunk } from './mac';
-import { checkEngineCall } from './referenceEngine';
+import { fastEngine } from './fast/index';
+import { checkEngineCall, referenceEngine } from './referenceEngine';
 import type { ChipDevice, HagenEngine, HagenModel, LayerGrads, LayerParams, TrainStepResult } from './types';
 
 export type { HagenEngine, TrainStepResult } from './types';
-export { referenceEngine } from './referenceEngine';
+export { referenceEngine, fastEngine };
 
 /** Columns start..end of a row-major [rows, cols] matrix, as a new [rows, end−start] matrix. */
 function columnBlock(m: Float32Array, rows: number, cols: number, { start, end }: RowChunk): Float32Array {
@@ -136,3 +137,23 @@ export function createTfjsEngine(): HagenEngine {
 }
 
 export const tfjsEngine: HagenEngine = createTfjsEngine();
+
+/** Engines by name: `fast` (WebAssembly SIMD, the default everywhere), `tfjs`, `reference` (the oracle). */
+export const ENGINE_NAMES = ['fast', 'tfjs', 'reference'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+export function engineNamed(name: EngineName): HagenEngine {
+  if (name === 'fast') return fastEngine;
+  if (name === 'tfjs') return tfjsEngine;
+  if (name === 'reference') return referenceEngine;
+  throw new RangeError(`engine must be one of ${ENGINE_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
+}
+
+/** What trainModel, evaluate and predict use unless told otherwise. */
+export const defaultEngine: HagenEngine = fastEngine;
+
+/** An engine option (an engine or its name; undefined → the default) as an engine. */
+export function resolveEngine(engine: HagenEngine | EngineName | undefined): HagenEngine {
+  if (engine === undefined) return defaultEngine;
+  return typeof engine === 'string' ? engineNamed(engine) : engine;
+}

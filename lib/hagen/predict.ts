@@ -1,10 +1,10 @@
-/** Score one drawn or test image: the tutorial's `model(image * 31)`. */
+/** Score one drawn or test image: the tutorial's `model(image * 31)` (fast engine: ~0.3 ms, bench/speed.bench.ts). */
 import type { Rng } from '../random';
-import { referenceEngine } from './referenceEngine';
+import { fastEngine } from './fast/index';
 import type { ChipDevice, HagenEngine, HagenModel } from './types';
 
 /** image: 784 values in 0..1 (as the tutorial's canvas/255). Returns the 10 logits. */
-export function predict(model: HagenModel, image: Float32Array, rng: Rng | null, chip?: ChipDevice, engine: HagenEngine = referenceEngine): Float32Array {
+export function predict(model: HagenModel, image: Float32Array, rng: Rng | null, chip?: ChipDevice, engine: HagenEngine = fastEngine): Float32Array {
   if (image.length !== 784) throw new RangeError(`predict: image must have 784 values (28×28), got ${image.length}`);
   const x = new Float32Array(784);
   for (let i = 0; i < 784; i++) {

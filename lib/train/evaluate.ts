@@ -1,11 +1,11 @@
 /** Test a model on a split: accuracy, the tutorial's loss, and the confusion matrix [true][pred]. */
 import type { Split } from '../data/types';
-import { tfjsEngine } from '../hagen/engine';
+import { resolveEngine, type EngineName } from '../hagen/engine';
 import { argmaxRows, crossEntropy64 } from '../hagen/loss';
 import type { ChipDevice, HagenEngine, HagenModel } from '../hagen/types';
 import type { Rng } from '../random';
 
-export interface EvaluateOptions { engine?: HagenEngine; rng: Rng | null; chip?: ChipDevice; batchSize?: number }
+export interface EvaluateOptions { engine?: HagenEngine | EngineName; rng: Rng | null; chip?: ChipDevice; batchSize?: number }
 export interface Evaluation { accuracy: number; loss: number; confusion: number[][] }
 
 /** Binarised 0|1 images → the network's input, `image · 31` as in the tutorial. */
@@ -20,7 +20,7 @@ export function emptyConfusion(classes = 10): number[][] {
 }
 
 export function evaluate(model: HagenModel, split: Split, opts: EvaluateOptions): Evaluation {
-  const engine = opts.engine ?? tfjsEngine;
+  const engine = resolveEngine(opts.engine);
   const batchSize = opts.batchSize ?? 1000;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
   if (split.count < 1) throw new RangeError('evaluate: the split has no images');

@@ -3,16 +3,17 @@
  * batches, optional augmentation, a test after every epoch. It trains a copy of the model, yields
  * after every batch, stops within one batch when `signal` aborts, and reports divergence as an error.
  */
-import { augmentBatch, type AugmentMode, AUGMENT_MODES } from '../data/augment';
+import { type AugmentMode, AUGMENT_MODES } from '../data/augment';
 import { gatherImages, shuffledOrder, trainSubset } from '../data/batches';
 import type { Dataset } from '../data/types';
-import { tfjsEngine } from '../hagen/engine';
+import { resolveEngine, type EngineName } from '../hagen/engine';
 import { argmaxRows } from '../hagen/loss';
 import { cloneModel } from '../hagen/model';
 import type { ChipDevice, HagenEngine, HagenModel } from '../hagen/types';
 import { Rng } from '../random';
 import { Adam } from './adam';
-import { evaluate, imagesToInput } from './evaluate';
+import { cropBatch } from './crop';
+import { evaluate } from './evaluate';
 
 export interface TrainOptions {
   lr: number;
@@ -22,10 +23,14 @@ export interface TrainOptions {
   seed: number;
   trainSize: number;
   labelNoise: number;
-  engine?: HagenEngine;
+  /** default: the fast engine (lib/hagen/engine.ts defaultEngine); 'tfjs' / 'reference' by name */
+  engine?: HagenEngine | EngineName;
   chip?: ChipDevice;
   signal?: AbortSignal;
-  /** Copy the weights into `progress.model` every this many batches (default 1; always at epoch ends). */
+  /**
+   * Copy the weights into `progress.model` every this many batches (default SNAPSHOT_EVERY_BATCHES;
+   * always at epoch ends and when training stops). Between snapshots `progress.model` is the same object.
+   */
   snapshotEveryBatches?: number;
 }
 
@@ -52,6 +57,9 @@ export interface TrainProgress {
   error?: string;
 }
 
+/** Default snapshot interval: ~4 fresh models a second at tutorial speed, without a copy per batch. */
+export const SNAPSHOT_EVERY_BATCHES = 25;
+
 /** The tutorial's settings (lr 0.25, batch 200, 4 epochs, RandomResizedCrop, all 60000 images). */
 export const TUTORIAL_DEFAULTS: Omit<TrainOptions, 'seed'> = { lr: 0.25, epochs: 4, batchSize: 200, augment: 'crop', trainSize: 60000, labelNoise: 0 };
 
@@ -63,7 +71,7 @@ function checkOptions(opts: TrainOptions, trainCount: number): void {
   int('epochs', opts.epochs, 1, 1000);
   int('batchSize', opts.batchSize, 1, 100000);
   int('trainSize', opts.trainSize, 1, trainCount);
-  int('snapshotEveryBatches', opts.snapshotEveryBatches ?? 1, 1, 1e9);
+  int('snapshotEveryBatches', opts.snapshotEveryBatches ?? SNAPSHOT_EVERY_BATCHES, 1, 1e9);
   if (!(opts.labelNoise >= 0 && opts.labelNoise <= 1)) throw new RangeError(`training option labelNoise must be a number from 0 to 1, got ${opts.labelNoise}`);
   if (!AUGMENT_MODES.includes(opts.augment)) throw new RangeError(`training option augment must be one of ${AUGMENT_MODES.join(', ')}, got ${String(opts.augment)}`);
   if (!Number.isFinite(opts.seed)) throw new RangeError(`training option seed must be a finite number, got ${opts.seed}`);
@@ -84,10 +92,18 @@ function allFinite(arrays: Float32Array[]): boolean {
   return true;
 }
 
+/** Copy the model's weights into preallocated arrays (no allocation per batch). */
+function copyWeightsInto(target: HagenModel, source: HagenModel): void {
+  source.layers.forEach((layer, i) => {
+    target.layers[i].weight.set(layer.weight);
+    target.layers[i].bias.set(layer.bias);
+  });
+}
+
 export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
   checkOptions(opts, data.train.count);
-  const engine = opts.engine ?? tfjsEngine;
-  const snapshotEvery = opts.snapshotEveryBatches ?? 1;
+  const engine = resolveEngine(opts.engine);
+  const snapshotEvery = opts.snapshotEveryBatches ?? SNAPSHOT_EVERY_BATCHES;
   const model = cloneModel(input);
   const train = trainSubset(data.train, opts.trainSize, opts.labelNoise, opts.seed);
   const batchesPerEpoch = Math.ceil(train.count / opts.batchSize);
@@ -97,14 +113,19 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
   const losses: number[] = [];
   const epochs: EpochResult[] = [];
   let snapshot = cloneModel(model);
-  let lastFinite = snapshot;
+  // The weights of the last step with a finite loss: kept in place, handed out only on divergence.
+  const lastFinite = cloneModel(model);
+  let lastFiniteValid = false;
+  // Per-batch buffers, reused: the network input (image · 31) and the augmented images.
+  const x = new Float32Array(opts.batchSize * 784);
+  const augmented = new Uint8Array(opts.batchSize * 784);
   let epoch = 0;
   let batch = 0;
   let samplesPerSecond = 0;
 
   const progress = (state: TrainProgress['state'], error?: string): TrainProgress => ({
     state, epoch, batch, batchesPerEpoch, loss: losses.length ? losses[losses.length - 1] : NaN, samplesPerSecond,
-    losses: losses.slice(), epochs: epochs.slice(), model: state === 'error' ? lastFinite : snapshot, ...(error ? { error } : {}),
+    losses: losses.slice(), epochs: epochs.slice(), model: state === 'error' && lastFiniteValid ? cloneModel(lastFinite) : snapshot, ...(error ? { error } : {}),
   });
 
   try {
@@ -114,13 +135,15 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
       let correct = 0;
       let lossSum = 0;
       for (batch = 0; batch < batchesPerEpoch;) {
-        if (opts.signal?.aborted) { yield progress('cancelled'); return; }
+        if (opts.signal?.aborted) { snapshot = cloneModel(model); yield progress('cancelled'); return; }
         const from = batch * opts.batchSize;
         const to = Math.min(train.count, from + opts.batchSize);
         const n = to - from;
         const gathered = gatherImages(train, order, from, to);
-        const images = augmentBatch(gathered.images, n, opts.augment, augmentRng);
-        const step = engine.trainStep(model, imagesToInput(images), gathered.labels, n, noiseRng, opts.chip);
+        const images = cropBatch(gathered.images, n, opts.augment, augmentRng, augmented.subarray(0, n * 784));
+        const input = x.subarray(0, n * 784);
+        for (let i = 0; i < input.length; i++) input[i] = images[i] * 31;
+        const step = engine.trainStep(model, input, gathered.labels, n, noiseRng, opts.chip);
         batch++;
         if (!Number.isFinite(step.loss) || !allFinite(step.grads.flatMap((g) => [g.weight, g.bias]))) {
           const what = Number.isFinite(step.loss) ? 'a gradient is NaN or infinite' : `the loss is ${step.loss}`;
@@ -128,7 +151,8 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
           return;
         }
         // the weights this step ran with (clamped in place by the engine) gave a finite loss
-        lastFinite = cloneModel(model);
+        copyWeightsInto(lastFinite, model);
+        lastFiniteValid = true;
         adam.step(step.grads.flatMap((g) => [g.weight, g.bias]));
         losses.push(step.loss);
         lossSum += step.loss;

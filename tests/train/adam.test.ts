@@ -47,3 +47,22 @@ describe('crossEntropy64', () => {
     expect(() => crossEntropy64(new Float32Array(10), Uint8Array.of(10), 1)).toThrow(/label 10/);
   });
 });
+
+describe('Adam in wasm equals the plain-JS definition bit for bit', () => {
+  it('over 30 steps of random gradients on odd-length parameters', async () => {
+    const { adamStepReference } = await import('../../lib/train/adam');
+    const { Rng } = await import('../../lib/random');
+    const rng = new Rng(4);
+    const shapes = [1001, 7, 256];
+    const params = shapes.map((n) => Float32Array.from({ length: n }, () => rng.normal()));
+    const reference = params.map((p) => p.slice());
+    const m = shapes.map((n) => new Float32Array(n)), v = shapes.map((n) => new Float32Array(n));
+    const adam = new Adam(params, { lr: 0.25 });
+    for (let step = 1; step <= 30; step++) {
+      const grads = shapes.map((n) => Float32Array.from({ length: n }, () => (rng.next() < 0.1 ? 0 : rng.normal() * 10 ** rng.uniform(-6, 0))));
+      adam.step(grads);
+      adamStepReference(reference, grads, m, v, step, { lr: 0.25 });
+    }
+    params.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(reference[i])));
+  });
+});

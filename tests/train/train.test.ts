@@ -102,6 +102,34 @@ describe('trainModel', () => {
   });
 });
 
+describe('trainModel engines and snapshots', () => {
+  it("defaults to the fast engine; engine: 'tfjs' selects tfjs with the same first-batch loss (same noise)", async () => {
+    const first = async (engine?: 'tfjs' | 'fast') => {
+      for await (const p of trainModel(small(), data, opts({ epochs: 1, augment: 'crop', engine }))) return p.losses[0];
+      return NaN;
+    };
+    const byDefault = await first();
+    expect(await first('tfjs')).toBe(byDefault);
+    expect(await first('fast')).toBe(byDefault);
+    await expect(collect(trainModel(small(), data, opts({ engine: 'gpu' as 'tfjs' })))).rejects.toThrow(/engine must be one of fast, tfjs, reference/);
+  });
+
+  it('copies the model only every snapshotEveryBatches batches, at epoch ends and on cancel', async () => {
+    const controller = new AbortController();
+    const seen: TrainProgress[] = [];
+    for await (const p of trainModel(small(), data, opts({ epochs: 2, snapshotEveryBatches: 4, signal: controller.signal }))) {
+      seen.push(p);
+      if (p.epoch === 2 && p.batch === 6) controller.abort();
+    }
+    const models = seen.map((p) => p.model);
+    expect(models[1]).toBe(models[0]); // batches 1 and 2 share the initial snapshot
+    expect(models[3]).not.toBe(models[2]); // batch 4 takes a new one
+    const last = seen[seen.length - 1];
+    expect(last.state).toBe('cancelled');
+    expect(last.model).not.toBe(models[models.length - 2]); // fresh weights on cancel
+  });
+});
+
 describe('evaluate', () => {
   it('accuracy is the confusion diagonal over the count', () => {
     const { accuracy, loss, confusion } = evaluate(small(), data.test, { rng: null, batchSize: 64 });

@@ -62,7 +62,7 @@ function checkBatch(model: HagenModel, x: Float32Array, batch: number): void {
 function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng | null, chip: ChipDevice | undefined): { logits: Float32Array; traces: LayerTrace[] } {
   checkModel(model);
   checkBatch(model, x, batch);
-  if (model.backend === 'chip' && !chip) throw new Error("model.backend is 'chip' but no chip device was given");
+  if (model.backend === 'chip' && !chip) throw new Error("backend 'chip' needs a ChipDevice (open a session on the emulated chip first), but none was given");
   const { layers, shift, backend, mock } = model;
   const noiseOn = backend === 'mock' && rng !== null && mock.noiseStd > 0;
   const traces: LayerTrace[] = [];
