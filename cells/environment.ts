@@ -1,108 +1,69 @@
 /**
  * Section "Hardware session": the emulated chip for `chipId`, its calibration (shipped nightly file, a
- * fresh run of the routine, or none), the session summary, and measure_mock_parameter on that device.
+ * fresh run of the routine, or none), the session report, and measure_mock_parameter on that device.
  *
- * The parameter `calibration` already names a cell (its value), so the calibration object is
- * `chipCalibration` and the device the engine runs on is `chipDevice`.
+ * Every value here is a lazy handle (lib/chip/session.ts): a reader on backend mock or ideal with the
+ * default mock parameters never builds, calibrates or measures the chip. Training on `chip` (through
+ * `chipDevice`), mockSource "measured" (through `measuredMockParameter`) or the session display
+ * (cells/display/environment.ts, through `sessionReport`) do the work, once per chip and calibration.
+ *
+ * The parameter `calibration` already names a cell (its value), so the calibration is `chipCalibration`
+ * and the device the engine runs on is `chipDevice`. The page's `session` placeholder is the display
+ * cell of that name; the data behind it is `sessionReport`.
  */
 import nightlyChip1 from '../notebook/calibration/nightly-chip1.json';
+import type { EmulatedChip } from '../lib/chip/chip';
 import {
-  applyCalibration, calibrateChip, calibrationAgeHours, calibrationReport, parseCalibration, type Calibration,
-} from '../lib/chip/calibration';
-import { createChip, type EmulatedChip } from '../lib/chip/chip';
-import { measureMockParameterDetailed, type MockMeasurement } from '../lib/hagen/measure';
-import { Rng } from '../lib/random';
+  Lazy, LazyChipDevice, MeasuredMockParameter, checkCalibrationSource, chooseCalibration, describeSession, lazyChip,
+  type ChipCalibration, type SessionReport,
+} from '../lib/chip/session';
 import type { CellSpec } from '../lib/runtime/cell';
 
+export { describeSession, type ChipCalibration, type SessionReport } from '../lib/chip/session';
+
 /** Hosts may ship nightly files for more chips; this optional edge is not (yet) part of Host. */
-interface CalibrationHost { loadCalibration?(chipId: number): Promise<string> }
+export interface CalibrationHost { loadCalibration?(chipId: number): Promise<string> }
 
-export interface ChipCalibration {
-  source: 'nightly' | 'fresh' | 'none';
-  calibration: Calibration | null;
-  /** Why a requested calibration is not applied (e.g. the nightly file is for another chip). */
-  refused?: string;
-}
-
-export interface Session {
-  backend: string;
-  chipId: number;
-  calibrated: boolean;
-  calibrationSource: ChipCalibration['source'];
-  calibrationCreated: string | null;
-  calibrationAgeHours: number | null;
-  refused: string | null;
-  /** Residual spreads on fresh reads, before → after (null when uncalibrated). */
-  residuals: { offsetLsb: [number, number]; gain: [number, number]; driver: [number, number] } | null;
-}
-
-async function nightlyText(host: CalibrationHost, chipId: number): Promise<string> {
-  if (typeof host.loadCalibration === 'function') return host.loadCalibration(chipId);
+/** The nightly file's text for `chipId` (a failed load is kept as the reason the calibration is refused). */
+export async function nightlyText(host: CalibrationHost, chipId: number): Promise<string | Error> {
+  try {
+    if (typeof host.loadCalibration === 'function') return await host.loadCalibration(chipId);
+  } catch (err) {
+    return new Error(`the nightly calibration for chip ${chipId} could not be loaded: ${(err as Error).message}`);
+  }
   // Until hosts provide loadCalibration, the one shipped file is bundled.
   return JSON.stringify(nightlyChip1);
 }
 
-export async function loadChipCalibration(chip: EmulatedChip, mode: string, host: CalibrationHost): Promise<ChipCalibration> {
-  switch (mode) {
-    case 'none':
-      return { source: 'none', calibration: null };
-    case 'fresh':
-      return { source: 'fresh', calibration: calibrateChip(chip) };
-    case 'nightly':
-      try {
-        return { source: 'nightly', calibration: parseCalibration(await nightlyText(host, chip.id), chip.id) };
-      } catch (err) {
-        return { source: 'nightly', calibration: null, refused: `${(err as Error).message} — the chip runs uncalibrated; choose calibration "fresh" to measure it now` };
-      }
-    default:
-      throw new RangeError(`calibration must be one of nightly, fresh, none; got ${JSON.stringify(mode)}`);
-  }
-}
-
-export function describeSession(backend: string, chip: EmulatedChip, chipCalibration: ChipCalibration, now = new Date()): Session {
-  const cal = chipCalibration.calibration;
-  const report = cal ? calibrationReport(chip, cal) : null;
-  return {
-    backend,
-    chipId: chip.id,
-    calibrated: cal !== null,
-    calibrationSource: chipCalibration.source,
-    calibrationCreated: cal?.created ?? null,
-    calibrationAgeHours: cal ? calibrationAgeHours(cal, now) : null,
-    refused: chipCalibration.refused ?? null,
-    residuals: report && {
-      offsetLsb: [report.before.offsetStd, report.after.offsetStd],
-      gain: [report.before.gainSpread, report.after.gainSpread],
-      driver: [report.before.driverSpread, report.after.driverSpread],
-    },
-  };
+/** The calibration handle of the `chipCalibration` cell: the file is fetched now (cheap), checked or measured on first use. */
+export async function loadChipCalibration(chip: Lazy<EmulatedChip>, chipId: number, mode: string, host: CalibrationHost): Promise<Lazy<ChipCalibration>> {
+  const source = checkCalibrationSource(mode);
+  const text = source === 'nightly' ? await nightlyText(host, chipId) : null;
+  return new Lazy(() => chooseCalibration(chip.value, source, text));
 }
 
 export const environmentCells: CellSpec[] = [
-  { name: 'chip', inputs: ['chipId'], define: (chipId: number) => createChip(chipId) },
+  { name: 'chip', inputs: ['chipId'], define: (chipId: number) => lazyChip(chipId) },
   {
     name: 'chipCalibration',
-    inputs: ['chip', 'calibration', 'host'],
-    define: (chip: EmulatedChip, calibration: string, host: CalibrationHost) => loadChipCalibration(chip, calibration, host),
+    inputs: ['chip', 'chipId', 'calibration', 'host'],
+    define: (chip: Lazy<EmulatedChip>, chipId: number, calibration: string, host: CalibrationHost) => loadChipCalibration(chip, chipId, calibration, host),
   },
   {
     name: 'chipDevice',
-    inputs: ['chip', 'chipCalibration'],
-    define: (chip: EmulatedChip, chipCalibration: ChipCalibration) =>
-      chipCalibration.calibration ? applyCalibration(chip, chipCalibration.calibration) : chip,
+    inputs: ['chipId', 'chip', 'chipCalibration'],
+    define: (chipId: number, chip: Lazy<EmulatedChip>, chipCalibration: Lazy<ChipCalibration>) => new LazyChipDevice(chipId, chip, chipCalibration),
   },
   {
-    name: 'session',
+    // Runs only when observed (the session display): it measures the chip before and after calibration.
+    name: 'sessionReport',
     inputs: ['backend', 'chip', 'chipCalibration'],
-    define: (backend: string, chip: EmulatedChip, chipCalibration: ChipCalibration) => describeSession(backend, chip, chipCalibration),
+    define: (backend: string, chip: Lazy<EmulatedChip>, chipCalibration: Lazy<ChipCalibration>): SessionReport =>
+      describeSession(backend, chip.value, chipCalibration.value),
   },
   {
     name: 'measuredMockParameter',
     inputs: ['chipDevice', 'seed'],
-    define: (chipDevice: EmulatedChip, seed: number): MockMeasurement => {
-      // Its own readout-noise stream, so the result does not depend on what ran on the chip before.
-      const bench = chipDevice.withNoise(Rng.derive(seed, 'measure-mock-parameter/readout'));
-      return measureMockParameterDetailed(bench.mac.bind(bench), Rng.derive(seed, 'measure-mock-parameter'));
-    },
+    define: (chipDevice: LazyChipDevice, seed: number) => new MeasuredMockParameter(chipDevice, seed),
   },
 ];
