@@ -6,6 +6,7 @@ import { untilInvalidated } from '../lib/runtime/cancel';
 import type { CellSpec } from '../lib/runtime/cell';
 import type { Host } from '../lib/runtime/host';
 import type { TrainProgress } from '../lib/train/train';
+import type { PretrainedRun } from './modelfile';
 
 type EpochResult = TrainProgress['epochs'][number];
 
@@ -41,12 +42,13 @@ function lastEpoch(progress: TrainProgress): EpochResult | null {
 export const trainingCells: CellSpec[] = [
   {
     name: 'training',
-    inputs: ['host', 'dataset', 'model', 'chipDevice', 'trainSize', 'labelNoise', 'augment', 'lr', 'epochs', 'batchSize', 'seed', 'invalidation'],
+    // `pretrained` (cells/modelfile.ts): a loaded or precomputed run for exactly these parameters is shown as it is.
+    inputs: ['host', 'pretrained', 'dataset', 'model', 'chipDevice', 'trainSize', 'labelNoise', 'augment', 'lr', 'epochs', 'batchSize', 'seed', 'invalidation'],
     define: (
-      host: Host, dataset: Dataset, model: HagenModel, chipDevice: ChipDevice, trainSize: number, labelNoise: number,
+      host: Host, pretrained: PretrainedRun | null, dataset: Dataset, model: HagenModel, chipDevice: ChipDevice, trainSize: number, labelNoise: number,
       augment: AugmentMode, lr: number, epochs: number, batchSize: number, seed: number, invalidation: Promise<void>,
     ) =>
-      untilInvalidated(invalidation, (signal) =>
+      pretrained ? pretrained.progress : untilInvalidated(invalidation, (signal) =>
         host.runTraining(model, dataset, {
           lr, epochs, batchSize, augment, seed, trainSize, labelNoise, signal,
           // Only the chip backend runs on the (emulated) device; mock and ideal never touch it.

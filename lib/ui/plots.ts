@@ -61,8 +61,11 @@ export function lossCurve(losses: ArrayLike<number>, batchesPerEpoch: number, op
   const legend: LegendItem[] = [];
   overlays.forEach((o, i) => {
     const colour = OVERLAY_COLOURS[i % OVERLAY_COLOURS.length];
+    const smoothed = smooth(o.losses, o.batchesPerEpoch);
     frame.svg.append('path').attr('class', 'zf-overlay').attr('fill', 'none').attr('stroke', colour).attr('stroke-width', 1.5).attr('stroke-dasharray', '5 3')
-      .attr('d', path(smooth(o.losses, o.batchesPerEpoch), o.batchesPerEpoch));
+      .attr('d', path(smoothed, o.batchesPerEpoch))
+      // hover read-out (a wide invisible stroke would steal clicks; the title on the line is enough)
+      .append('title').text(`${o.label}: ${tr(lang, { en: 'final loss', de: 'letzter Verlust' })} ${formatNumber(lang, smoothed[smoothed.length - 1] ?? NaN, 4)}`);
     legend.push({ label: o.label, colour, dashed: true, thin: true });
   });
   frame.svg.append('path').attr('class', 'zf-raw').attr('fill', 'none').attr('stroke', COLOURS.sky).attr('stroke-width', 1).attr('stroke-opacity', 0.6).attr('d', path(losses, batchesPerEpoch));
@@ -103,18 +106,20 @@ export function accuracyPlot(epochs: readonly EpochAccuracy[], options: PlotOpti
   drawAxes(frame, x, y, { x: tr(lang, { en: 'epoch', de: 'Epoche' }), y: tr(lang, { en: 'accuracy (%)', de: 'Genauigkeit (%)' }) },
     { x: (a) => a.ticks(Math.max(1, Math.min(maxEpoch - firstEpoch, frame.narrow ? 4 : 10))).tickFormat(format('d')), y: (a) => a.tickFormat((v) => formatNumber(lang, +v * 100, 0)) });
   const legend: LegendItem[] = [];
-  const drawSeries = (data: readonly EpochAccuracy[], key: 'trainAccuracy' | 'testAccuracy', colour: string, dashed: boolean, width: number, cls: string) => {
+  const drawSeries = (data: readonly EpochAccuracy[], key: 'trainAccuracy' | 'testAccuracy', colour: string, dashed: boolean, width: number, cls: string, label = '') => {
     const sorted = [...data].sort((a, b) => a.epoch - b.epoch);
     frame.svg.append('path').attr('class', cls).attr('fill', 'none').attr('stroke', colour).attr('stroke-width', width)
       .attr('stroke-dasharray', dashed ? '6 4' : null)
       .attr('d', line<EpochAccuracy>().x((e) => x(e.epoch)).y((e) => y(e[key]))(sorted) ?? '');
     frame.svg.append('g').attr('class', `${cls}-points`).selectAll('circle').data(sorted).join('circle')
       .attr('cx', (e) => x(e.epoch)).attr('cy', (e) => y(e[key])).attr('r', width > 2 ? 3.5 : 2.5)
-      .attr('fill', dashed ? '#fff' : colour).attr('stroke', colour).attr('stroke-width', 1.5);
+      .attr('fill', dashed ? '#fff' : colour).attr('stroke', colour).attr('stroke-width', 1.5)
+      // hover read-out: which run, which epoch, both accuracies
+      .append('title').text((e) => `${label ? `${label}: ` : ''}${tr(lang, { en: 'epoch', de: 'Epoche' })} ${e.epoch}, ${tr(lang, { en: 'training', de: 'Training' })} ${pct(lang, e.trainAccuracy)}, ${tr(lang, { en: 'test', de: 'Test' })} ${pct(lang, e.testAccuracy)}`);
   };
   overlays.forEach((o, i) => {
     const colour = OVERLAY_COLOURS[i % OVERLAY_COLOURS.length];
-    drawSeries(o.epochs, 'testAccuracy', colour, false, 1.5, 'zf-overlay');
+    drawSeries(o.epochs, 'testAccuracy', colour, false, 1.5, 'zf-overlay', o.label);
     legend.push({ label: `${o.label} (${tr(lang, { en: 'test', de: 'Test' })})`, colour, thin: true });
   });
   drawSeries(epochs, 'trainAccuracy', COLOURS.orange, true, 2.5, 'zf-train');
@@ -152,6 +157,39 @@ export function capacityPlot(rows: readonly CapacityRow[], options: PlotOptions 
       .attr('d', line<CapacityRow>().x((r) => x(r.hidden)).y((r) => y(r[key]))(sorted) ?? '');
     frame.svg.append('g').selectAll('circle').data(sorted).join('circle').attr('class', `zf-${key}-point`)
       .attr('cx', (r) => x(r.hidden)).attr('cy', (r) => y(r[key])).attr('r', 3.5).attr('fill', dashed ? '#fff' : colour).attr('stroke', colour).attr('stroke-width', 1.5);
+  }
+  appendLegend(frame, [{ label: tr(lang, { en: 'training images', de: 'Trainingsbilder' }), colour: COLOURS.orange, dashed: true },
+    { label: tr(lang, { en: 'test images', de: 'Testbilder' }), colour: COLOURS.blue }]);
+  return frame.root;
+}
+
+export interface CapacityLossRow { hidden: number; trainLoss: number | null; testLoss: number | null }
+
+/** Final loss on training and test images against hidden neurons (log axis); widths without a loss are skipped. */
+export function capacityLossPlot(rows: readonly CapacityLossRow[], options: PlotOptions = {}): HTMLElement {
+  rows.forEach((r, i) => {
+    if (!Number.isInteger(r?.hidden) || r.hidden < 1) throw new RangeError(`rows[${i}].hidden must be a whole number ≥ 1, got ${String(r?.hidden)}`);
+    for (const key of ['trainLoss', 'testLoss'] as const) if (r[key] !== null) checkNumbers([r[key] as number], `rows[${i}].${key}`, { min: 0 });
+  });
+  const lang = checkLang(options.lang ?? 'en');
+  const sorted = [...rows].sort((a, b) => a.hidden - b.hidden);
+  const frame = createFrame('capacity-loss', tr(lang, { en: 'Loss vs. hidden neurons', de: 'Verlust und versteckte Neuronen' }),
+    sorted.length ? tr(lang, { en: 'Final loss of each width on its training images and on the test images.', de: 'Verlust jeder Breite auf ihren Trainingsbildern und auf den Testbildern.' })
+      : tr(lang, { en: 'No runs yet.', de: 'Noch keine Durchläufe.' }),
+    options, { height: 240 });
+  const [lo, hi] = extent(sorted, (r) => r.hidden) as [number | undefined, number | undefined];
+  const x = scaleLog().domain([lo ?? 1, Math.max(hi ?? 1024, (lo ?? 1) * 2)]).range([frame.margin.left, frame.width - frame.margin.right]);
+  const highest = max(sorted, (r) => Math.max(r.trainLoss ?? 0, r.testLoss ?? 0)) ?? 1;
+  const y = scaleLinear().domain([0, Math.max(1e-9, highest)]).nice().range([frame.height - frame.margin.bottom, frame.margin.top]);
+  drawAxes(frame, x, y, { x: tr(lang, { en: 'hidden neurons per layer (log scale)', de: 'versteckte Neuronen pro Lage (log. Skala)' }), y: tr(lang, { en: 'loss (cross-entropy / 64)', de: 'Verlust (Kreuzentropie / 64)' }) },
+    { x: (a) => a.ticks(frame.narrow ? 4 : 8, '~d'), y: (a) => a.tickFormat(format('~g')) });
+  for (const [key, colour, dashed] of [['trainLoss', COLOURS.orange, true], ['testLoss', COLOURS.blue, false]] as const) {
+    const known = sorted.filter((r) => r[key] !== null) as (CapacityLossRow & Record<typeof key, number>)[];
+    frame.svg.append('path').attr('class', `zf-${key}`).attr('fill', 'none').attr('stroke', colour).attr('stroke-width', 2.5).attr('stroke-dasharray', dashed ? '6 4' : null)
+      .attr('d', line<(typeof known)[number]>().x((r) => x(r.hidden)).y((r) => y(r[key]))(known) ?? '');
+    frame.svg.append('g').selectAll('circle').data(known).join('circle').attr('class', `zf-${key}-point`)
+      .attr('cx', (r) => x(r.hidden)).attr('cy', (r) => y(r[key])).attr('r', 3.5).attr('fill', dashed ? '#fff' : colour).attr('stroke', colour).attr('stroke-width', 1.5)
+      .append('title').text((r) => `${r.hidden}: ${formatNumber(lang, r[key], 4)}`);
   }
   appendLegend(frame, [{ label: tr(lang, { en: 'training images', de: 'Trainingsbilder' }), colour: COLOURS.orange, dashed: true },
     { label: tr(lang, { en: 'test images', de: 'Testbilder' }), colour: COLOURS.blue }]);
@@ -350,5 +388,43 @@ export function networkDiagram(spec: { layers: readonly DiagramLayer[] }, option
     { label: tr(lang, { en: 'outputs, one per digit', de: 'Ausgänge, einer pro Ziffer' }), colour: COLOURS.blue },
   ]);
   frame.root.append(element('p', { class: 'zf-plot-note', 'data-parameters': params, text: tr(lang, { en: `${n(params)} parameters (weights and biases) in total.`, de: `Insgesamt ${n(params)} Parameter (Gewichte und Biases).` }) }));
+  return frame.root;
+}
+
+/**
+ * Accuracy per true digit (one bar each) from a confusion matrix [true][predicted]: which digits are
+ * easy and which are not. Bars of digits without test images are left out.
+ */
+export function classAccuracyPlot(matrix: readonly (readonly number[])[], options: PlotOptions = {}): HTMLElement {
+  checkMatrix(matrix);
+  const lang = checkLang(options.lang ?? 'en');
+  const accuracy = matrix.map((row, t) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return total ? row[t] / total : null;
+  });
+  const known = accuracy.map((a, d) => ({ d, a })).filter((e): e is { d: number; a: number } => e.a !== null);
+  const worst = known.reduce<{ d: number; a: number } | null>((w, e) => (!w || e.a < w.a ? e : w), null);
+  const best = known.reduce<{ d: number; a: number } | null>((b, e) => (!b || e.a > b.a ? e : b), null);
+  const frame = createFrame('class-accuracy', tr(lang, { en: 'Accuracy per digit', de: 'Genauigkeit pro Ziffer' }),
+    worst && best
+      ? tr(lang, { en: `Easiest digit ${best.d} (${pct(lang, best.a)}), hardest ${worst.d} (${pct(lang, worst.a)}).`, de: `Am leichtesten: ${best.d} (${pct(lang, best.a)}), am schwersten: ${worst.d} (${pct(lang, worst.a)}).` })
+      : tr(lang, { en: 'No test images yet.', de: 'Noch keine Testbilder.' }),
+    options, { height: 240 });
+  const lowest = min(known, (e) => e.a) ?? 0;
+  const x = scaleLinear().domain([-0.5, 9.5]).range([frame.margin.left, frame.width - frame.margin.right]);
+  const y = scaleLinear().domain([Math.max(0, Math.floor(lowest * 10 - 0.5) / 10), 1]).range([frame.height - frame.margin.bottom, frame.margin.top]);
+  drawAxes(frame, x, y, { x: tr(lang, { en: 'true digit', de: 'richtige Ziffer' }), y: tr(lang, { en: 'accuracy (%)', de: 'Genauigkeit (%)' }) },
+    { x: (a) => a.tickValues([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]).tickFormat(format('d')), y: (a) => a.tickFormat((v) => formatNumber(lang, +v * 100, 0)) });
+  const band = (x(1) - x(0)) * 0.7;
+  const bars = frame.svg.append('g').attr('class', 'zf-bars');
+  for (const { d, a } of known) {
+    const bar = bars.append('g').attr('class', 'zf-bar').attr('data-digit', d).attr('data-accuracy', a.toFixed(4));
+    bar.append('rect').attr('x', x(d) - band / 2).attr('width', band).attr('y', y(a)).attr('height', Math.max(0, y.range()[0] - y(a)))
+      .attr('fill', worst && d === worst.d ? COLOURS.vermillion : COLOURS.blue);
+    bar.append('title').text(`${d}: ${pct(lang, a)}`);
+    if (!frame.narrow) bar.append('text').attr('class', 'zf-tick').attr('x', x(d)).attr('y', y(a) - 4).attr('text-anchor', 'middle').text(formatNumber(lang, a * 100, 1));
+  }
+  if (worst) appendLegend(frame, [{ label: tr(lang, { en: 'correctly recognised test images of that digit', de: 'richtig erkannte Testbilder dieser Ziffer' }), colour: COLOURS.blue },
+    { label: tr(lang, { en: 'hardest digit', de: 'schwierigste Ziffer' }), colour: COLOURS.vermillion }]);
   return frame.root;
 }

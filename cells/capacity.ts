@@ -1,0 +1,196 @@
+/**
+ * Section "How many neurons?": the capacity sweep. The same model is trained at every width of
+ * `sweepWidths` with the reader's other settings, and final train/test accuracy and loss are plotted
+ * against width: too few neurons underfit, and with few training images or noisy labels a wide model
+ * memorises (train accuracy → 100 %, test accuracy falls behind).
+ *
+ * The sweep is expensive, so it runs when asked (the "Run sweep" button, `ziffern sweep`); until
+ * then `sweep` shows the build's precomputed sweep, labelled with how it was computed. Widths train
+ * through host.runTraining: in the page each concurrent run gets its own Web Worker, in Node they run
+ * one after the other.
+ */
+import type { AugmentMode } from '../lib/data/augment';
+import type { Dataset } from '../lib/data/types';
+import { buildModel } from '../lib/hagen/model';
+import type { ChipDevice, HagenModel, MockParameter } from '../lib/hagen/types';
+import { relevantParamNames, withDefaults, type SweepParams } from '../lib/precompute/files';
+import { lookupPrecomputedSweep } from '../lib/precompute/lookup';
+import { untilInvalidated } from '../lib/runtime/cancel';
+import type { CellSpec } from '../lib/runtime/cell';
+import type { Mutable } from '../lib/runtime/generators';
+import type { Host } from '../lib/runtime/host';
+import { runOneFromTraining, scheduleSweep, sweepTable, type SweepRow, type TrainingAdapter } from '../lib/sweep/sweep';
+import { trainingAdapter } from '../lib/sweep/training';
+import { element } from '../lib/ui/dom';
+import { formatNumber, tr, type Lang } from '../lib/ui/i18n';
+import { capacityLossPlot, capacityPlot as capacityFigure } from '../lib/ui/plots';
+import { hostState } from './state';
+
+const SWEEP_PARAM_NAMES = relevantParamNames('sweep');
+
+/** Train accuracy of each width is measured on this many of its training images (unaugmented, as trained). */
+export const SWEEP_MEASURE_TRAIN_IMAGES = 2000;
+
+export type SweepSource = 'live' | 'precomputed' | 'none';
+export interface SweepState {
+  source: SweepSource;
+  state: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  widths: readonly number[];
+  /** Latest row per width, in width order ('pending' before a width starts). */
+  rows: (SweepRow | { hidden: number; state: 'pending' })[];
+  /** precomputed: how it was computed when that differs from the reader's settings. */
+  note?: string;
+  error?: string;
+}
+
+export interface CapacityPoint { hidden: number; trainAccuracy: number; testAccuracy: number; trainLoss: number | null; testLoss: number | null }
+
+/** The finished widths of a sweep, for the capacity plot. */
+export function capacityPoints(sweep: SweepState): CapacityPoint[] {
+  return sweep.rows
+    .filter((row): row is SweepRow & { trainAccuracy: number; testAccuracy: number } => row.state === 'done' && (row as SweepRow).trainAccuracy !== null && (row as SweepRow).testAccuracy !== null)
+    .map(({ hidden, trainAccuracy, testAccuracy, trainLoss, testLoss }) => ({ hidden, trainAccuracy, testAccuracy, trainLoss, testLoss }));
+}
+
+/** One width trained through the host (a worker in the page), measured on the trained model. */
+export function hostTrainingAdapter(host: Host, data: Dataset, params: SweepParams, mock: MockParameter, chip: ChipDevice | undefined): TrainingAdapter<HagenModel> {
+  const full = withDefaults(params as Record<string, unknown>);
+  const measure = trainingAdapter({ params: full, mock, data, chip, measureTrainImages: SWEEP_MEASURE_TRAIN_IMAGES }).measure!;
+  return {
+    train: (hidden, signal) => host.runTraining(
+      buildModel({ hidden, layers: full.layers, shift: full.shift }, { backend: full.backend as HagenModel['backend'], mock, seed: full.seed }),
+      data,
+      {
+        lr: full.lr, epochs: full.epochs, batchSize: full.batchSize, augment: full.augment as AugmentMode, seed: full.seed,
+        trainSize: Math.min(full.trainSize, data.train.count), labelNoise: full.labelNoise, signal,
+        // Only the final weights are measured: skip the per-batch weight copies.
+        snapshotEveryBatches: 1e9,
+        ...(full.backend === 'chip' && chip ? { chip } : {}),
+      },
+    ),
+    // evaluate() runs where this cell runs (the page's main thread, or Node); it needs tf for the default engine.
+    measure: async (model, hidden) => {
+      await host.tfBackend();
+      return measure(model, hidden);
+    },
+  };
+}
+
+/** The live sweep: a SweepState after every row. */
+export async function* liveSweep(host: Host, params: SweepParams, mock: MockParameter, chip: ChipDevice | undefined, signal: AbortSignal): AsyncGenerator<SweepState> {
+  const widths = params.sweepWidths;
+  const rows: SweepRow[] = [];
+  const state = (s: SweepState['state'], error?: string): SweepState => ({ source: 'live', state: s, widths, rows: sweepTable(widths, rows), ...(error ? { error } : {}) });
+  yield state('running');
+  let data: Dataset;
+  try {
+    data = await host.loadDataset();
+  } catch (error) {
+    yield state('error', (error as Error).message);
+    return;
+  }
+  const runOne = runOneFromTraining(hostTrainingAdapter(host, data, params, mock, chip));
+  for await (const row of scheduleSweep(widths, Math.max(1, host.parallelTrainings ?? 1), runOne, signal)) {
+    rows.push(row);
+    yield state('running');
+  }
+  const finals = sweepTable(widths, rows) as SweepRow[];
+  const failed = finals.find((row) => row.state === 'error');
+  yield state(signal.aborted || finals.some((row) => row.state === 'cancelled') ? 'cancelled' : failed ? 'error' : 'done', failed?.error);
+}
+
+async function precomputedSweepState(host: Host, params: SweepParams): Promise<SweepState> {
+  const found = await lookupPrecomputedSweep(host, params, true);
+  if (!found) return { source: 'none', state: 'idle', widths: params.sweepWidths, rows: sweepTable(params.sweepWidths, []) };
+  return { source: 'precomputed', state: 'done', widths: found.widths, rows: sweepTable(found.widths, found.rows), ...(found.exact ? {} : { note: found.note }) };
+}
+
+// ---- display ---------------------------------------------------------------------------------
+
+/** What to look for when changing each control that makes over- and underfitting visible. */
+export const LOOK_FOR: readonly { param: string; text: { en: string; de: string } }[] = [
+  { param: 'trainSize', text: { en: 'Training images: with a few hundred, wide models reach 100 % on their training images while test accuracy stays far lower — they memorise. With all 60 000 the gap nearly closes.', de: 'Trainingsbilder: mit wenigen hundert erreichen breite Modelle 100 % auf ihren Trainingsbildern, die Testgenauigkeit bleibt weit darunter — sie lernen auswendig. Mit allen 60 000 schließt sich die Lücke fast.' } },
+  { param: 'labelNoise', text: { en: 'Label noise: with 20 % wrong labels, train accuracy of a big model climbs above 80 % only by learning the wrong labels by heart; test accuracy does not follow.', de: 'Falsche Beschriftungen: bei 20 % falschen Labels kommt ein großes Modell nur über 80 % Trainingsgenauigkeit, indem es die falschen Labels auswendig lernt; die Testgenauigkeit folgt nicht.' } },
+  { param: 'augment', text: { en: 'Augmentation: random crops make every epoch see new images, so memorising is harder — the train and test curves stay closer, small models lose a little.', de: 'Augmentierung: zufällige Ausschnitte zeigen in jeder Epoche neue Bilder, Auswendiglernen wird schwerer — Trainings- und Testkurve bleiben näher beisammen, kleine Modelle verlieren etwas.' } },
+  { param: 'backend', text: { en: 'Backend: ideal (floats) vs mock (5-bit inputs, 6-bit weights, analog noise): quantisation and noise cost most at small widths; noise also acts against memorising.', de: 'Backend: ideal (Gleitkomma) gegen mock (5-Bit-Eingaben, 6-Bit-Gewichte, analoges Rauschen): Quantisierung und Rauschen kosten bei kleinen Breiten am meisten; das Rauschen wirkt auch gegen Auswendiglernen.' } },
+];
+
+function statusText(lang: Lang, sweep: SweepState): string {
+  const done = capacityPoints(sweep).length;
+  switch (sweep.source) {
+    case 'none':
+      return tr(lang, { en: 'No sweep yet: press “Run sweep” to train one model per width with your settings.', de: 'Noch kein Vergleich: „Vergleich starten“ trainiert ein Modell pro Breite mit deinen Einstellungen.' });
+    case 'precomputed':
+      return sweep.note
+        ? tr(lang, { en: `Precomputed at build time (${sweep.note}), not with your settings. Press “Run sweep” to train with yours.`, de: `Beim Bauen der Seite vorberechnet (${sweep.note}), nicht mit deinen Einstellungen. „Vergleich starten“ trainiert mit deinen.` })
+        : tr(lang, { en: 'Precomputed at build time for exactly your settings.', de: 'Beim Bauen der Seite für genau deine Einstellungen vorberechnet.' });
+    case 'live':
+      if (sweep.state === 'running') return tr(lang, { en: `Training: ${done} of ${sweep.widths.length} widths finished…`, de: `Training läuft: ${done} von ${sweep.widths.length} Breiten fertig…` });
+      if (sweep.state === 'error') return tr(lang, { en: `The sweep failed: ${sweep.error ?? ''}`, de: `Der Vergleich ist fehlgeschlagen: ${sweep.error ?? ''}` });
+      if (sweep.state === 'cancelled') return tr(lang, { en: `Stopped after ${done} widths.`, de: `Nach ${done} Breiten angehalten.` });
+      return tr(lang, { en: `Done: ${done} widths trained with your settings.`, de: `Fertig: ${done} Breiten mit deinen Einstellungen trainiert.` });
+  }
+}
+
+function sweepTableElement(lang: Lang, sweep: SweepState): HTMLElement {
+  const pct = (v: number | null) => (v === null ? '–' : `${formatNumber(lang, v * 100, 1)} %`);
+  const num = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : formatNumber(lang, v, 3));
+  const head = element('tr', {}, [
+    tr(lang, { en: 'hidden', de: 'versteckt' }), tr(lang, { en: 'train acc.', de: 'Train-Gen.' }), tr(lang, { en: 'test acc.', de: 'Test-Gen.' }),
+    tr(lang, { en: 'train loss', de: 'Train-Verlust' }), tr(lang, { en: 'test loss', de: 'Test-Verlust' }), tr(lang, { en: 'state', de: 'Stand' }),
+  ].map((text) => element('th', { scope: 'col', text })));
+  const body = sweep.rows.map((row) => {
+    const r = row as SweepRow;
+    const state = row.state === 'running' && r.progress ? r.progress : row.state;
+    return element('tr', { 'data-hidden': row.hidden, 'data-state': row.state }, [
+      element('td', { text: String(row.hidden) }), element('td', { text: pct(r.trainAccuracy ?? null) }), element('td', { text: pct(r.testAccuracy ?? null) }),
+      element('td', { text: num(r.trainLoss ?? null) }), element('td', { text: num(r.testLoss ?? null) }), element('td', { text: r.error ? `error: ${r.error}` : state }),
+    ]);
+  });
+  return element('table', { class: 'zf-sweep-table' }, [element('thead', {}, [head]), element('tbody', {}, body)]);
+}
+
+function capacityView(lang: Lang, sweep: SweepState, request: Mutable<boolean>): HTMLElement {
+  const points = capacityPoints(sweep);
+  const running = sweep.source === 'live' && sweep.state === 'running';
+  const button = element('button', { type: 'button', class: 'zf-run-sweep', text: running ? tr(lang, { en: 'Stop sweep', de: 'Vergleich anhalten' }) : tr(lang, { en: 'Run sweep', de: 'Vergleich starten' }) });
+  button.addEventListener('click', () => {
+    // Re-assigning true restarts a finished sweep; false stops a running one (and shows the precomputed one).
+    request.value = !running;
+  });
+  const lookFor = element('dl', { class: 'zf-look-for' }, LOOK_FOR.flatMap(({ param, text }) => [element('dt', { text: param }), element('dd', { text: tr(lang, text) })]));
+  return element('div', { class: 'zf-capacity', 'data-source': sweep.source, 'data-state': sweep.state, 'data-points': points.length }, [
+    element('p', { class: 'zf-sweep-status', text: statusText(lang, sweep) }),
+    button,
+    capacityFigure(points, { lang }),
+    capacityLossPlot(points, { lang }),
+    sweepTableElement(lang, sweep),
+    element('h3', { text: tr(lang, { en: 'What to look for', de: 'Worauf achten' }) }),
+    lookFor,
+  ]);
+}
+
+export const capacityCells: CellSpec[] = [
+  {
+    name: 'sweepParams',
+    inputs: SWEEP_PARAM_NAMES,
+    // Spelled out (not ...rest): the cells test checks that parameter names match the inputs.
+    define: (backend, layers, shift, lr, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise, sweepWidths) => ({ backend, layers, shift, lr, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise, sweepWidths }) as unknown as SweepParams,
+  },
+  { name: 'sweepRequestState', inputs: ['host'], define: (host: Host) => hostState<boolean>(host, 'sweepRequest', () => false) },
+  { name: 'sweepRequested', inputs: ['sweepRequestState'], define: (sweepRequestState: Mutable<boolean>) => sweepRequestState.changes() },
+  {
+    name: 'sweep',
+    inputs: ['host', 'sweepRequested', 'sweepParams', 'mockParameter', 'chipDevice', 'invalidation'],
+    define: (host: Host, sweepRequested: boolean, sweepParams: SweepParams, mockParameter: MockParameter, chipDevice: ChipDevice | undefined, invalidation: Promise<void>) =>
+      sweepRequested
+        ? untilInvalidated(invalidation, (signal) => liveSweep(host, sweepParams, mockParameter, sweepParams.backend === 'chip' ? chipDevice : undefined, signal))
+        : precomputedSweepState(host, sweepParams),
+  },
+  { name: 'capacity', inputs: ['sweep'], define: (sweep: SweepState) => capacityPoints(sweep) },
+  {
+    name: 'capacityPlot',
+    inputs: ['host', 'sweep', 'sweepRequestState'],
+    define: (host: Host, sweep: SweepState, sweepRequestState: Mutable<boolean>) => capacityView(host.lang ?? 'en', sweep, sweepRequestState),
+  },
+];

@@ -1,0 +1,180 @@
+/**
+ * Where the trained model comes from, and model files.
+ *
+ * `pretrained` is the one switch between "show a model that already exists" and "train now": the
+ * `training` cell yields `pretrained.progress` when it is not null and trains live otherwise, so every
+ * cell below `training` (plots, canvas, confusion matrix) works the same for all three sources:
+ *   - a model file the reader loaded (page: `modelFile` control; CLI: --load), while the parameters
+ *     still match the file's;
+ *   - the build's precomputed result for exactly these parameters (dist/precomputed/, page only);
+ *   - neither, or after "train live": null, and `training` trains.
+ * Changing any training parameter makes the precomputed/loaded result stop matching, so the page
+ * retrains live at once.
+ */
+import { parseModelFile, serializeModelFile, suggestedModelFileName, type LoadedModelFile } from '../lib/modelfile/modelFile';
+import { relevantParamNames, sameRelevantParams, withDefaults, type TrainingParams } from '../lib/precompute/files';
+import { lookupPrecomputedTraining, type PretrainedRun } from '../lib/precompute/lookup';
+import type { ParamValues } from '../lib/params';
+import type { CellSpec } from '../lib/runtime/cell';
+import type { Mutable, ViewLike } from '../lib/runtime/generators';
+import type { Host } from '../lib/runtime/host';
+import type { TrainProgress } from '../lib/train/train';
+import { element } from '../lib/ui/dom';
+import { tr, type Lang } from '../lib/ui/i18n';
+import { hostState } from './state';
+
+export type { PretrainedRun } from '../lib/precompute/lookup';
+
+const TRAINING_PARAM_NAMES = relevantParamNames('training');
+
+/** A model that did not train here: state "done", no curves, its weights. */
+export function progressOfModel(loaded: LoadedModelFile): TrainProgress {
+  return { state: 'done', epoch: 0, batch: 0, batchesPerEpoch: 1, loss: Number.NaN, samplesPerSecond: 0, losses: [], epochs: [], model: loaded.model };
+}
+
+export interface LoadedModel extends LoadedModelFile {
+  fileName: string;
+}
+
+/**
+ * Apply a parsed model file: its parameters go into the parameter views (the same path set() takes),
+ * then the model into `loadedModel`, and a pending "train live" request is withdrawn.
+ */
+export function applyLoadedModel(loaded: LoadedModel, views: Partial<Record<string, ViewLike>>, loadedModel: Mutable<LoadedModel | null>, trainLive: Mutable<boolean>): void {
+  for (const name of TRAINING_PARAM_NAMES) {
+    const view = views[name];
+    if (!view) continue;
+    const value = (loaded.params as Record<string, unknown>)[name];
+    view.value = value;
+    view.dispatchEvent(new (inputEventClass(view))('input', { bubbles: true }));
+  }
+  loadedModel.value = loaded;
+  trainLive.value = false;
+}
+
+/** `Event` of the view's own realm (jsdom refuses events from another). */
+function inputEventClass(view: ViewLike): typeof Event {
+  const ownWindow = (view as Partial<Node>).ownerDocument?.defaultView as (typeof globalThis & Window) | null | undefined;
+  return ownWindow?.Event ?? Event;
+}
+
+/** Decide what `training` shows first; null means train live. */
+export async function choosePretrained(host: Host, params: TrainingParams, loaded: LoadedModel | null, trainLive: boolean): Promise<PretrainedRun | null> {
+  if (trainLive) return null;
+  if (loaded && sameRelevantParams('training', loaded.params, params as ParamValues)) {
+    return { source: 'file', label: loaded.fileName, progress: progressOfModel(loaded) };
+  }
+  return lookupPrecomputedTraining(host, params);
+}
+
+interface Panel {
+  pretrained: PretrainedRun | null;
+  params: TrainingParams;
+  update(training: TrainProgress | null): void;
+}
+/** Panels by root element: while only `training` moves on (every batch), the panel is updated, not rebuilt. */
+const panels = new WeakMap<Element, Panel>();
+
+function modelFileControl(
+  lang: Lang, pretrained: PretrainedRun | null, initialTraining: TrainProgress | null, params: TrainingParams,
+  views: Partial<Record<string, ViewLike>>, loadedModel: Mutable<LoadedModel | null>, trainLive: Mutable<boolean>,
+): HTMLElement {
+  let training = initialTraining;
+  const source = element('p', { class: 'zf-model-source', 'data-source': pretrained?.source ?? 'live' });
+  source.textContent = pretrained?.source === 'precomputed'
+    ? tr(lang, { en: `Precomputed at build time for exactly these settings${pretrained.label ? ` (${pretrained.label})` : ''}. Change any setting, or press “Train live”, to train in your browser.`, de: `Beim Bauen der Seite für genau diese Einstellungen vorberechnet${pretrained.label ? ` (${pretrained.label})` : ''}. Ändere eine Einstellung oder drücke „Live trainieren“, um im Browser zu trainieren.` })
+    : pretrained?.source === 'file'
+      ? tr(lang, { en: `Model loaded from “${pretrained.label}”.`, de: `Modell aus „${pretrained.label}“ geladen.` })
+      : tr(lang, { en: 'Trained live in this browser.', de: 'Live in diesem Browser trainiert.' });
+
+  const note = element('p', { class: 'zf-note', role: 'alert', hidden: true });
+  const showProblem = (message: string) => {
+    note.textContent = message; // file names and parse errors are reader input: text only
+    note.hidden = false;
+  };
+
+  const live = element('button', { type: 'button', class: 'zf-train-live', text: tr(lang, { en: 'Train live', de: 'Live trainieren' }) });
+  live.disabled = pretrained === null;
+  live.addEventListener('click', () => {
+    loadedModel.value = null;
+    trainLive.value = true;
+  });
+
+  const save = element('button', { type: 'button', class: 'zf-save-model', text: tr(lang, { en: 'Save model', de: 'Modell speichern' }) });
+  const updateSave = () => {
+    save.disabled = !training || training.state === 'running';
+  };
+  updateSave();
+  save.addEventListener('click', () => {
+    if (!training) return;
+    try {
+      const text = serializeModelFile(training.model, withDefaults(params as Record<string, unknown>));
+      const link = element('a', { href: URL.createObjectURL(new Blob([text], { type: 'application/json' })), download: suggestedModelFileName(training.model) });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    } catch (error) {
+      showProblem((error as Error).message);
+    }
+  });
+
+  const file = element('input', { type: 'file', accept: '.json,application/json', class: 'zf-load-model', 'aria-label': tr(lang, { en: 'Load a model file', de: 'Eine Modelldatei laden' }) });
+  file.addEventListener('change', async () => {
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    note.hidden = true;
+    try {
+      const loaded = parseModelFile(await chosen.text(), chosen.name);
+      applyLoadedModel({ ...loaded, fileName: chosen.name }, views, loadedModel, trainLive);
+      if (loaded.warnings.length > 0) showProblem(loaded.warnings.join('; '));
+    } catch (error) {
+      showProblem(tr(lang, { en: 'Not loaded: ', de: 'Nicht geladen: ' }) + (error as Error).message);
+    } finally {
+      file.value = '';
+    }
+  });
+  const loadLabel = element('label', { class: 'zf-load-label' }, [tr(lang, { en: 'Load model… ', de: 'Modell laden… ' }), file]);
+
+  const root = element('div', { class: 'zf-model-file' }, [source, element('div', { class: 'zf-buttons' }, [live, save, loadLabel]), note]);
+  panels.set(root, {
+    pretrained, params,
+    update(next) {
+      training = next;
+      updateSave();
+    },
+  });
+  return root;
+}
+
+export const modelFileCells: CellSpec[] = [
+  {
+    name: 'trainingParams',
+    inputs: TRAINING_PARAM_NAMES,
+    // Spelled out (not ...rest): the cells test checks that parameter names match the inputs.
+    define: (backend, hidden, layers, shift, lr, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise) => ({ backend, hidden, layers, shift, lr, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise }) as unknown as TrainingParams,
+  },
+  { name: 'loadedModelState', inputs: ['host'], define: (host: Host) => hostState<LoadedModel | null>(host, 'loadedModel', () => null) },
+  { name: 'loadedModel', inputs: ['loadedModelState'], define: (loadedModelState: Mutable<LoadedModel | null>) => loadedModelState.changes() },
+  { name: 'trainLiveState', inputs: ['host'], define: (host: Host) => hostState<boolean>(host, 'trainLive', () => false) },
+  { name: 'trainLive', inputs: ['trainLiveState'], define: (trainLiveState: Mutable<boolean>) => trainLiveState.changes() },
+  {
+    name: 'pretrained',
+    inputs: ['host', 'trainingParams', 'loadedModel', 'trainLive'],
+    define: (host: Host, trainingParams: TrainingParams, loadedModel: LoadedModel | null, trainLive: boolean) => choosePretrained(host, trainingParams, loadedModel, trainLive),
+  },
+  {
+    name: 'modelFile',
+    inputs: ['host', 'pretrained', 'training', 'trainingParams', 'loadedModelState', 'trainLiveState', ...TRAINING_PARAM_NAMES.map((name) => `viewof ${name}`)],
+    define: function (this: unknown, host: Host, pretrained: PretrainedRun | null, training: TrainProgress | null, trainingParams: TrainingParams,
+      loadedModelState: Mutable<LoadedModel | null>, trainLiveState: Mutable<boolean>,
+      viewBackend, viewHidden, viewLayers, viewShift, viewLr, viewEpochs, viewBatchSize, viewAugment, viewNoise, viewGain, viewMockSource, viewChipId, viewCalibration, viewSeed, viewTrainSize, viewLabelNoise: ViewLike) {
+      const panel = this instanceof Element ? panels.get(this) : undefined;
+      if (panel && panel.pretrained === pretrained && panel.params === trainingParams) {
+        panel.update(training);
+        return this;
+      }
+      const viewList = [viewBackend, viewHidden, viewLayers, viewShift, viewLr, viewEpochs, viewBatchSize, viewAugment, viewNoise, viewGain, viewMockSource, viewChipId, viewCalibration, viewSeed, viewTrainSize, viewLabelNoise];
+      const views = Object.fromEntries(TRAINING_PARAM_NAMES.map((name, i) => [name, viewList[i]]));
+      return modelFileControl(host.lang ?? 'en', pretrained, training, trainingParams, views, loadedModelState, trainLiveState);
+    },
+  },
+];
