@@ -1,0 +1,204 @@
+/**
+ * Issue 8's speed report: the tutorial model (784-256-256-10, mock, batch 200, crop augmentation,
+ * all 60 000 images) trained for one epoch through lib/train trainModel with the default (fast)
+ * engine — in Node (median of 3) and in headless Chromium (the built site, training in its Web
+ * Worker, timed through window.ziffern) — plus test-set inference (10 000 images), the canvas
+ * prediction p95 and a per-op profile of one training batch.
+ *
+ * Wall time and this process's CPU time are both reported: other jobs may share the cores, and the
+ * training is single-threaded, so CPU time is the figure that does not depend on them.
+ * Run: npm run bench -- speed
+ */
+import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { gatherImages, shuffledOrder } from '../lib/data/batches';
+import type { Dataset } from '../lib/data/types';
+import { DEFAULT_MOCK } from '../lib/hagen/constants';
+import { fastEngine } from '../lib/hagen/engine';
+import { allocateWasmNormal, NormalSource } from '../lib/hagen/fast/normal';
+import { KernelMemory } from '../lib/hagen/fast/wasm/runtime';
+import { buildModel, cloneModel } from '../lib/hagen/model';
+import { predict } from '../lib/hagen/predict';
+import type { HagenModel } from '../lib/hagen/types';
+import { loadMnistNode } from '../lib/host/node-data';
+import { startStaticServer } from '../lib/host/serve';
+import { Rng } from '../lib/random';
+import { Adam } from '../lib/train/adam';
+import { cropBatch } from '../lib/train/crop';
+import { evaluate } from '../lib/train/evaluate';
+import { trainModel, TUTORIAL_DEFAULTS } from '../lib/train/train';
+
+const BATCH = 200;
+const round = (v: number, digits = 3) => +v.toFixed(digits);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const cpuMs = (since: NodeJS.CpuUsage) => { const used = process.cpuUsage(since); return (used.user + used.system) / 1000; };
+
+function tutorialModel(seed: number): HagenModel {
+  return buildModel({ hidden: 256, layers: 2, shift: 1 }, { backend: 'mock', mock: { ...DEFAULT_MOCK }, seed });
+}
+
+/** One epoch: seconds until the last batch (training incl. augmentation), and incl. the test pass. */
+async function nodeEpoch(data: Dataset, seed: number) {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  let trainWall = NaN, trainCpu = NaN, testAccuracy = NaN;
+  for await (const p of trainModel(tutorialModel(seed), data, { ...TUTORIAL_DEFAULTS, epochs: 1, seed })) {
+    if (p.batch === p.batchesPerEpoch && p.epochs.length === 0 && Number.isNaN(trainWall)) {
+      trainWall = (performance.now() - started) / 1000;
+      trainCpu = cpuMs(cpu) / 1000;
+    }
+    if (p.state !== 'running') {
+      if (p.state !== 'done') throw new Error(`training ended in state ${p.state}: ${p.error}`);
+      testAccuracy = p.epochs[0].testAccuracy;
+    }
+  }
+  return { trainWall, trainCpu, wall: (performance.now() - started) / 1000, cpu: cpuMs(cpu) / 1000, testAccuracy };
+}
+
+/** Best CPU ms per call over `rounds` rounds of `inner` calls (after a warm-up). */
+function cpuPerCall(fn: () => void, rounds = 5, inner = 5): number {
+  fn();
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < inner; i++) fn();
+    best = Math.min(best, cpuMs(cpu) / inner);
+  }
+  return round(best);
+}
+
+function profileOneBatch(data: Dataset): Record<string, number> {
+  const model = tutorialModel(1);
+  const order = shuffledOrder(60000, 1, 0);
+  const gathered = gatherImages(data.train, order, 0, BATCH);
+  const rng = new Rng(3);
+  const images = cropBatch(gathered.images, BATCH, 'crop', rng);
+  const x = Float32Array.from(images, (v) => v * 31);
+  const memory = new KernelMemory();
+  const scratch = allocateWasmNormal(memory);
+  const noiseCount = model.layers.reduce((sum, l) => sum + Math.ceil(l.inFeatures / 128) * BATCH * l.outFeatures, 0);
+  const noiseAt = memory.alloc(noiseCount * 4);
+  const params = model.layers.flatMap((l) => [l.weight, l.bias]);
+  const adam = new Adam(params.map((p) => p.slice()), { lr: 0.25 });
+  const grads = fastEngine.trainStep(cloneModel(model), x, gathered.labels, BATCH, rng).grads.flatMap((g) => [g.weight.slice(), g.bias.slice()]);
+  const step = cpuPerCall(() => fastEngine.trainStep(model, x, gathered.labels, BATCH, rng));
+  const stepNoiseOff = cpuPerCall(() => fastEngine.trainStep(model, x, gathered.labels, BATCH, null));
+  const forward = cpuPerCall(() => fastEngine.forward(model, x, BATCH, rng));
+  const forwardNoiseOff = cpuPerCall(() => fastEngine.forward(model, x, BATCH, null));
+  return {
+    gatherBatch_ms: cpuPerCall(() => gatherImages(data.train, order, 0, BATCH)),
+    cropAugment_ms: cpuPerCall(() => cropBatch(gathered.images, BATCH, 'crop', rng)),
+    noise_ms: cpuPerCall(() => new NormalSource(rng).fillWasm(memory, scratch, noiseAt, noiseCount, 2)),
+    forwardWithoutNoise_ms: forwardNoiseOff,
+    backward_ms: round(stepNoiseOff - forwardNoiseOff),
+    trainStep_ms: step,
+    forward_ms: forward,
+    adam_ms: cpuPerCall(() => adam.step(grads)),
+  };
+}
+
+/** One epoch in headless Chromium: the built site, training in its worker, timed via window.ziffern. */
+async function chromiumEpoch(): Promise<Record<string, unknown>> {
+  const { chromium } = await import('playwright-core');
+  const dist = '/tmp/zf-bench-dist';
+  rmSync(dist, { recursive: true, force: true });
+  execFileSync('npx', ['tsx', 'build.ts', dist], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = await startStaticServer({ root: dist, port: 0 });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?epochs=1`);
+    await page.waitForFunction(() => 'ziffern' in window, null, { timeout: 180_000 });
+    const result = await page.evaluate(() => new Promise<Record<string, number | string>>((resolve) => {
+      type Progress = { state: string; batch: number; batchesPerEpoch: number; epochs: { seconds: number; testAccuracy: number }[]; error?: string };
+      const w = window as unknown as { ziffern: { observe(name: string, f: (v: unknown) => void): () => void } };
+      let firstBatchAt = NaN;
+      let lastBatchAt = NaN;
+      let firstBatch = 0;
+      w.ziffern.observe('training', (value) => {
+        const p = value as Progress | null;
+        if (!p) return;
+        if (Number.isNaN(firstBatchAt) && p.state === 'running' && p.batch >= 1) { firstBatchAt = performance.now(); firstBatch = p.batch; }
+        if (Number.isNaN(lastBatchAt) && p.batch === p.batchesPerEpoch) lastBatchAt = performance.now();
+        if (p.state === 'done' || p.state === 'error' || p.state === 'cancelled') {
+          resolve({
+            state: p.state, error: p.error ?? '',
+            epochSeconds: p.epochs[0]?.seconds ?? NaN,
+            testAccuracy: p.epochs[0]?.testAccuracy ?? NaN,
+            // page-side wall time over the batches after the first one the page saw, scaled to the epoch
+            pageSecondsPerEpoch: ((lastBatchAt - firstBatchAt) / 1000) * (p.batchesPerEpoch / Math.max(1, p.batchesPerEpoch - firstBatch)),
+          });
+        }
+      });
+    }));
+    return result;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** `npx tsx bench/speed.bench.ts chromium`: only the browser epoch (for checking the page alone). */
+if (process.argv[1]?.endsWith('speed.bench.ts') && process.argv[2] === 'chromium') {
+  chromiumEpoch().then((r) => console.log(JSON.stringify(r, null, 1)), (e) => { console.error(e); process.exit(1); });
+}
+
+export default async function speedBench(): Promise<Record<string, unknown>> {
+  const data = await loadMnistNode();
+  const epochs = [];
+  for (let run = 0; run < 3; run++) epochs.push(await nodeEpoch(data, 1 + run));
+
+  const model = tutorialModel(1);
+  const inference = [];
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    evaluate(model, data.test, { rng: new Rng(2 + run) });
+    inference.push({ wall: (performance.now() - started) / 1000, cpu: cpuMs(cpu) / 1000 });
+  }
+
+  const predictRng = new Rng(9);
+  const image = new Float32Array(784);
+  const times: number[] = [];
+  for (let i = 0; i < 600; i++) {
+    const source = data.test.images.subarray((i % 10000) * 784, (i % 10000 + 1) * 784);
+    for (let p = 0; p < 784; p++) image[p] = source[p];
+    const started = performance.now();
+    predict(model, image, predictRng);
+    if (i >= 100) times.push(performance.now() - started); // after a warm-up
+  }
+  times.sort((a, b) => a - b);
+
+  let chromiumResult: Record<string, unknown>;
+  try {
+    chromiumResult = await chromiumEpoch();
+  } catch (error) {
+    chromiumResult = { error: (error as Error).message.slice(0, 300) };
+  }
+  const nodeEpochSeconds = median(epochs.map((e) => e.wall));
+  const chromiumSeconds = typeof chromiumResult.epochSeconds === 'number' ? chromiumResult.epochSeconds : NaN;
+  return {
+    model: '784-256-256-10 mock (noise 2, gain 0.002), batch 200, crop augmentation, 60 000 images, fast engine, 1 thread',
+    node: {
+      epochSeconds_median3: round(nodeEpochSeconds, 2),
+      epochCpuSeconds_median3: round(median(epochs.map((e) => e.cpu)), 2),
+      trainOnlySeconds_median3: round(median(epochs.map((e) => e.trainWall)), 2),
+      trainOnlyCpuSeconds_median3: round(median(epochs.map((e) => e.trainCpu)), 2),
+      runs: epochs.map((e) => ({ wall: round(e.wall, 2), cpu: round(e.cpu, 2), testAccuracy: e.testAccuracy })),
+    },
+    chromium: { ...chromiumResult, ratioToNode: round(chromiumSeconds / nodeEpochSeconds, 2) },
+    inference10k: {
+      seconds_median3: round(median(inference.map((r) => r.wall))),
+      cpuSeconds_median3: round(median(inference.map((r) => r.cpu))),
+    },
+    canvasPrediction: {
+      p95_ms: round(times[Math.floor(times.length * 0.95)]),
+      median_ms: round(times[Math.floor(times.length / 2)]),
+    },
+    profileCpuMsPerBatch: profileOneBatch(data),
+    bars: { epochSeconds: 3, epochSecondsStretch: 1.5, chromiumRatioMax: 1.5, inferenceSeconds: 1, canvasP95Ms: 2 },
+  };
+}
