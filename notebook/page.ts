@@ -12,7 +12,7 @@ import type { Lang } from '../lib/ui/i18n';
 import { de } from './prose/de';
 import { en } from './prose/en';
 import { PAGE_SECTIONS, type Prose } from './prose/types';
-import { pageDisplayCells } from './displayCells';
+import { injectStyles } from '../lib/ui/styles';
 import { mountTraining } from './trainingView';
 
 export const PROSE: Record<Lang, Prose> = { en, de };
@@ -115,7 +115,9 @@ function mirrorParamsIntoUrl(win: Window, notebook: Notebook, view: ViewOptions,
     const query = new URLSearchParams(searchFromParams(current, defaults, view));
     if (lang !== 'en') query.set('lang', lang);
     const text = query.toString();
-    win.history.replaceState(win.history.state, '', `${win.location.pathname}${text ? `?${text}` : ''}${win.location.hash}`);
+    const address = new URL(win.location.href);
+    address.search = text;
+    win.history.replaceState(win.history.state, '', address.href);
   };
   for (const spec of PARAMS) {
     if (!notebook.names.includes(spec.name)) continue;
@@ -174,10 +176,10 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
   const prose = PROSE[lang];
   renderProse(doc, prose, lang);
 
+  injectStyles(doc);
+
   const host = createBrowserHost({ lang, ...hostOptions });
-  const cellNames = new Set(cells.map((cell) => cell.name));
-  const allCells = [...cells, ...pageDisplayCells(doc, lang).filter((cell) => !cellNames.has(cell.name))];
-  const notebook = createNotebook(allCells, host);
+  const notebook = createNotebook(cells, host);
 
   // Every parameter gets a control somewhere: those the page does not place go into "all settings".
   const main = doc.getElementById('notebook') ?? doc.body;
@@ -210,11 +212,11 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
       el.textContent = prose.pendingCell;
       continue;
     }
-    const trainingCell = name === 'training' ? allCells.find((cell) => cell.name === 'training') : undefined;
+    const trainingCell = name === 'training' ? cells.find((cell) => cell.name === 'training') : undefined;
     if (trainingCell) mountTraining(notebook, el, trainingCell, lang); // a value cell: shown through lib/ui's status
     else notebook.mount(name, el);
   }
-  offerRetry(doc, notebook, allCells, 'dataset', lang);
+  offerRetry(doc, notebook, cells, 'dataset', lang);
 
   const { values, rejected, ignored } = paramsFromSearch(search);
   const problems = [...viewRejected, ...rejected].map((r) => `${r.name}=${r.raw}: ${r.reason}`)

@@ -1,0 +1,20 @@
+/**
+ * The page's display cells, section by section. They return DOM elements, so they only run when a page
+ * mounts them (or something observes them); in Node they are defined but never computed.
+ */
+import type { CellSpec } from '../../lib/runtime/cell';
+import { dataDisplayCells } from './data';
+import { modelDisplayCells } from './model';
+import { sharedCells } from './shared';
+import { trainedDisplayCells } from './trained';
+import { trainingDisplayCells } from './training';
+import { untrainedDisplayCells } from './untrained';
+
+export const displayCells: CellSpec[] = [
+  ...sharedCells,
+  ...dataDisplayCells,
+  ...modelDisplayCells,
+  ...untrainedDisplayCells,
+  ...trainingDisplayCells,
+  ...trainedDisplayCells,
+];
