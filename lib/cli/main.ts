@@ -23,6 +23,7 @@ export async function main(argv: readonly string[], io: CliIo = process, host?: 
   }
   // Loaded only to run: --help and usage errors stay fast and do not start tfjs.
   const { runCommand } = await import('./run');
+  const { sweepCommand } = await import('./sweep');
   const runHost = host ?? (await import('../host/node')).createNodeHost();
   // First Ctrl-C or SIGTERM: stop training, print the summary and write the report (exit 130). A second one
   // exits at once.
@@ -34,7 +35,9 @@ export async function main(argv: readonly string[], io: CliIo = process, host?: 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    return await runCommand(command, io, runHost, interrupt.signal);
+    return command.command === 'sweep'
+      ? await sweepCommand(command, io, runHost, interrupt.signal)
+      : await runCommand(command, io, runHost, interrupt.signal);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -1,7 +1,15 @@
 /** Running `ziffern run` on a notebook: progress, per-epoch output, summary and report. */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { LoadedModel } from '../../cells/modelfile';
 import { notebookCells } from '../../cells/index';
-import { PARAMS } from '../params';
+import type { Dataset } from '../data/types';
+import { parseModelFile } from '../modelfile/modelFile';
+import { relevantParamNames } from '../precompute/files';
+import { PARAMS, sameParamValue } from '../params';
+import { Rng } from '../random';
+import type { Mutable } from '../runtime/generators';
+import { evaluate } from '../train/evaluate';
 import type { Host } from '../runtime/host';
 import { createNotebook } from '../runtime/notebook';
 import type { TrainProgress } from '../train/train';
@@ -78,12 +86,49 @@ export interface RunReport {
   backend: string | null;
   epochs: EpochResult[];
   losses: number[];
+  /** With --load: the model file and, unless --continue, its accuracy and loss on the test set. */
+  loaded?: { file: string; testAccuracy: number | null; testLoss: number | null; continued: boolean };
+}
+
+/** Read and check a model file for --load; problems are usage errors naming the file. */
+async function readModelFile(path: string): Promise<LoadedModel> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read model file "${path}": ${(error as Error).message}`);
+  }
+  return { ...parseModelFile(text, basename(path)), fileName: basename(path) };
 }
 
 export async function runCommand(command: RunCommand, io: CliIo, host: Host, signal?: AbortSignal): Promise<number> {
   const notebook = createNotebook(notebookCells, host);
   try {
+    let loaded: LoadedModel | null = null;
+    if (command.loadPath) {
+      try {
+        loaded = await readModelFile(command.loadPath);
+      } catch (error) {
+        io.stderr.write(`ziffern: ${(error as Error).message}\n`);
+        return 2;
+      }
+      for (const warning of loaded.warnings) io.stderr.write(`ziffern: ${warning}\n`);
+      // The file's training parameters first; --set may change the others after.
+      for (const name of relevantParamNames('training')) await notebook.set(name, (loaded.params as Record<string, unknown>)[name]);
+    }
     for (const { name, value } of command.sets) await notebook.set(name, value);
+    if (loaded) {
+      for (const name of ['backend', 'hidden', 'layers', 'shift'] as const) {
+        const value = await notebook.value(name);
+        if (!sameParamValue(value, loaded.params[name])) {
+          io.stderr.write(`ziffern: --set ${name}=${String(value)} does not fit the loaded model "${loaded.fileName}" (${name} = ${String(loaded.params[name])})\n`);
+          return 2;
+        }
+      }
+      const model = loaded.model;
+      if (command.continueTraining) notebook.redefine({ name: 'model', inputs: [], define: () => model });
+      else (await notebook.value('loadedModelState') as Mutable<LoadedModel | null>).value = loaded;
+    }
     const params: Record<string, unknown> = {};
     for (const spec of PARAMS) params[spec.name] = await notebook.value(spec.name);
     const totalEpochs = params.epochs as number;
@@ -132,6 +177,21 @@ export async function runCommand(command: RunCommand, io: CliIo, host: Host, sig
       params,
       ...(errorText ? { error: errorText } : {}),
     };
+    let loadedReport: RunReport['loaded'];
+    if (loaded) {
+      loadedReport = { file: loaded.fileName, testAccuracy: null, testLoss: null, continued: command.continueTraining };
+      if (!command.continueTraining && progress?.state === 'done') {
+        // The loaded model on the test set (mock noise seeded like the rest of the notebook).
+        const dataset = (await notebook.value('dataset')) as Dataset;
+        await host.tfBackend();
+        const model = progress.model;
+        const evaluation = evaluate(model, dataset.test, { rng: model.backend === 'ideal' ? null : Rng.derive(params.seed as number, 'noise/cli/load') });
+        loadedReport.testAccuracy = evaluation.accuracy;
+        loadedReport.testLoss = evaluation.loss;
+        if (!command.json) io.stdout.write(`loaded model "${loaded.fileName}": test accuracy ${percent(evaluation.accuracy)}, test loss ${evaluation.loss.toFixed(4)}\n`);
+      }
+      Object.assign(summary, { loaded: loadedReport });
+    }
     if (command.json) io.stdout.write(JSON.stringify({ summary }) + '\n');
     else io.stdout.write(`${state}: ${epochs.length} epoch(s), test accuracy ${lastEpoch ? percent(lastEpoch.testAccuracy) : 'n/a'}, ${seconds.toFixed(1)} s\n`);
     if (errorText) io.stderr.write(`ziffern: training ${state === 'error' ? 'failed' : state}: ${errorText}\n`);
@@ -140,6 +200,7 @@ export async function runCommand(command: RunCommand, io: CliIo, host: Host, sig
       const report: RunReport = {
         tool: 'ziffern', command: 'run', startedAt: startedAt.toISOString(), seconds, node: process.version, params,
         state, ...(errorText ? { error: errorText } : {}), backend: summary.backend, epochs, losses: progress?.losses ?? [],
+        ...(loadedReport ? { loaded: loadedReport } : {}),
       };
       await writeFile(command.reportPath, JSON.stringify(report, null, 2) + '\n');
     }

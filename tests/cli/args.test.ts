@@ -9,6 +9,8 @@ describe('parseArgs', () => {
       sets: [{ name: 'hidden', value: 16 }, { name: 'epochs', value: 2 }],
       json: true,
       reportPath: 'out.json',
+      loadPath: null,
+      continueTraining: false,
     });
     expect(parseArgs(['run', '--report=r.json'])).toMatchObject({ reportPath: 'r.json', json: false, sets: [] });
   });

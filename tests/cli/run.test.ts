@@ -102,7 +102,7 @@ describe('ziffern run (in-process, scripted training)', () => {
     const seen: TrainOptions[] = [];
     const { out, io } = capture();
     expect(await main(['--help'], io, scriptedHost(seen))).toBe(0);
-    expect(out.stdout).toMatch(/^Usage: ziffern run \[--set name=value\]… \[--json\] \[--report out\.json\]/);
+    expect(out.stdout).toMatch(/^Usage: ziffern run \[--set name=value\]… \[--load model\.json \[--continue\]\] \[--json\] \[--report out\.json\]/);
     expect(out.stdout).toMatch(/trainSize\s+an integer from 10 to 60000 \(default 60000\)/);
     expect(seen).toHaveLength(0);
   });

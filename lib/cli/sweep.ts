@@ -1,0 +1,89 @@
+/**
+ * `ziffern sweep`: the capacity sweep of the notebook (cells/capacity.ts), headless. Applies each --set
+ * through notebook.set(), asks the `sweep` cell to run (as the page's "Run sweep" button does), prints
+ * a line per finished width, then the table (lib/sweep/format.ts), and writes the JSON report.
+ * Exit codes: 0 every width done, 1 a width failed, 2 usage error, 130 interrupted.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { SweepState } from '../../cells/capacity';
+import { notebookCells } from '../../cells/index';
+import { PARAMS } from '../params';
+import type { Host } from '../runtime/host';
+import type { Mutable } from '../runtime/generators';
+import { createNotebook } from '../runtime/notebook';
+import { formatSweepTable } from '../sweep/format';
+import type { SweepRow } from '../sweep/sweep';
+import type { SweepCommand } from './args';
+import type { CliIo } from './run';
+
+export interface SweepReport {
+  tool: 'ziffern';
+  command: 'sweep';
+  startedAt: string;
+  seconds: number;
+  node: string;
+  /** Every parameter; `hidden` is not used (each width replaces it), `sweepWidths` lists the widths. */
+  params: Record<string, unknown>;
+  state: SweepState['state'] | 'interrupted';
+  widths: number[];
+  rows: SweepRow[];
+}
+
+const percent = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(2)} %`);
+
+export function widthLine(row: SweepRow): string {
+  if (row.state === 'error') return `hidden ${row.hidden}: error: ${row.error ?? 'unknown'}`;
+  return `hidden ${row.hidden}: ${row.state}, train accuracy ${percent(row.trainAccuracy)}, test accuracy ${percent(row.testAccuracy)}, ` +
+    `train loss ${row.trainLoss?.toFixed(4) ?? 'n/a'}, test loss ${row.testLoss?.toFixed(4) ?? 'n/a'}, ${row.seconds.toFixed(1)} s`;
+}
+
+export async function sweepCommand(command: SweepCommand, io: CliIo, host: Host, signal?: AbortSignal): Promise<number> {
+  const notebook = createNotebook(notebookCells, host);
+  try {
+    for (const { name, value } of command.sets) await notebook.set(name, value);
+    const params: Record<string, unknown> = {};
+    for (const spec of PARAMS) params[spec.name] = await notebook.value(spec.name);
+    const widths = [...(params.sweepWidths as readonly number[])];
+    io.stderr.write(`sweeping hidden widths ${widths.join(', ')} (one after the other)…\n`);
+    const startedAt = new Date();
+    const started = performance.now();
+    const printed = new Set<number>();
+    let last: SweepState | null = null;
+
+    (await notebook.value('sweepRequestState') as Mutable<boolean>).value = true;
+    const outcome = await new Promise<{ error?: Error; interrupted?: boolean }>((resolve) => {
+      const onAbort = (): void => resolve({ interrupted: true });
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      notebook.observe('sweep', (value, error) => {
+        if (error) return resolve({ error });
+        const sweep = value as SweepState;
+        if (sweep.source !== 'live') return;
+        last = sweep;
+        for (const row of sweep.rows) {
+          if (row.state === 'pending' || row.state === 'running' || printed.has(row.hidden)) continue;
+          printed.add(row.hidden);
+          io.stdout.write((command.json ? JSON.stringify({ width: row }) : widthLine(row as SweepRow)) + '\n');
+        }
+        if (sweep.state !== 'running') resolve({});
+      });
+    });
+
+    const final = last as SweepState | null;
+    const rows = (final?.rows ?? []).filter((row): row is SweepRow => row.state !== 'pending');
+    const state: SweepReport['state'] = outcome.interrupted ? 'interrupted' : outcome.error ? 'error' : final?.state ?? 'error';
+    const seconds = (performance.now() - started) / 1000;
+    if (command.json) io.stdout.write(JSON.stringify({ summary: { state, widths, rows, seconds, params } }) + '\n');
+    else io.stdout.write('\n' + formatSweepTable(widths, rows) + `${state}: ${rows.filter((r) => r.state === 'done').length} of ${widths.length} widths in ${seconds.toFixed(1)} s\n`);
+    if (outcome.error) io.stderr.write(`ziffern: sweep failed: ${outcome.error.message}\n`);
+
+    if (command.reportPath) {
+      const report: SweepReport = { tool: 'ziffern', command: 'sweep', startedAt: startedAt.toISOString(), seconds, node: process.version, params, state, widths, rows };
+      await writeFile(command.reportPath, JSON.stringify(report, null, 2) + '\n');
+    }
+    if (state === 'interrupted') return 130;
+    return state === 'done' ? 0 : 1;
+  } finally {
+    notebook.dispose();
+  }
+}
