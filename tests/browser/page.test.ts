@@ -43,24 +43,66 @@ describe('the page in Chromium', () => {
     const { page, problems, close } = await open();
     try {
       const view = page.locator('[data-cell="datasetView"]');
-      await view.locator('[data-count-test]').waitFor({ timeout: 30_000 });
-      expect(await view.locator('[data-count-train]').getAttribute('data-count-train')).toBe('60000');
-      expect(await view.locator('[data-count-test]').getAttribute('data-count-test')).toBe('10000');
-      const figures = view.locator('figure');
-      expect(await figures.count()).toBe(16);
-      const before = await figures.evaluateAll((els) => els.map((el) => el.getAttribute('data-index')).join());
+      await view.locator('li[data-label]').first().waitFor({ timeout: 30_000 });
+      const counts = page.locator('[data-cell="datasetCounts"]');
+      await counts.locator('[data-count-train]').waitFor({ timeout: 30_000 });
+      expect(await counts.locator('[data-count-train]').getAttribute('data-count-train')).toBe('60000');
+      expect(await counts.locator('[data-count-test]').getAttribute('data-count-test')).toBe('10000');
+      const digits = view.locator('li[data-test-index]');
+      expect(await digits.count()).toBeGreaterThan(4); // more than the tutorial's 2 × 2
+      const indices = () => digits.evaluateAll((els) => els.map((el) => el.getAttribute('data-test-index')).join());
+      const before = await indices();
       await view.locator('button.zf-new-sample').click();
-      const after = await figures.evaluateAll((els) => els.map((el) => el.getAttribute('data-index')).join());
-      expect(after).not.toBe(before);
-      // the digits are drawn: some dark ink in the first canvas
-      const ink = await view.locator('canvas').first().evaluate((canvas: HTMLCanvasElement) => {
-        const data = canvas.getContext('2d')!.getImageData(0, 0, 28, 28).data;
+      expect(await indices()).not.toBe(before);
+      // the digits are drawn: their SVG paths hold ink
+      expect((await view.locator('li svg path').first().getAttribute('d'))!.length).toBeGreaterThan(20);
+      // augmentation: each test digit followed by its crops
+      await page.locator('[data-cell="augmentPreview"] li').first().waitFor({ timeout: 30_000 });
+      expect(await page.locator('[data-cell="augmentPreview"] li').count()).toBeGreaterThanOrEqual(8);
+      expect(await page.locator('h1').textContent()).toMatch(/handwritten digits/);
+      expect(problems()).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('pastes a test digit with a button and lists five predictions; a stroke drawn with the mouse changes them', async () => {
+    const { page, problems, close } = await open('?epochs=1&trainSize=100');
+    try {
+      const predictions = page.locator('[data-cell="predictions"] ol > li');
+      const drawing = page.locator('[data-cell="drawing"]');
+      await drawing.locator('button.zf-sample[data-digit="3"]').click({ timeout: 30_000 });
+      await predictions.first().waitFor({ timeout: 30_000 });
+      expect(await predictions.count()).toBe(5);
+      const read = () => predictions.evaluateAll((items) => items.map((li) => `${li.getAttribute('data-digit')}:${li.getAttribute('data-score')}`).join(' '));
+      const pasted = await read();
+      expect(pasted).toMatch(/^(\d:-?\d+ ){4}\d:-?\d+$/);
+      // top-1 first: scores never increase down the list
+      const scores = pasted.split(' ').map((entry) => Number(entry.split(':')[1]));
+      expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+      // what the chip sees shows the pasted digit
+      expect(await drawing.locator('.zf-chipview svg').getAttribute('aria-label')).toMatch(/[1-9]\d* of 784/);
+
+      await drawing.locator('button.zf-clear').click();
+      const canvas = drawing.locator('canvas');
+      const box = (await canvas.boundingBox())!;
+      const cleared = await read();
+      await page.mouse.move(box.x + 60, box.y + 60);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 220, box.y + 70, { steps: 6 });
+      await page.mouse.move(box.x + 120, box.y + 240, { steps: 6 });
+      await page.mouse.up();
+      await page.waitForFunction((old) => {
+        const items = [...document.querySelectorAll('[data-cell="predictions"] ol > li')];
+        return items.length === 5 && items.map((li) => `${li.getAttribute('data-digit')}:${li.getAttribute('data-score')}`).join(' ') !== old;
+      }, cleared, { timeout: 10_000 });
+      const ink = await canvas.evaluate((el: HTMLCanvasElement) => {
+        const data = el.getContext('2d')!.getImageData(0, 0, el.width, el.height).data;
         let dark = 0;
-        for (let i = 0; i < data.length; i += 4) if (data[i] < 128) dark++;
+        for (let i = 0; i < data.length; i += 4) if (data[i] < 100) dark++;
         return dark;
       });
-      expect(ink).toBeGreaterThan(20);
-      expect(await page.locator('h1').textContent()).toMatch(/handwritten digits/);
+      expect(ink).toBeGreaterThan(500);
       expect(problems()).toEqual([]);
     } finally {
       await close();
@@ -104,8 +146,34 @@ describe('the page in Chromium', () => {
       await close();
     }
   });
+  it('shows per-digit accuracy and a confusion matrix after an epoch; a mistake opens its test digits; the trained canvas predicts', async () => {
+    const { page, problems, close } = await open('?trainSize=600&batchSize=50&epochs=1&hidden=32');
+    try {
+      await page.waitForFunction(() => document.querySelector('[data-cell="training"]')?.getAttribute('data-state') === 'done', null, { timeout: 90_000 });
+      expect(await page.locator('[data-cell="training"]').getAttribute('data-epoch')).toBe('1');
+      await page.locator('[data-cell="accuracyPlot"] .zf-test-points circle').first().waitFor();
+      expect(await page.locator('[data-cell="perClassAccuracy"] .zf-bar').count()).toBe(10);
+      const mistake = page.locator('[data-cell="confusionMatrix"] g.zf-cell[role="button"]').first();
+      await mistake.waitFor();
+      const [t, p] = [await mistake.getAttribute('data-true'), await mistake.getAttribute('data-pred')];
+      await mistake.click();
+      const shown = page.locator(`[data-cell="misclassified"] .zf-mistakes[data-true="${t}"][data-pred="${p}"][data-found]`);
+      await shown.waitFor({ timeout: 30_000 });
+      const found = Number(await shown.getAttribute('data-found'));
+      expect(await shown.locator('li').count()).toBe(Math.min(found, 40));
+
+      await page.locator('[data-cell="trainedDrawing"] button.zf-sample[data-digit="1"]').click();
+      await page.locator('[data-cell="trainedPredictions"] ol > li').nth(4).waitFor();
+      await page.locator('[data-cell="trainedDrawing"] button.zf-cover[data-half="bottom"]').click();
+      expect(await page.locator('[data-cell="trainedPredictions"] ol > li').count()).toBe(5);
+      expect(problems()).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('trains in the worker; changing the hidden width cancels the run and starts a new one; Stop stops it', async () => {
-    const { page, problems, close } = await open('?trainSize=400&batchSize=20&epochs=3');
+    const { page, problems, close } = await open('?trainSize=400&batchSize=20&epochs=50');
     try {
       // Record every progress value the page sees, through the public window.ziffern.observe.
       await page.waitForFunction(() => 'ziffern' in window);
@@ -123,17 +191,25 @@ describe('the page in Chromium', () => {
       expect(await training.getAttribute('data-state')).toBe('running');
       expect(await page.locator('[data-cell="lossPlot"] svg').count()).toBe(1);
       const before = (await seenLosses()).length;
-      await page.evaluate(() => (window as unknown as { ziffern: { set(n: string, v: unknown): Promise<void> } }).ziffern.set('hidden', 16));
+      // the reader types a new width into the control
+      await page.locator('[data-cell="viewof hidden"] input[type="number"]').fill('16');
+      await page.waitForFunction(() => document.querySelector('[data-cell="modelDiagram"] .zf-plot-note')?.getAttribute('data-parameters') === String(784 * 16 + 16 + 16 * 16 + 16 + 16 * 10 + 10));
       // a new run: its loss history starts again from the first batch
       await page.waitForFunction((n) => {
         const seen = (window as unknown as { seen: { losses: number }[] }).seen;
         return seen.slice(n).some((p, i, all) => i > 0 && p.losses < all[i - 1].losses) || (seen.length > n && seen[n].losses <= 2);
       }, before, { timeout: 60_000 });
-      expect(await training.getAttribute('data-state')).toMatch(/running|done/);
+      expect(await training.getAttribute('data-state')).toBe('running');
+      const state = (value: string) => page.waitForFunction((v) => document.querySelector('[data-cell="training"]')?.getAttribute('data-state') === v, value, { timeout: 30_000 });
       await training.locator('button.zf-stop').click();
-      await page.waitForFunction(() => document.querySelector('[data-cell="training"]')?.getAttribute('data-state') === 'cancelled', null, { timeout: 30_000 });
+      await state('cancelled');
       await training.locator('button.zf-restart').click();
-      await page.waitForFunction(() => document.querySelector('[data-cell="training"]')?.getAttribute('data-state') === 'running', null, { timeout: 30_000 });
+      await state('running');
+      // after Stop, changing a control trains anew too
+      await training.locator('button.zf-stop').click();
+      await state('cancelled');
+      await page.locator('[data-cell="viewof lr"] input[type="number"]').fill('0.5');
+      await state('running');
       expect(problems()).toEqual([]);
     } finally {
       await close();
