@@ -51,6 +51,17 @@ describe('fast engine agrees with the reference engine', () => {
     else expect(relativeError(forwardFast, forwardRef)).toBeLessThan(1e-5);
   });
 
+  it('non-integer inputs (some round to 0 but still count in the backward): same logits, gradients within 1e-5', () => {
+    const base = buildModel({ hidden: 40, layers: 2, shift: 1 }, { backend: 'mock', mock: mockParameter(2, 0.002), seed: 3 });
+    const rng = new Rng(4);
+    const x = Float32Array.from({ length: 10 * 784 }, () => (rng.next() < 0.3 ? rng.uniform(0, 31.4) : 0));
+    const labels = Uint8Array.from({ length: 10 }, () => rng.int(10));
+    const ref = referenceEngine.trainStep(cloneModel(base), x, labels, 10, new Rng(1));
+    const fast = createFastEngine().trainStep(cloneModel(base), x, labels, 10, new Rng(1));
+    expect(Array.from(fast.logits)).toEqual(Array.from(ref.logits));
+    ref.grads.forEach((g, i) => expect(relativeError(fast.grads[i].weight, g.weight)).toBeLessThan(1e-5));
+  });
+
   it('clamps weights in place and rejects out-of-range inputs naming the value', () => {
     const model = buildModel({ hidden: 16, layers: 1, shift: 1 }, { backend: 'mock', mock: mockParameter(2, 0.002), seed: 1 });
     model.layers[0].weight[3] = 90;

@@ -34,14 +34,16 @@ export interface LayerBuffers {
   z: Int32Array;
   /** this layer's output as the next layer's float input (the logits for the last layer) */
   out: Float32Array;
-  /** the same, quantised to 0…31 (hidden layers only) */
-  outQ: Uint8Array;
   /** dLoss/dz */
   dz: Float64Array;
   gradWeight: Float32Array;
   gradBias: Float32Array;
   biasQ: Int32Array;
-  /** first entry of every (sample, chunk) in the forward lists; [batch·chunks + 1] */
+  /** this layer's input as lists of non-zero entries, sample by sample and chunk by chunk:
+   *  input index (int32) and quantised value (int32), [batch · k] each */
+  inRows: number;
+  inValues: number;
+  /** first entry of every (sample, chunk) in those lists; [batch·chunks + 1] */
   starts: Int32Array;
 }
 
@@ -49,7 +51,7 @@ export class Workspace {
   readonly memory = new KernelMemory();
   readonly layers: LayerBuffers[];
   readonly normal: WasmNormalScratch;
-  /** selected rows / values lists shared by all layers: [batch · max(k, n)] */
+  /** backward lists (samples per input for dW, outputs per sample for dx), shared: [batch · max(k, n)] */
   readonly listRows: number;
   readonly listValues: number;
   readonly accumulator: number;
@@ -60,7 +62,8 @@ export class Workspace {
   readonly counts: Int32Array;
   readonly fillAt: Int32Array;
   readonly biasSum: Float64Array;
-  readonly xq: Uint8Array;
+  /** whether every first-layer input was an integer (then its lists also serve the backward) */
+  firstInputIntegral = true;
   /** Views over the whole kernel memory; it never grows after the constructor, so they stay valid. */
   readonly heapI32: Int32Array;
   readonly heapF32: Float32Array;
@@ -85,9 +88,10 @@ export class Workspace {
         noise: mem.alloc((chunks * batch * n + width) * 4),
         gradOut: mem.alloc(batch * width * 4),
         gradWeightT: mem.alloc(k * width * 4),
+        inRows: mem.alloc(batch * k * 4),
+        inValues: mem.alloc(batch * k * 4),
         z: new Int32Array(batch * n),
         out: new Float32Array(batch * n),
-        outQ: new Uint8Array(batch * n),
         dz: new Float64Array(batch * n),
         gradWeight: new Float32Array(n * k),
         gradBias: new Float32Array(n),
@@ -99,7 +103,6 @@ export class Workspace {
     this.counts = new Int32Array(maxK + 1);
     this.fillAt = new Int32Array(maxK);
     this.biasSum = new Float64Array(Math.max(...shapes.map((s) => s.outFeatures)));
-    this.xq = new Uint8Array(batch * shapes[0].inFeatures);
     // Kernel memory never grows after this point, so whole-memory views stay attached.
     mem.alloc(16);
     this.heapI32 = mem.i32(0, mem.used / 4);

@@ -42,52 +42,79 @@ function clampAndQuantiseWeights(ws: Workspace, L: LayerBuffers, weight: Float32
   }
 }
 
-/** round(x) into ws.xq with hxtorch's range check (it raises instead of clamping). */
-function quantiseFirstInput(ws: Workspace, x: Float32Array): Uint8Array {
-  const xq = ws.xq;
-  for (let i = 0; i < x.length; i++) {
-    const q = x[i] + ROUND - ROUND;
-    if (!(q >= 0 && q <= INPUT_MAX)) {
-      throw new RangeError(`input value ${q} (at index ${i}, after rounding) is outside the allowed range 0..${INPUT_MAX}; hxtorch raises an OverflowError here and does not clamp`);
-    }
-    xq[i] = q;
-  }
-  return xq;
-}
-
-/** Mock MAC + digital bias add of one layer into L.z; then ConvertingReLU into L.out/L.outQ (hidden layers). */
-function mockLayerForward(ws: Workspace, L: LayerBuffers, layer: LayerParams, xq: Uint8Array, model: HagenModel, rng: Rng | null, last: boolean): void {
-  const { k, n, width, chunks, z, starts, biasQ } = L;
-  const batch = ws.batch;
-  const { exports } = ws.memory;
-  const rows = ws.heapI32, rowsBase = ws.listRows >> 2, valsBase = ws.listValues >> 2;
-  // Non-zero inputs of every (sample, chunk), in order.
+/**
+ * round(x) with hxtorch's range check (it raises instead of clamping), written straight into the
+ * first layer's input lists: the non-zero entries of every (sample, chunk) in order.
+ */
+function listFirstInput(ws: Workspace, x: Float32Array): void {
+  const L = ws.layers[0];
+  const { k, chunks, starts } = L;
+  const heap = ws.heapI32, rowsBase = L.inRows >> 2, valsBase = L.inValues >> 2;
   let at = 0;
-  for (let b = 0; b < batch; b++) {
+  let integral = true;
+  for (let b = 0; b < ws.batch; b++) {
     const xRow = b * k;
     for (let c = 0; c < chunks; c++) {
       starts[b * chunks + c] = at;
       const end = Math.min(k, (c + 1) * ROWS_PER_CHUNK);
       for (let i = c * ROWS_PER_CHUNK; i < end; i++) {
-        const v = xq[xRow + i];
-        if (v !== 0) { rows[rowsBase + at] = i; rows[valsBase + at] = v; at++; }
+        const v = x[xRow + i];
+        if (v === 0) continue;
+        const q = v + ROUND - ROUND;
+        if (!(q >= 0 && q <= INPUT_MAX)) {
+          throw new RangeError(`input value ${q} (at index ${xRow + i}, after rounding) is outside the allowed range 0..${INPUT_MAX}; hxtorch raises an OverflowError here and does not clamp`);
+        }
+        if (q !== v) integral = false;
+        if (q !== 0) { heap[rowsBase + at] = i; heap[valsBase + at] = q; at++; }
       }
     }
   }
-  starts[batch * chunks] = at;
-  for (let j = 0; j < n; j++) { const f = Math.floor(layer.bias[j]); biasQ[j] = f < OUTPUT_MIN ? OUTPUT_MIN : f > OUTPUT_MAX ? OUTPUT_MAX : f; }
+  starts[ws.batch * chunks] = at;
+  ws.firstInputIntegral = integral;
+}
 
+/**
+ * ConvertingReLU(shift) of layer L's pre-activations: clamp(floor(clamp(z, 0, 127) / 2^shift), 0, 31),
+ * into L.out (floats, for the backward) and the next layer's input lists.
+ */
+function convertingReluToLists(ws: Workspace, L: LayerBuffers, next: LayerBuffers, shift: number): void {
+  const { n, z, out } = L;
+  const { chunks, starts } = next;
+  const heap = ws.heapI32, rowsBase = next.inRows >> 2, valsBase = next.inValues >> 2;
+  let at = 0;
+  for (let b = 0; b < ws.batch; b++) {
+    const row = b * n;
+    for (let c = 0; c < chunks; c++) {
+      starts[b * chunks + c] = at;
+      const end = Math.min(n, (c + 1) * ROWS_PER_CHUNK);
+      for (let j = c * ROWS_PER_CHUNK; j < end; j++) {
+        const zv = z[row + j];
+        const r = zv <= 0 ? 0 : (zv > OUTPUT_MAX ? OUTPUT_MAX : zv) >> shift;
+        const v = r > INPUT_MAX ? INPUT_MAX : r;
+        out[row + j] = v;
+        if (v !== 0) { heap[rowsBase + at] = j; heap[valsBase + at] = v; at++; }
+      }
+    }
+  }
+  starts[ws.batch * chunks] = at;
+}
+
+/** Mock MAC + digital bias add of one layer (inputs from its lists) into L.z. */
+function mockLayerForward(ws: Workspace, L: LayerBuffers, layer: LayerParams, model: HagenModel, rng: Rng | null): void {
+  const { n, width, chunks, z, starts, biasQ } = L;
+  const batch = ws.batch;
+  for (let j = 0; j < n; j++) { const f = Math.floor(layer.bias[j]); biasQ[j] = f < OUTPUT_MIN ? OUTPUT_MIN : f > OUTPUT_MAX ? OUTPUT_MAX : f; }
   const { noiseStd, gain } = model.mock;
   const noiseOn = rng !== null && noiseStd > 0;
   if (noiseOn) new NormalSource(rng).fillWasm(ws.memory, ws.normal, L.noise, chunks * batch * n, noiseStd);
   const scale = Math.fround(chunkScale(gain, layer.numSends));
   const sums = ws.heapI32, sumBase = ws.chunkSum >> 2;
-  const { rowsAxpyI32, digitiseChunk } = exports;
+  const { rowsAxpyI32, digitiseChunk } = ws.memory.exports;
   for (let b = 0; b < batch; b++) {
     sums.fill(0, sumBase, sumBase + width);
     for (let c = 0; c < chunks; c++) {
       const s = starts[b * chunks + c];
-      rowsAxpyI32(ws.accumulator, L.weightQT, width, ws.listRows + 4 * s, ws.listValues + 4 * s, starts[b * chunks + c + 1] - s);
+      rowsAxpyI32(ws.accumulator, L.weightQT, width, L.inRows + 4 * s, L.inValues + 4 * s, starts[b * chunks + c + 1] - s);
       digitiseChunk(ws.chunkSum, ws.accumulator, noiseOn ? L.noise + 4 * (c * batch + b) * n : ws.zeroRow, width, scale);
     }
     const zRow = b * n;
@@ -98,31 +125,61 @@ function mockLayerForward(ws: Workspace, L: LayerBuffers, layer: LayerParams, xq
       z[zRow + j] = v < OUTPUT_MIN ? OUTPUT_MIN : v > OUTPUT_MAX ? OUTPUT_MAX : v;
     }
   }
-  const out = L.out;
-  if (last) {
-    for (let i = 0; i < z.length; i++) out[i] = z[i];
-  } else {
-    // ConvertingReLU(shift): clamp(floor(clamp(z, 0, 127) / 2^shift), 0, 31)
-    const outQ = L.outQ, shift = model.shift;
-    for (let i = 0; i < z.length; i++) {
-      const r = z[i] <= 0 ? 0 : (z[i] > OUTPUT_MAX ? OUTPUT_MAX : z[i]) >> shift;
-      const v = r > INPUT_MAX ? INPUT_MAX : r;
-      outQ[i] = v;
-      out[i] = v;
-    }
-  }
 }
 
 function forwardOn(ws: Workspace, model: HagenModel, x: Float32Array, rng: Rng | null): Float32Array {
   const layers = model.layers;
-  let xq = quantiseFirstInput(ws, x);
+  listFirstInput(ws, x);
   for (let l = 0; l < layers.length; l++) {
     const L = ws.layers[l];
     clampAndQuantiseWeights(ws, L, layers[l].weight, l);
-    mockLayerForward(ws, L, layers[l], xq, model, rng, l === layers.length - 1);
-    xq = L.outQ;
+    mockLayerForward(ws, L, layers[l], model, rng);
+    if (l < layers.length - 1) convertingReluToLists(ws, L, ws.layers[l + 1], model.shift);
   }
-  return ws.layers[layers.length - 1].out;
+  const top = ws.layers[layers.length - 1];
+  for (let i = 0; i < top.z.length; i++) top.out[i] = top.z[i];
+  return top.out;
+}
+
+/**
+ * dW lists: for every input i, the samples b with x[b,i] ≠ 0 and their raw values, input-major.
+ * From the forward lists in O(non-zeros) when the inputs are integers (always, except a first layer
+ * fed non-integer values: then raw values that round to 0 still count, so scan x).
+ */
+function sampleListsPerInput(ws: Workspace, l: number, x: Float32Array): void {
+  const L = ws.layers[l];
+  const { k, chunks, starts } = L;
+  const batch = ws.batch;
+  const counts = ws.counts, fillAt = ws.fillAt;
+  const heapI32 = ws.heapI32, heapF32 = ws.heapF32;
+  const rowsBase = ws.listRows >> 2, valsBase = ws.listValues >> 2;
+  counts.fill(0, 0, k + 1);
+  if (l > 0 || ws.firstInputIntegral) {
+    const inRows = L.inRows >> 2, inValues = L.inValues >> 2, total = starts[batch * chunks];
+    for (let at = 0; at < total; at++) counts[heapI32[inRows + at] + 1]++;
+    for (let i = 0; i < k; i++) { counts[i + 1] += counts[i]; fillAt[i] = counts[i]; }
+    for (let b = 0; b < batch; b++) {
+      const end = starts[(b + 1) * chunks];
+      for (let at = starts[b * chunks]; at < end; at++) {
+        const pos = fillAt[heapI32[inRows + at]]++;
+        heapI32[rowsBase + pos] = b;
+        heapF32[valsBase + pos] = heapI32[inValues + at];
+      }
+    }
+    return;
+  }
+  for (let b = 0; b < batch; b++) {
+    const xRow = b * k;
+    for (let i = 0; i < k; i++) if (x[xRow + i] !== 0) counts[i + 1]++;
+  }
+  for (let i = 0; i < k; i++) { counts[i + 1] += counts[i]; fillAt[i] = counts[i]; }
+  for (let b = 0; b < batch; b++) {
+    const xRow = b * k;
+    for (let i = 0; i < k; i++) {
+      const v = x[xRow + i];
+      if (v !== 0) { const pos = fillAt[i]++; heapI32[rowsBase + pos] = b; heapF32[valsBase + pos] = v; }
+    }
+  }
 }
 
 /**
@@ -151,21 +208,9 @@ function layerBackward(ws: Workspace, model: HagenModel, l: number, x: Float32Ar
   for (let j = 0; j < n; j++) gradBias[j] = biasSum[j];
 
   // dWᵀ row i = Σ over samples b with x[b,i] ≠ 0 of x[b,i]·g[b]: input-major lists of samples.
-  const counts = ws.counts, fillAt = ws.fillAt;
-  counts.fill(0, 0, k + 1);
-  for (let b = 0; b < batch; b++) {
-    const xRow = b * k;
-    for (let i = 0; i < k; i++) if (x[xRow + i] !== 0) counts[i + 1]++;
-  }
-  for (let i = 0; i < k; i++) { counts[i + 1] += counts[i]; fillAt[i] = counts[i]; }
+  sampleListsPerInput(ws, l, x);
+  const counts = ws.counts;
   const rowsBase = ws.listRows >> 2, valsBase = ws.listValues >> 2;
-  for (let b = 0; b < batch; b++) {
-    const xRow = b * k;
-    for (let i = 0; i < k; i++) {
-      const v = x[xRow + i];
-      if (v !== 0) { const at = fillAt[i]++; heapI32[rowsBase + at] = b; heapF32[valsBase + at] = v; }
-    }
-  }
   const { rowsAxpyF32 } = ws.memory.exports;
   for (let i = 0; i < k; i++) {
     rowsAxpyF32(L.gradWeightT + i * width * 4, L.gradOut, width, ws.listRows + 4 * counts[i], ws.listValues + 4 * counts[i], counts[i + 1] - counts[i]);
