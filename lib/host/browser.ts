@@ -220,11 +220,22 @@ export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost
       worker = new TrainingWorker(createWorker, options.abortGraceMs ?? ABORT_GRACE_MS);
       workers.push(worker);
     }
-    worker.reserved++;
+    const reservedWorker = worker;
+    reservedWorker.reserved++;
+    // An aborted run frees its worker at once: the worker handles the `abort` before the next `train` message,
+    // so a quick change reuses it instead of starting another worker (and copying the dataset into it).
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      reservedWorker.reserved--;
+    };
+    opts.signal?.addEventListener('abort', release, { once: true });
     try {
-      yield* worker.train(model, data, opts);
+      yield* reservedWorker.train(model, data, opts);
     } finally {
-      worker.reserved--;
+      opts.signal?.removeEventListener('abort', release);
+      release();
     }
   };
   let storage: StorageLike | undefined;
