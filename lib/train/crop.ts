@@ -26,23 +26,30 @@ export function cropBatch(images: Uint8Array, n: number, mode: AugmentMode, rng:
   const scale = AUGMENT_SCALE[mode as Exclude<AugmentMode, 'none'>];
   if (!scale) throw new RangeError(`augment mode must be one of ${AUGMENT_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
   const span = SIDE - 1;
-  const xIndex = new Float64Array(SIDE);
+  // Per output column: the two source columns, the blend weight, and whether it lies inside the image.
+  const leftOf = new Int32Array(SIDE), rightOf = new Int32Array(SIDE), xLerpOf = new Float64Array(SIDE), xInside = new Uint8Array(SIDE);
   for (let b = 0; b < n; b++) {
     const [y1, x1, y2, x2] = cropBoxToNormalised(sampleCropBox(rng, scale)).map(Math.fround);
     const heightScale = ((y2 - y1) * span) / span;
     const widthScale = ((x2 - x1) * span) / span;
     const image = b * PIXELS;
-    for (let x = 0; x < SIDE; x++) xIndex[x] = x1 * span + x * widthScale;
+    for (let x = 0; x < SIDE; x++) {
+      const xIn = x1 * span + x * widthScale;
+      xInside[x] = xIn < 0 || xIn > span ? 0 : 1;
+      const left = Math.floor(xIn);
+      leftOf[x] = left;
+      rightOf[x] = Math.ceil(xIn);
+      xLerpOf[x] = xIn - left;
+    }
     for (let y = 0; y < SIDE; y++) {
       const yIn = y1 * span + y * heightScale;
       const outRow = image + y * SIDE;
       if (yIn < 0 || yIn > span) { out.fill(0, outRow, outRow + SIDE); continue; }
-      const top = Math.floor(yIn), bottom = Math.ceil(yIn), yLerp = yIn - top;
-      const topRow = image + top * SIDE, bottomRow = image + bottom * SIDE;
+      const top = Math.floor(yIn), yLerp = yIn - top;
+      const topRow = image + top * SIDE, bottomRow = image + Math.ceil(yIn) * SIDE;
       for (let x = 0; x < SIDE; x++) {
-        const xIn = xIndex[x];
-        if (xIn < 0 || xIn > span) { out[outRow + x] = 0; continue; }
-        const left = Math.floor(xIn), right = Math.ceil(xIn), xLerp = xIn - left;
+        if (xInside[x] === 0) { out[outRow + x] = 0; continue; }
+        const left = leftOf[x], right = rightOf[x], xLerp = xLerpOf[x];
         const topLeft = images[topRow + left], topRight = images[topRow + right];
         const bottomLeft = images[bottomRow + left], bottomRight = images[bottomRow + right];
         const upper = topLeft + (topRight - topLeft) * xLerp;
