@@ -36,7 +36,7 @@ export default async function engineBench(): Promise<Record<string, unknown>> {
   let epochSeconds = NaN, epochTrainOnlySeconds = NaN, testAccuracyAfterEpoch = NaN;
   const started = performance.now();
   let trainDone = started;
-  for await (const p of trainModel(model, data, { ...TUTORIAL_DEFAULTS, epochs: 1, seed: 1 })) {
+  for await (const p of trainModel(model, data, { ...TUTORIAL_DEFAULTS, epochs: 1, seed: 1, engine: 'tfjs' })) {
     if (p.batch === p.batchesPerEpoch && p.epochs.length === 0) trainDone = performance.now();
     if (p.state !== 'running') {
       epochSeconds = (performance.now() - started) / 1000;
