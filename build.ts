@@ -6,7 +6,11 @@
  * Every URL is relative (the site works from any sub-path of any static host) and nothing is loaded
  * from another host: the build refuses HTML that points elsewhere.
  *
- * CLI: tsx build.ts [outDir=dist] [--no-minify]
+ * Precompute (lib/precompute): the CLI build trains the default configuration and a small sweep once
+ * in Node and ships the results in precomputed/ (cached in .cache/precomputed/), so the page shows a
+ * trained model at once. build() without `precompute` writes an empty precomputed/index.json.
+ *
+ * CLI: tsx build.ts [outDir=dist] [--no-minify] [--no-precompute]
  */
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { encodeSplit } from './lib/data/encoding.js';
 import { loadMnistNode } from './lib/host/node-data.js';
+import { precompute, type PrecomputeOptions, type PrecomputeReport } from './lib/precompute/run.js';
 
 const PROJECT_ROOT = dirname(fileURLToPath(import.meta.url));
 
@@ -29,7 +34,12 @@ export interface BuildOptions {
   minify?: boolean;
   /** Print the size table (CLI: yes). */
   log?: boolean;
+  /** Train results in advance for the page's first view (CLI: the default plan, cached in .cache/precomputed). */
+  precompute?: PrecomputeOptions | false;
 }
+
+/** Where the CLI build keeps precomputed results between builds (gitignored). */
+export const PRECOMPUTE_CACHE = join(PROJECT_ROOT, '.cache/precomputed');
 
 export interface BuiltFile {
   path: string /* relative to outDir */;
@@ -41,6 +51,7 @@ export interface BuildReport {
   files: BuiltFile[];
   dataBytes: number;
   seconds: number;
+  precompute: PrecomputeReport;
 }
 
 /**
@@ -150,7 +161,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildReport> {
   copyCalibrations(outDir);
   const dataBytes = await writeDataAssets(outDir);
 
-  return { outDir, files: listFiles(outDir), dataBytes, seconds: (performance.now() - started) / 1000 };
+  // ---- precompute (issue 6: instant first view); an empty plan still writes precomputed/index.json ----
+  const precomputed = await precompute(outDir, options.precompute === false || options.precompute === undefined ? { plan: [] } : options.precompute);
+
+  return { outDir, files: listFiles(outDir), dataBytes, seconds: (performance.now() - started) / 1000, precompute: precomputed };
 }
 
 function formatReport(report: BuildReport): string {
@@ -164,6 +178,7 @@ function formatReport(report: BuildReport): string {
     `ziffern build → ${report.outDir}`,
     ...lines,
     `  data (gzip) ${(report.dataBytes / 1e6).toFixed(2)} MB of ${(DATA_BUDGET_BYTES / 1e6).toFixed(2)} MB budget; site ${(total / 1e6).toFixed(2)} MB (+ ${(maps / 1e6).toFixed(2)} MB source maps)`,
+    `  precomputed ${report.precompute.entries.length} result(s) (${report.precompute.computed.length} trained, ${report.precompute.cached.length} from cache) in ${report.precompute.seconds.toFixed(1)} s`,
     `  done in ${report.seconds.toFixed(1)} s`,
   ].join('\n');
 }
@@ -173,7 +188,10 @@ if (isMain) {
   const args = process.argv.slice(2);
   const outDir = args.find((arg) => !arg.startsWith('--'));
   try {
-    const report = await build({ outDir, minify: !args.includes('--no-minify') });
+    const report = await build({
+      outDir, minify: !args.includes('--no-minify'),
+      precompute: args.includes('--no-precompute') ? false : { cacheDir: PRECOMPUTE_CACHE, log: (line) => process.stdout.write(line + '\n') },
+    });
     process.stdout.write(formatReport(report) + '\n');
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

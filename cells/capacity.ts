@@ -159,7 +159,7 @@ function capacityView(lang: Lang, sweep: SweepState, request: Mutable<boolean>):
     request.value = !running;
   });
   const lookFor = element('dl', { class: 'zf-look-for' }, LOOK_FOR.flatMap(({ param, text }) => [element('dt', { text: param }), element('dd', { text: tr(lang, text) })]));
-  return element('div', { class: 'zf-capacity', 'data-source': sweep.source, 'data-state': sweep.state, 'data-points': points.length }, [
+  return element('div', { class: 'zf-capacity-explorer', 'data-source': sweep.source, 'data-state': sweep.state, 'data-points': points.length }, [
     element('p', { class: 'zf-sweep-status', text: statusText(lang, sweep) }),
     button,
     capacityFigure(points, { lang }),

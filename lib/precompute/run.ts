@@ -1,0 +1,162 @@
+/**
+ * The build's precompute step (Node): runs the notebook headless (cells/ with the Node host, the same
+ * cells and engine the CLI uses) for each planned parameter set, and writes the results into
+ * <outDir>/precomputed/ with an index. Results are cached in `cacheDir` by key, so a rebuild with
+ * unchanged parameters and PRECOMPUTED_VERSION copies them instead of training again.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SweepState } from '../../cells/capacity';
+import { notebookCells } from '../../cells/index';
+import { createNodeHost } from '../host/node';
+import { serializeModelFile } from '../modelfile/modelFile';
+import { defaultParams, PARAMS, sameParamValue, type ParamValues } from '../params';
+import type { Mutable } from '../runtime/generators';
+import type { Host } from '../runtime/host';
+import { createNotebook, type Notebook } from '../runtime/notebook';
+import type { SweepRow } from '../sweep/sweep';
+import type { TrainProgress } from '../train/train';
+import {
+  indexJson, parseSweep, parseTraining, precomputeKey, PRECOMPUTED_INDEX, relevantParams, sweepJson, trainingJson,
+  type IndexEntry, type PrecomputedKind,
+} from './files';
+
+export interface PlannedRun {
+  kind: PrecomputedKind;
+  /** Parameters that differ from the defaults. */
+  params: Partial<ParamValues>;
+  /** Shown with the result when it was computed on a smaller budget than the reader's settings. */
+  note?: string;
+}
+
+/**
+ * What `npm run build` precomputes: the default training (exactly the page's first view), and the
+ * default sweep on a smaller budget (1 epoch on 10 000 images) so the build stays well under 5 minutes;
+ * the page labels that sweep as such and runs the real one on request.
+ */
+export const DEFAULT_PLAN: readonly PlannedRun[] = [
+  { kind: 'training', params: {} },
+  { kind: 'sweep', params: { epochs: 1, trainSize: 10000 }, note: '1 epoch on 10 000 training images' },
+];
+
+export interface PrecomputeOptions {
+  plan?: readonly PlannedRun[];
+  /** Results by key, kept between builds (default: none, always compute). */
+  cacheDir?: string;
+  /** Progress lines (the CLI build prints them). */
+  log?: (line: string) => void;
+  /** For tests: a host with other data. */
+  host?: Host;
+}
+
+export interface PrecomputeReport {
+  entries: IndexEntry[];
+  computed: string[];
+  cached: string[];
+  seconds: number;
+}
+
+async function applyParams(notebook: Notebook, params: Partial<ParamValues>): Promise<ParamValues> {
+  for (const [name, value] of Object.entries(params)) await notebook.set(name, value);
+  const all: Record<string, unknown> = {};
+  for (const spec of PARAMS) all[spec.name] = await notebook.value(spec.name);
+  return all as ParamValues;
+}
+
+/** Wait for the first value of `cell` that `accept` takes; a cell error rejects. */
+function waitFor<T>(notebook: Notebook, cell: string, accept: (value: T) => boolean): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const stop = notebook.observe(cell, (value, error) => {
+      if (error) {
+        stop();
+        reject(error);
+      } else if (accept(value as T)) {
+        stop();
+        resolve(value as T);
+      }
+    });
+  });
+}
+
+async function computeTraining(host: Host, planned: PlannedRun): Promise<string> {
+  const notebook = createNotebook(notebookCells, host);
+  try {
+    const params = await applyParams(notebook, planned.params);
+    const progress = await waitFor<TrainProgress>(notebook, 'training', (p) => p.state !== 'running');
+    if (progress.state !== 'done') throw new Error(`precompute: training ${JSON.stringify(planned.params)} ended "${progress.state}": ${progress.error ?? ''}`);
+    return trainingJson({
+      params: relevantParams('training', params), losses: progress.losses, batchesPerEpoch: progress.batchesPerEpoch,
+      epochs: progress.epochs, modelFile: serializeModelFile(progress.model, params, new Date(0)),
+    });
+  } finally {
+    notebook.dispose();
+  }
+}
+
+async function computeSweep(host: Host, planned: PlannedRun): Promise<string> {
+  const notebook = createNotebook(notebookCells, host);
+  try {
+    const params = await applyParams(notebook, planned.params);
+    (await notebook.value('sweepRequestState') as Mutable<boolean>).value = true;
+    const sweep = await waitFor<SweepState>(notebook, 'sweep', (s) => s.source === 'live' && s.state !== 'running');
+    if (sweep.state !== 'done') throw new Error(`precompute: sweep ${JSON.stringify(planned.params)} ended "${sweep.state}": ${sweep.error ?? ''}`);
+    return sweepJson({ params: relevantParams('sweep', params), widths: [...sweep.widths], rows: sweep.rows as SweepRow[] });
+  } finally {
+    notebook.dispose();
+  }
+}
+
+function readCached(cacheDir: string | undefined, kind: PrecomputedKind, file: string): string | null {
+  if (!cacheDir) return null;
+  try {
+    const text = readFileSync(join(cacheDir, file), 'utf8');
+    // A damaged cache entry is recomputed, never shipped.
+    if (kind === 'training') parseTraining(text, file);
+    else parseSweep(text, file);
+    return text;
+  } catch {
+    return null;
+  }
+}
+
+function writeAtomically(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+/** Run (or reuse) every planned result and write <outDir>/precomputed/ (always with an index, possibly empty). */
+export async function precompute(outDir: string, options: PrecomputeOptions = {}): Promise<PrecomputeReport> {
+  const started = performance.now();
+  const plan = options.plan ?? DEFAULT_PLAN;
+  const log = options.log ?? (() => {});
+  const host = options.host ?? createNodeHost();
+  const target = join(outDir, 'precomputed');
+  mkdirSync(target, { recursive: true });
+  if (options.cacheDir) mkdirSync(options.cacheDir, { recursive: true });
+  const report: PrecomputeReport = { entries: [], computed: [], cached: [], seconds: 0 };
+  const defaults = defaultParams();
+  for (const planned of plan) {
+    const full = { ...defaults, ...planned.params } as ParamValues;
+    const key = precomputeKey(planned.kind, full);
+    const file = `${key}.json`;
+    let text = readCached(options.cacheDir, planned.kind, file);
+    if (text) {
+      report.cached.push(key);
+      log(`  precomputed ${key} (cached)`);
+    } else {
+      const t0 = performance.now();
+      const changed = Object.entries(planned.params).filter(([name, value]) => !sameParamValue(value, (defaults as Record<string, unknown>)[name]));
+      log(`  precomputing ${planned.kind} ${changed.length ? changed.map(([n, v]) => `${n}=${String(v)}`).join(' ') : '(defaults)'}…`);
+      text = planned.kind === 'training' ? await computeTraining(host, planned) : await computeSweep(host, planned);
+      if (options.cacheDir) writeAtomically(join(options.cacheDir, file), text);
+      report.computed.push(key);
+      log(`  precomputed ${key} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    writeFileSync(join(target, file), text);
+    report.entries.push({ kind: planned.kind, key, file, params: relevantParams(planned.kind, full), ...(planned.note ? { note: planned.note } : {}) });
+  }
+  writeFileSync(join(target, PRECOMPUTED_INDEX), indexJson(report.entries));
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}

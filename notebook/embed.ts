@@ -1,0 +1,155 @@
+/**
+ * The embedding API (dist/embed.js): put chosen cells of the ziffern notebook into any page.
+ *
+ *   import { mount } from './ziffern/embed.js';
+ *   const embed = mount(document.querySelector('#demo'), { cells: ['drawing', 'predictions', 'viewof hidden'], set: { hidden: 64 } });
+ *   await embed.set('epochs', 2);  embed.observe('testAccuracy', (v) => …);  embed.dispose();
+ *
+ * All embeds on one page share ONE notebook (one dataset download, one training): a cell mounted twice
+ * shows the same value, and a control in one embed drives the cells of every other. Cells that are not
+ * mounted are computed only when a mounted one needs them. Parameters come from `set`, from the host
+ * page's address (`?hidden=64`, parsed strictly, as on the ziffern page) and from the returned `set()`;
+ * values the notebook cannot use are refused with a note (as text, never as HTML).
+ * Assets (data, worker, wasm, precomputed results) are loaded next to embed.js.
+ */
+import { notebookCells } from '../cells/index';
+import { createBrowserHost, type BrowserHost } from '../lib/host/browser';
+import { validateParam, isParamName } from '../lib/params';
+import { createNotebook, type Notebook } from '../lib/runtime/notebook';
+import { paramsFromSearch } from '../lib/state/url';
+import { checkLang, type Lang } from '../lib/ui/i18n';
+import { injectStyles } from '../lib/ui/styles';
+
+export interface MountOptions {
+  /** Cell names to show, in this order (e.g. 'drawing', 'predictions', 'viewof hidden', 'capacityPlot'). */
+  cells: readonly string[];
+  /** Parameter values to apply (validated like everywhere: a bad value throws naming the parameter). */
+  set?: Record<string, unknown>;
+  /** Language of controls and figures; fixed by the first mount on a page. Default: `?lang=` of the page, else English. */
+  lang?: Lang;
+  /** Read parameters from the host page's address (default true; applied once per page). */
+  url?: boolean;
+}
+
+export interface Embed {
+  /** Validate and apply a parameter value (rejects naming the parameter and the allowed values). */
+  set(name: string, value: unknown): Promise<void>;
+  /** The cell's next value. */
+  value(name: string): Promise<unknown>;
+  /** Every new value (or error) of the cell; returns the function that stops observing. */
+  observe(name: string, observer: (value: unknown, error?: Error) => void): () => void;
+  /** Remove this embed's cells; the last dispose on the page stops the notebook and its workers. */
+  dispose(): void;
+  /** Address values that were refused (shown as a note in the first embed). */
+  readonly problems: readonly string[];
+}
+
+interface Shared {
+  notebook: Notebook;
+  host: BrowserHost;
+  lang: Lang;
+  embeds: number;
+  problems: string[];
+}
+let shared: Shared | null = null;
+
+function langOfPage(): Lang {
+  return new URLSearchParams(globalThis.location?.search ?? '').get('lang') === 'de' ? 'de' : 'en';
+}
+
+/** The page's notebook, created on first use; `?param=value` of the page is applied once. */
+function sharedNotebook(lang: Lang, readUrl: boolean): Shared {
+  if (shared) {
+    if (shared.lang !== lang) throw new Error(`mount: lang "${lang}" differs from the "${shared.lang}" of the first embed on this page; all embeds share one notebook and one language`);
+    return shared;
+  }
+  injectStyles(document);
+  const host = createBrowserHost({ lang });
+  const notebook = createNotebook(notebookCells, host);
+  const problems: string[] = [];
+  if (readUrl) {
+    const { values, rejected } = paramsFromSearch(globalThis.location?.search ?? '');
+    problems.push(...rejected.map((r) => `${r.name}=${r.raw}: ${r.reason}`));
+    for (const [name, value] of Object.entries(values)) notebook.set(name, value).catch((error: Error) => problems.push(error.message));
+  }
+  shared = { notebook, host, lang, embeds: 0, problems };
+  return shared;
+}
+
+function resolveTarget(target: Element | string): Element {
+  const element = typeof target === 'string' ? document.querySelector(target) : target;
+  if (!element || typeof (element as Element).append !== 'function') {
+    throw new Error(`mount: target must be an element or a CSS selector of one, got ${typeof target === 'string' ? JSON.stringify(target) : String(target)}`);
+  }
+  return element as Element;
+}
+
+export function mount(target: Element | string, options: MountOptions): Embed {
+  const root = resolveTarget(target);
+  if (!options || !Array.isArray(options.cells) || options.cells.length === 0) throw new Error('mount: options.cells must be a non-empty array of cell names');
+  const lang = checkLang(options.lang ?? shared?.lang ?? langOfPage());
+  for (const [name, value] of Object.entries(options.set ?? {})) {
+    if (!isParamName(name)) throw new Error(`mount: set.${name} is not a parameter`);
+    validateParam(name, value); // throws naming the parameter and the allowed values
+  }
+  const page = sharedNotebook(lang, options.url ?? true);
+  const { notebook } = page;
+  const unknown = options.cells.filter((name) => typeof name !== 'string' || !notebook.names.includes(name));
+  if (unknown.length > 0) {
+    if (page.embeds === 0) {
+      page.notebook.dispose();
+      page.host.dispose();
+      shared = null;
+    }
+    throw new Error(`mount: unknown cell(s) ${unknown.map((n) => JSON.stringify(n)).join(', ')}; cells: ${notebook.names.join(', ')}`);
+  }
+  page.embeds++;
+
+  const note = document.createElement('div');
+  note.className = 'zf-url-problems';
+  note.setAttribute('role', 'status');
+  note.hidden = true;
+  const showProblems = () => {
+    if (page.problems.length === 0) return;
+    note.textContent = `ziffern: ignored ${page.problems.join('; ')}`; // reader input: text only
+    note.hidden = false;
+  };
+  if (page.embeds === 1) root.append(note);
+  queueMicrotask(showProblems);
+
+  const slots = options.cells.map((name) => {
+    const slot = document.createElement('div');
+    slot.className = 'zf-embed-cell';
+    root.append(slot);
+    return { slot, unmount: notebook.mount(name, slot) };
+  });
+  for (const [name, value] of Object.entries(options.set ?? {})) notebook.set(name, value).catch((error: Error) => {
+    page.problems.push(error.message);
+    showProblems();
+  });
+
+  let disposed = false;
+  return {
+    set: (name, value) => notebook.set(name, value),
+    value: (name) => notebook.value(name),
+    observe: (name, observer) => notebook.observe(name, observer),
+    get problems() {
+      return [...page.problems];
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const { slot, unmount } of slots) {
+        unmount();
+        slot.remove();
+      }
+      note.remove();
+      page.embeds--;
+      if (page.embeds === 0 && shared === page) {
+        page.notebook.dispose();
+        page.host.dispose();
+        shared = null;
+      }
+    },
+  };
+}
