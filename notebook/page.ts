@@ -133,33 +133,39 @@ function mirrorParamsIntoUrl(win: Window, notebook: Notebook, view: ViewOptions,
 }
 
 /**
- * When loading `cellName` fails (a missing or corrupt data file, a dropped connection), every placeholder
- * that depends on it shows the error; this adds a button that runs the cell again (the host forgets failed loads).
+ * When loading data fails (a missing or corrupt data file, a dropped connection), every placeholder that depends
+ * on it shows the error; this adds one button that runs every loading cell in `cellNames` again (the host forgets
+ * failed loads). All of them, because one asset can break several: a corrupt test split fails `testSet` and
+ * `dataset` alike, and re-running only one would leave the other's dependants showing the error.
  */
-function offerRetry(doc: Document, notebook: Notebook, cells: readonly CellSpec[], cellName: string, lang: Lang): void {
-  const cell = cells.find((c) => c.name === cellName);
-  if (!cell) return;
+function offerRetry(doc: Document, notebook: Notebook, cells: readonly CellSpec[], cellNames: readonly string[], lang: Lang): void {
+  const retried = cellNames.map((name) => cells.find((c) => c.name === name)).filter((cell): cell is CellSpec => cell !== undefined);
+  if (retried.length === 0) return;
+  const failing = new Set<string>();
   let button: HTMLButtonElement | null = null;
-  notebook.observe(cellName, (_value, error) => {
-    if (!error) {
-      button?.remove();
-      button = null;
-      return;
-    }
-    if (button) return;
-    button = doc.createElement('button');
-    button.type = 'button';
-    button.className = 'zf-retry';
-    button.dataset.retry = cellName;
-    button.textContent = lang === 'de' ? 'Erneut versuchen' : 'Try again';
-    button.addEventListener('click', () => {
-      button?.remove();
-      button = null;
-      notebook.redefine(cell);
+  const removeButton = () => {
+    button?.remove();
+    button = null;
+  };
+  for (const cell of retried) {
+    notebook.observe(cell.name, (_value, error) => {
+      if (error) failing.add(cell.name);
+      else failing.delete(cell.name);
+      if (failing.size === 0) return removeButton();
+      if (button) return;
+      button = doc.createElement('button');
+      button.type = 'button';
+      button.className = 'zf-retry';
+      button.dataset.retry = 'dataset';
+      button.textContent = lang === 'de' ? 'Erneut versuchen' : 'Try again';
+      button.addEventListener('click', () => {
+        removeButton();
+        for (const again of retried) notebook.redefine(again);
+      });
+      const firstFailed = doc.querySelector('[data-status="error"]');
+      (firstFailed?.parentElement ?? doc.getElementById('notebook') ?? doc.body).insertBefore(button, firstFailed?.nextSibling ?? null);
     });
-    const firstFailed = doc.querySelector('[data-status="error"]');
-    (firstFailed?.parentElement ?? doc.getElementById('notebook') ?? doc.body).insertBefore(button, firstFailed?.nextSibling ?? null);
-  });
+  }
 }
 
 export interface StartedPage {
@@ -216,7 +222,7 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
     if (trainingCell) mountTraining(notebook, el, trainingCell, lang); // a value cell: shown through lib/ui's status
     else notebook.mount(name, el);
   }
-  offerRetry(doc, notebook, cells, 'dataset', lang);
+  offerRetry(doc, notebook, cells, ['testSet', 'dataset'], lang);
 
   const { values, rejected, ignored } = paramsFromSearch(search);
   const problems = [...viewRejected, ...rejected].map((r) => `${r.name}=${r.raw}: ${r.reason}`)
