@@ -168,6 +168,39 @@ describe('dist/embed.js in Chromium', () => {
     }
   });
 
+  it('keeps every finished live run in the history (across reloads), with overlays, remove and clear', async () => {
+    const { page, problems, close } = await open(`?${SMALL_QUERY}&lr=0.1`);
+    try {
+      const mountHistory = () => page.evaluate(() => {
+        const w = window as unknown as EmbedWindow;
+        w.embeds = [w.embedApi.mount('#a', { cells: ['runHistory'] })];
+      });
+      await mountHistory();
+      // Not precomputed (lr differs): it trains live and is recorded when done.
+      const rows = page.locator('[data-cell="runHistory"] tr[data-run]');
+      await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(1);
+      expect(await rows.first().getAttribute('data-state')).toBe('done');
+      const overlays = await page.evaluate(async () => {
+        const embed = (window as unknown as EmbedWindow).embeds[0] as { value(n: string): Promise<unknown> };
+        return (await embed.value('runOverlays')) as { loss: unknown[]; accuracy: { epochs: unknown[] }[] };
+      });
+      expect(overlays.accuracy).toHaveLength(1);
+      expect(overlays.accuracy[0].epochs).toHaveLength(1);
+      expect(await page.locator('[data-cell="runHistory"] .zf-overlay-points circle title').count()).toBeGreaterThan(0);
+
+      await page.reload();
+      await page.waitForFunction(() => 'embedApi' in window);
+      await mountHistory();
+      await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+      await page.locator('[data-cell="runHistory"] button.zf-clear-runs').click();
+      await expect.poll(() => rows.count()).toBe(0);
+      expect(await page.evaluate(() => JSON.parse(localStorage.getItem('ziffern.history.v1') ?? '{}').runs)).toEqual([]);
+      expect(problems()).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 120_000);
+
   it('runs the sweep on request and fills the capacity plot, one point per width', async () => {
     const { page, problems, close } = await open();
     try {
