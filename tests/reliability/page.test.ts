@@ -116,6 +116,59 @@ describe('reliability of the page in Chromium', () => {
     }
   });
 
+  it('drawn input — an empty pad, a fully black pad, a single dot: the predictions still show five digits', async () => {
+    const { page, problems, close } = await open();
+    try {
+      const canvas = page.locator('[data-cell="drawing"] canvas');
+      await canvas.waitFor({ timeout: 30_000 });
+      await canvas.scrollIntoViewIfNeeded();
+      const box = (await canvas.boundingBox())!;
+      const inkCells = () => page.evaluate(() => {
+        const pad = document.querySelector('[data-cell="drawing"]')!.firstElementChild as unknown as { raster: Uint8Array };
+        return pad.raster.reduce((a, b) => a + b, 0);
+      });
+      const predictions = async () => {
+        await page.waitForTimeout(300); // live recognition runs once per animation frame
+        await page.locator('[data-cell="predictions"] ol li').first().waitFor({ timeout: 30_000 });
+        return page.locator('[data-cell="predictions"] ol li').evaluateAll((items) => items.map((li) => [li.getAttribute('data-digit'), li.getAttribute('data-score')]));
+      };
+      const checkFive = (ranked: (string | null)[][]) => {
+        expect(ranked).toHaveLength(5);
+        for (const [digit, score] of ranked) {
+          expect(Number.isInteger(Number(digit))).toBe(true);
+          expect(Number.isFinite(Number(score))).toBe(true);
+        }
+      };
+
+      await page.locator('[data-cell="drawing"] button.zf-clear').click();
+      expect(await inkCells()).toBe(0);
+      checkFive(await predictions());
+
+      // fully black: pen strokes over every row (the pen is 2 cells wide, a row of cells is box.height / 28)
+      const cell = box.height / 28;
+      for (let row = 0; row < 28; row += 1) {
+        const y = box.y + (row + 0.5) * cell;
+        await page.mouse.move(box.x + 1, y);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width - 1, y, { steps: 8 });
+        await page.mouse.up();
+      }
+      expect(await inkCells()).toBe(784);
+      checkFive(await predictions());
+
+      await page.locator('[data-cell="drawing"] button.zf-clear').click();
+      await page.mouse.click(box.x + box.width * 0.8, box.y + box.height * 0.2);
+      const dot = await inkCells();
+      expect(dot).toBeGreaterThan(0);
+      expect(dot).toBeLessThanOrEqual(9);
+      checkFive(await predictions());
+      expect(uncaught(problems())).toEqual([]);
+      expect(await page.locator('[data-cell="predictions"][data-status="error"]').count()).toBe(0);
+    } finally {
+      await close();
+    }
+  });
+
   const realTrain = () => readFileSync(join(root, 'data/mnist-train.bin.gz'));
   const failures: [string, string, (page: Page) => Promise<void>, RegExp][] = [
     ['404', 'data/mnist-train.bin.gz', async (page) => void await page.route('**/data/mnist-train.bin.gz', (route) => route.fulfill({ status: 404, body: 'gone' })), /cannot load data\/mnist-train\.bin\.gz .*HTTP 404/],
