@@ -10,6 +10,9 @@ import type { PretrainedRun } from './modelfile';
 
 type EpochResult = TrainProgress['epochs'][number];
 
+/** How often (in batches) a running training hands out a copy of its weights. */
+export const LIVE_WEIGHTS_EVERY_BATCHES = 5;
+
 export interface EpochRow {
   epoch: number;
   trainLoss: number;
@@ -51,6 +54,9 @@ export const trainingCells: CellSpec[] = [
       pretrained ? pretrained.progress : untilInvalidated(invalidation, (signal) =>
         host.runTraining(model, dataset, {
           lr, epochs, batchSize, augment, seed, trainSize, labelNoise, signal,
+          // Weights for live inference every few batches, not every one: in the page each snapshot is ~1 MB
+          // copied out of the training worker, and the canvas must stay quick while it trains.
+          snapshotEveryBatches: LIVE_WEIGHTS_EVERY_BATCHES,
           // Only the chip backend runs on the (emulated) device; mock and ideal never touch it.
           ...(model.backend === 'chip' ? { chip: chipDevice } : {}),
         }),
