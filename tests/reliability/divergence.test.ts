@@ -22,6 +22,8 @@ import { syntheticDataset } from '../train/synthetic';
 
 type Poison = 'loss' | 'gradient';
 
+const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
+
 /** fastEngine, but the `poisonAt`-th trainStep returns a NaN loss or a NaN gradient; records the weights of every step. */
 function divergingEngine(poisonAt: number, poison: Poison): HagenEngine & { weightsSeen: HagenModel[] } {
   const weightsSeen: HagenModel[] = [];
@@ -85,6 +87,7 @@ describe('divergence (NaN loss or gradient) during training', () => {
 
     // the page's training cell says why
     expect(placeholder.dataset.state).toBe('error');
+    for (let frame = 0; frame < 100 && !placeholder.textContent?.includes(final.error!); frame++) await nextFrame(); // it draws once per frame
     expect(placeholder.textContent).toContain(final.error!);
 
     // trainedModel holds the weights the last finite step ran with, and they predict
