@@ -11,7 +11,6 @@ import { fastEngine } from '../../lib/hagen/fast/index';
 import { predict } from '../../lib/hagen/predict';
 import type { ChipDevice, HagenModel } from '../../lib/hagen/types';
 import { Rng } from '../../lib/random';
-import type { CellSpec } from '../../lib/runtime/cell';
 import { input } from '../../lib/runtime/generators';
 import { element } from '../../lib/ui/dom';
 import { drawingPad, type DrawingPad } from '../../lib/ui/drawing';
@@ -79,81 +78,55 @@ function imageId(image: Float32Array): number {
   return id;
 }
 
-export interface CanvasCellNames {
-  pad: string;
-  image: string;
-  predictions: string;
-  /** A cell holding the model (`model`) or a training progress with `.model` (`training`). */
-  model: 'model' | 'training';
-  /** Offer the "cover half" buttons (the closing question of the tutorial). */
-  coverHalf?: boolean;
-}
-
+interface TrainingLike { model: HagenModel; state: string }
 interface SpreadState { timer: ReturnType<typeof setTimeout> | null; spread: number[] | null; image: Float32Array | null; at: number }
 const spreadStates = new WeakMap<Element, SpreadState>();
 
-interface TrainingLike { model: HagenModel; state: string }
+/** The drawing pad, with 0–9 buttons pasting random test digits, and optionally the "cover half" buttons. */
+export function padView(testSet: Split, lang: Lang, withCoverHalf: boolean): DrawingPad {
+  const rng = Rng.derive(testSet.count, 'page/pad-samples');
+  const pad = drawingPad({ lang, sampleDigit: (digit) => sampleOfDigit(testSet, digit, rng) });
+  if (!withCoverHalf) return pad;
+  const question = tr(lang, { en: 'Does half a digit suffice?', de: 'Reicht eine halbe Ziffer?' });
+  const buttons = (['bottom', 'top', 'right', 'left'] as const).map((half) => {
+    const button = element('button', { type: 'button', class: 'zf-cover', 'data-half': half, text: tr(lang, {
+      en: `Cover the ${half} half`, de: `${{ bottom: 'Untere', top: 'Obere', right: 'Rechte', left: 'Linke' }[half]} Hälfte abdecken` }) });
+    button.addEventListener('click', () => pad.paste(coverHalf(pad.raster, half)));
+    return button;
+  });
+  pad.querySelector('.zf-toolbar')?.after(element('div', { class: 'zf-cover-tools', role: 'group', 'aria-label': question }, [element('span', { text: question }), ...buttons]));
+  return pad;
+}
 
-export function canvasCells(names: CanvasCellNames): CellSpec[] {
-  const noiseCell = `${names.pad}Noise`;
-  return [
-    {
-      name: names.pad,
-      inputs: ['testSet', 'lang'],
-      define: (testSet: Split, lang: Lang) => {
-        const rng = Rng.derive(testSet.count, `page/${names.pad}/samples`);
-        const pad = drawingPad({ lang, sampleDigit: (digit) => sampleOfDigit(testSet, digit, rng) });
-        if (!names.coverHalf) return pad;
-        const buttons = (['bottom', 'top', 'right', 'left'] as const).map((half) => {
-          const button = element('button', { type: 'button', class: 'zf-cover', 'data-half': half, text: tr(lang, {
-            en: `Cover the ${half} half`, de: `${{ bottom: 'Untere', top: 'Obere', right: 'Rechte', left: 'Linke' }[half]} Hälfte abdecken` }) });
-          button.addEventListener('click', () => pad.paste(coverHalf(pad.raster, half)));
-          return button;
-        });
-        pad.querySelector('.zf-toolbar')?.after(element('div', { class: 'zf-cover-tools', role: 'group', 'aria-label': tr(lang, { en: 'Does half a digit suffice?', de: 'Reicht eine halbe Ziffer?' }) },
-          [element('span', { text: tr(lang, { en: 'Does half a digit suffice?', de: 'Reicht eine halbe Ziffer?' }) }), ...buttons]));
-        return pad;
-      },
-    },
-    {
-      // The prepared image, anew after every change of the drawing; `preprocess` switches the pad's centring.
-      name: names.image,
-      inputs: [names.pad, 'preprocess'],
-      define: (pad: DrawingPad, preprocess: boolean) => {
-        pad.preprocess = preprocess;
-        return input<Float32Array>(pad);
-      },
-    },
-    { name: noiseCell, inputs: ['seed'], define: (seed: number) => Rng.derive(seed, `page/${names.pad}/inference-noise`) },
-    {
-      name: names.predictions,
-      inputs: [names.image, names.model, 'chipDevice', noiseCell, 'lang'],
-      define: function (this: unknown, image: Float32Array, source: HagenModel | TrainingLike | null, chipDevice: ChipDevice, rng: Rng, lang: Lang) {
-        const model = source && 'layers' in source ? source : source?.model ?? null;
-        const chip = model?.backend === 'chip' ? chipDevice : undefined;
-        const infer = () => predict(model!, image, rng, chip);
-        const root = throttledRoot(this, 'zf-predictions-cell', String(imageId(image)), WEIGHTS_REDRAW_MS, (root) => {
-          if (!model) return element('p', { class: 'zf-plot-note', text: tr(lang, { en: 'Waiting for the first training batch…', de: 'Warte auf den ersten Trainings-Batch…' }) });
-          const state = spreadStates.get(root) ?? { timer: null, spread: null, image: null, at: -Infinity };
-          spreadStates.set(root, state);
-          const sameImage = state.image === image;
-          const list = predictionsList(infer(), { lang, spread: sameImage ? state.spread : null });
-          // Noise makes each run differ: after a pause in drawing, show how often each digit wins (with new
-          // weights only now and then: the canvas must stay quick while training runs).
-          if (model.backend === 'mock' && (!sameImage || performance.now() - state.at > WEIGHTS_SPREAD_MS)) {
-            if (state.timer !== null) clearTimeout(state.timer);
-            state.timer = setTimeout(() => {
-              state.timer = null;
-              state.at = performance.now();
-              state.spread = noisySpread(model, image, rng);
-              state.image = image;
-              if (root.contains(list)) list.replaceWith(predictionsList(infer(), { lang, spread: state.spread }));
-            }, SPREAD_PAUSE_MS);
-          }
-          return list;
-        });
-        return root;
-      },
-    },
-  ];
+/** The prepared image, anew after every change of the drawing; `preprocess` switches the pad's centring. */
+export function padImages(pad: DrawingPad, preprocess: boolean): Generator<Promise<Float32Array>, void, unknown> {
+  pad.preprocess = preprocess;
+  return input<Float32Array>(pad);
+}
+
+/** Top-5 digits for `image` under the model (or a training run's newest weights); `previous` is the cell's `this`. */
+export function predictionsView(previous: unknown, image: Float32Array, source: HagenModel | TrainingLike | null, chipDevice: ChipDevice, rng: Rng, lang: Lang): HTMLElement {
+  const model = source && 'layers' in source ? source : source?.model ?? null;
+  const chip = model?.backend === 'chip' ? chipDevice : undefined;
+  const infer = () => predict(model!, image, rng, chip);
+  return throttledRoot(previous, 'zf-predictions-cell', String(imageId(image)), WEIGHTS_REDRAW_MS, (root) => {
+    if (!model) return element('p', { class: 'zf-plot-note', text: tr(lang, { en: 'Waiting for the first training batch…', de: 'Warte auf den ersten Trainings-Batch…' }) });
+    const state = spreadStates.get(root) ?? { timer: null, spread: null, image: null, at: -Infinity };
+    spreadStates.set(root, state);
+    const sameImage = state.image === image;
+    const list = predictionsList(infer(), { lang, spread: sameImage ? state.spread : null });
+    // Noise makes each run differ: after a pause in drawing, show how often each digit wins (with new
+    // weights only now and then: the canvas must stay quick while training runs).
+    if (model.backend === 'mock' && (!sameImage || performance.now() - state.at > WEIGHTS_SPREAD_MS)) {
+      if (state.timer !== null) clearTimeout(state.timer);
+      state.timer = setTimeout(() => {
+        state.timer = null;
+        state.at = performance.now();
+        state.spread = noisySpread(model, image, rng);
+        state.image = image;
+        if (root.contains(list)) list.replaceWith(predictionsList(infer(), { lang, spread: state.spread }));
+      }, SPREAD_PAUSE_MS);
+    }
+    return list;
+    });
 }

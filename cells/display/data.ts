@@ -56,7 +56,7 @@ export const dataDisplayCells: CellSpec[] = [
   {
     name: 'datasetCounts',
     inputs: ['datasetSummary', 'lang'],
-    define: (summary: DatasetSummary, lang: Lang) => countsTable(summary, lang),
+    define: (datasetSummary: DatasetSummary, lang: Lang) => countsTable(datasetSummary, lang),
   },
   {
     name: 'datasetView',

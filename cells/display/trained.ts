@@ -4,7 +4,7 @@
  */
 import { IMAGE_PIXELS, type Split } from '../../lib/data/types';
 import { fastEngine } from '../../lib/hagen/fast/index';
-import type { HagenModel } from '../../lib/hagen/types';
+import type { ChipDevice, HagenModel } from '../../lib/hagen/types';
 import { Rng } from '../../lib/random';
 import type { CellSpec } from '../../lib/runtime/cell';
 import { Mutable } from '../../lib/runtime/generators';
@@ -14,7 +14,8 @@ import { tr, type Lang } from '../../lib/ui/i18n';
 import { classAccuracyPlot } from '../../lib/ui/classAccuracy';
 import { confusionMatrix, digitGrid } from '../../lib/ui/plots';
 import { rankDigits } from '../../lib/ui/predictions';
-import { canvasCells } from './canvas';
+import { padImages, padView, predictionsView } from './canvas';
+import type { DrawingPad } from '../../lib/ui/drawing';
 import { throttledRoot } from './shared';
 import { trainingKey } from './training';
 
@@ -81,7 +82,17 @@ function mistakesView(split: Split, model: HagenModel, mistake: Mistake, rng: Rn
 const mistakeKeys = new WeakMap<Element, string>();
 
 export const trainedDisplayCells: CellSpec[] = [
-  ...canvasCells({ pad: 'trainedDrawing', image: 'trainedDrawingImage', predictions: 'trainedPredictions', model: 'training', coverHalf: true }),
+  { name: 'trainedDrawing', inputs: ['testSet', 'lang'], define: (testSet: Split, lang: Lang) => padView(testSet, lang, true) },
+  { name: 'trainedDrawingImage', inputs: ['trainedDrawing', 'preprocess'], define: (trainedDrawing: DrawingPad, preprocess: boolean) => padImages(trainedDrawing, preprocess) },
+  { name: 'trainedDrawingNoise', inputs: ['seed'], define: (seed: number) => Rng.derive(seed, 'page/trainedDrawing/inference-noise') },
+  {
+    // On the newest weights of the run, while it trains.
+    name: 'trainedPredictions',
+    inputs: ['trainedDrawingImage', 'training', 'chipDevice', 'trainedDrawingNoise', 'lang'],
+    define: function (this: unknown, trainedDrawingImage: Float32Array, training: TrainProgress | null, chipDevice: ChipDevice, trainedDrawingNoise: Rng, lang: Lang) {
+      return predictionsView(this, trainedDrawingImage, training, chipDevice, trainedDrawingNoise, lang);
+    },
+  },
   {
     name: 'perClassAccuracy',
     inputs: ['confusion', 'lang', 'width'],
@@ -93,13 +104,13 @@ export const trainedDisplayCells: CellSpec[] = [
   },
   // The confusion cell the reader clicked (null: none).
   { name: 'mistakeSelection', inputs: [], define: () => new Mutable<Mistake | null>(null) },
-  { name: 'selectedMistake', inputs: ['mistakeSelection'], define: (selection: Mutable<Mistake | null>) => selection.changes() },
+  { name: 'selectedMistake', inputs: ['mistakeSelection'], define: (mistakeSelection: Mutable<Mistake | null>) => mistakeSelection.changes() },
   {
     name: 'confusionMatrix',
     inputs: ['confusion', 'mistakeSelection', 'lang', 'width'],
-    define: function (this: unknown, confusion: number[][] | null, selection: Mutable<Mistake | null>, lang: Lang, width: number) {
+    define: function (this: unknown, confusion: number[][] | null, mistakeSelection: Mutable<Mistake | null>, lang: Lang, width: number) {
       return throttledRoot(this, 'zf-live-plot', `${JSON.stringify(confusion)}:${width}`, 60_000, () => confusion
-        ? confusionMatrix(confusion, { lang, width: Math.min(width, 520), onCell: (trueDigit, predictedDigit) => { selection.value = { trueDigit, predictedDigit }; } })
+        ? confusionMatrix(confusion, { lang, width: Math.min(width, 520), onCell: (trueDigit, predictedDigit) => { mistakeSelection.value = { trueDigit, predictedDigit }; } })
         : element('p', { class: 'zf-plot-note', text: tr(lang, { en: 'The confusion matrix appears after the first epoch.', de: 'Die Verwechslungsmatrix erscheint nach der ersten Epoche.' }) }));
     },
   },
@@ -107,7 +118,8 @@ export const trainedDisplayCells: CellSpec[] = [
     // The test digits behind the clicked mistake, searched again when another epoch ends.
     name: 'misclassified',
     inputs: ['selectedMistake', 'training', 'testSet', 'seed', 'lang'],
-    define: function (this: unknown, mistake: Mistake | null, training: TrainProgress | null, testSet: Split, seed: number, lang: Lang) {
+    define: function (this: unknown, selectedMistake: Mistake | null, training: TrainProgress | null, testSet: Split, seed: number, lang: Lang) {
+      const mistake = selectedMistake;
       const key = mistake && training ? `${mistake.trueDigit}:${mistake.predictedDigit}:${trainingKey(training)}` : 'none';
       if (this instanceof Element && mistakeKeys.get(this) === key) return this;
       const view = mistake && training

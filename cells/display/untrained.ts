@@ -1,5 +1,22 @@
 /** Section 5 "The untrained model": the canvas on the freshly initialised model; its predictions are noise, as in the tutorial. */
+import type { Split } from '../../lib/data/types';
+import type { ChipDevice, HagenModel } from '../../lib/hagen/types';
+import { Rng } from '../../lib/random';
 import type { CellSpec } from '../../lib/runtime/cell';
-import { canvasCells } from './canvas';
+import type { DrawingPad } from '../../lib/ui/drawing';
+import type { Lang } from '../../lib/ui/i18n';
+import { padImages, padView, predictionsView } from './canvas';
 
-export const untrainedDisplayCells: CellSpec[] = canvasCells({ pad: 'drawing', image: 'drawingImage', predictions: 'predictions', model: 'model' });
+export const untrainedDisplayCells: CellSpec[] = [
+  { name: 'drawing', inputs: ['testSet', 'lang'], define: (testSet: Split, lang: Lang) => padView(testSet, lang, false) },
+  { name: 'drawingImage', inputs: ['drawing', 'preprocess'], define: (drawing: DrawingPad, preprocess: boolean) => padImages(drawing, preprocess) },
+  // Its own noise stream: each inference draws fresh noise, as on the chip.
+  { name: 'drawingNoise', inputs: ['seed'], define: (seed: number) => Rng.derive(seed, 'page/drawing/inference-noise') },
+  {
+    name: 'predictions',
+    inputs: ['drawingImage', 'model', 'chipDevice', 'drawingNoise', 'lang'],
+    define: function (this: unknown, drawingImage: Float32Array, model: HagenModel, chipDevice: ChipDevice, drawingNoise: Rng, lang: Lang) {
+      return predictionsView(this, drawingImage, model, chipDevice, drawingNoise, lang);
+    },
+  },
+];
