@@ -94,19 +94,16 @@ export const dataDisplayCells: CellSpec[] = [
         const crops = augmentBatch(originals, AUGMENT_DIGITS * CROPS_PER_DIGIT, augment, rng);
         const images: Uint8Array[] = [];
         const captions: string[] = [];
-        const labels: number[] = [];
         indices.forEach((index, k) => {
           images.push(imageOf(testSet, index));
-          captions.push(tr(lang, { en: 'original', de: 'Original' }));
-          labels.push(testSet.labels[index]);
+          captions.push(`${testSet.labels[index]}`);
           for (let c = 0; c < CROPS_PER_DIGIT; c++) {
             const crop = crops.subarray((k * CROPS_PER_DIGIT + c) * IMAGE_PIXELS, (k * CROPS_PER_DIGIT + c + 1) * IMAGE_PIXELS);
             images.push(crop);
-            captions.push(inkShare(crop) === 0 ? tr(lang, { en: 'empty!', de: 'leer!' }) : tr(lang, { en: 'crop', de: 'Ausschnitt' }));
-            labels.push(testSet.labels[index]);
+            captions.push(inkShare(crop) === 0 ? tr(lang, { en: 'empty!', de: 'leer!' }) : '→');
           }
         });
-        holder.replaceChildren(digitGrid(images, labels, { lang, columns: CROPS_PER_DIGIT + 1, pixelSize: 2, captions }));
+        holder.replaceChildren(digitGrid(images, null, { lang, columns: CROPS_PER_DIGIT + 1, pixelSize: 2.5, captions }));
       };
       const scale = augment === 'none' ? null : AUGMENT_SCALE[augment];
       const note = element('p', { class: 'zf-plot-note', text: scale
