@@ -4,6 +4,7 @@
  */
 import type { CellSpec } from '../../lib/runtime/cell';
 import { dataDisplayCells } from './data';
+import { environmentDisplayCells } from './environment';
 import { modelDisplayCells } from './model';
 import { sharedCells } from './shared';
 import { trainedDisplayCells } from './trained';
@@ -12,6 +13,7 @@ import { untrainedDisplayCells } from './untrained';
 
 export const displayCells: CellSpec[] = [
   ...sharedCells,
+  ...environmentDisplayCells,
   ...dataDisplayCells,
   ...modelDisplayCells,
   ...untrainedDisplayCells,
