@@ -9,6 +9,7 @@ import { createBrowserHost, type BrowserHostOptions } from '../lib/host/browser'
 import { PARAMS, defaultParams, type ParamValues } from '../lib/params';
 import { paramsFromSearch, searchFromParams, viewOptionsFromSearch, type ViewOptions } from '../lib/state/url';
 import type { Lang } from '../lib/ui/i18n';
+import { copyLinkButton } from '../lib/ui/copyLink';
 import { de } from './prose/de';
 import { en } from './prose/en';
 import { PAGE_SECTIONS, type Prose } from './prose/types';
@@ -233,6 +234,7 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
   }
   showUrlProblems(doc, prose, problems);
   mirrorParamsIntoUrl(win, notebook, view, lang);
+  doc.querySelector('.zf-lang')?.append(' · ', copyLinkButton(() => win.location.href, lang));
 
   (win as unknown as { ziffern: unknown }).ziffern = {
     set: (name: string, value: unknown) => notebook.set(name, value),
