@@ -43,6 +43,8 @@ export async function loadChipCalibration(chip: Lazy<EmulatedChip>, chipId: numb
 }
 
 export const environmentCells: CellSpec[] = [
+  // The tfjs backend this host chose (wasm in Node; webgpu / webgl / wasm / cpu in browsers), reported as a value.
+  { name: 'tfBackend', inputs: ['host'], define: (host: { tfBackend(): Promise<string> }) => host.tfBackend() },
   { name: 'chip', inputs: ['chipId'], define: (chipId: number) => lazyChip(chipId) },
   {
     name: 'chipCalibration',

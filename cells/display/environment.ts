@@ -31,7 +31,7 @@ function seconds(lang: Lang, s: number): string {
   return s < 1 ? `${formatNumber(lang, s * 1000, 1)} ms` : `${formatNumber(lang, s, 1)} s`;
 }
 
-function sessionPanel(report: SessionReport, device: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, calibrationView: View, lang: Lang): HTMLElement {
+function sessionPanel(report: SessionReport, device: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, calibrationView: View, tfBackend: string, lang: Lang): HTMLElement {
   const t = (en: string, de: string) => tr(lang, { en, de });
   const sources = { nightly: t('nightly file', 'Nightly-Datei'), fresh: t('fresh run of the routine', 'frisch gemessen'), none: t('none', 'keine') };
   const rows: HTMLElement[] = [
@@ -40,6 +40,8 @@ function sessionPanel(report: SessionReport, device: LazyChipDevice, model: Hage
     ...row(t('calibration', 'Kalibrierung'), report.calibrated
       ? `${sources[report.calibrationSource]}, ${t('created', 'erstellt')} ${report.calibrationCreated} (${formatNumber(lang, report.calibrationAgeHours!, 1)} h ${t('old', 'alt')})`
       : sources[report.calibrated ? report.calibrationSource : 'none']),
+    ...row(t('computed by', 'Gerechnet von'), t(`this computer: ziffern's WebAssembly engine (mock, ideal), tfjs backend "${tfBackend}"`,
+      `diesem Computer: ziffern-WebAssembly-Engine (mock, ideal), tfjs-Backend „${tfBackend}“`)),
   ];
   if (report.residuals) {
     const { offsetLsb, gain, driver } = report.residuals;
@@ -108,9 +110,9 @@ function chipPictures(chip: EmulatedChip, device: LazyChipDevice, report: Sessio
 export const environmentDisplayCells: CellSpec[] = [
   {
     name: 'session',
-    inputs: ['sessionReport', 'chipDevice', 'model', 'testSet', 'trainSize', 'viewof calibration', 'lang'],
-    define: (sessionReport: SessionReport, chipDevice: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, viewCalibration: View, lang: Lang) =>
-      sessionPanel(sessionReport, chipDevice, model, testSet, trainSize, viewCalibration, lang),
+    inputs: ['sessionReport', 'chipDevice', 'model', 'testSet', 'trainSize', 'viewof calibration', 'tfBackend', 'lang'],
+    define: (sessionReport: SessionReport, chipDevice: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, viewCalibration: View, tfBackend: string, lang: Lang) =>
+      sessionPanel(sessionReport, chipDevice, model, testSet, trainSize, viewCalibration, tfBackend, lang),
   },
   {
     name: 'mockParameters',
