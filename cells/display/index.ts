@@ -3,6 +3,7 @@
  * mounts them (or something observes them); in Node they are defined but never computed.
  */
 import type { CellSpec } from '../../lib/runtime/cell';
+import { chipTransferCells } from './chipTransfer';
 import { dataDisplayCells } from './data';
 import { environmentDisplayCells } from './environment';
 import { modelDisplayCells } from './model';
@@ -19,4 +20,5 @@ export const displayCells: CellSpec[] = [
   ...untrainedDisplayCells,
   ...trainingDisplayCells,
   ...trainedDisplayCells,
+  ...chipTransferCells,
 ];

@@ -1,0 +1,67 @@
+/**
+ * Section 7, after the confusion matrix: the trained model moved onto the emulated chip, with and without
+ * calibration (lib/chip/transfer.ts). Runs on a button press: 1000 test images through the chip take a moment.
+ */
+import type { Split } from '../../lib/data/types';
+import type { EmulatedChip } from '../../lib/chip/chip';
+import { applyCalibration, calibrateChip } from '../../lib/chip/calibration';
+import type { ChipCalibration, Lazy } from '../../lib/chip/session';
+import { firstImages, transferAccuracy, type TransferRow } from '../../lib/chip/transfer';
+import type { HagenModel } from '../../lib/hagen/types';
+import type { CellSpec } from '../../lib/runtime/cell';
+import { element } from '../../lib/ui/dom';
+import { formatNumber, tr, type Lang } from '../../lib/ui/i18n';
+
+export const TRANSFER_IMAGES = 1000;
+
+const LABELS: Record<TransferRow['target'], { en: string; de: string }> = {
+  mock: { en: 'mock (where it was trained)', de: 'Mock (dort trainiert)' },
+  'chip, calibrated': { en: 'emulated chip, calibrated', de: 'emulierter Chip, kalibriert' },
+  'chip, uncalibrated': { en: 'emulated chip, uncalibrated', de: 'emulierter Chip, unkalibriert' },
+};
+
+function resultTable(rows: TransferRow[], lang: Lang): HTMLElement {
+  return element('table', { class: 'zf-transfer-table' }, [
+    element('caption', { text: tr(lang, { en: `Test accuracy on ${TRANSFER_IMAGES} test images`, de: `Genauigkeit auf ${TRANSFER_IMAGES} Testbildern` }) }),
+    ...rows.map((row) => element('tr', { 'data-target': row.target }, [
+      element('th', { text: tr(lang, LABELS[row.target]) }),
+      element('td', { text: `${formatNumber(lang, row.accuracy * 100, 1)} %` }),
+    ])),
+  ]);
+}
+
+export const chipTransferCells: CellSpec[] = [
+  {
+    name: 'chipTransfer',
+    inputs: ['trainedModel', 'testSet', 'chip', 'chipCalibration', 'seed', 'lang'],
+    define: (trainedModel: HagenModel, testSet: Split, chip: Lazy<EmulatedChip>, chipCalibration: Lazy<ChipCalibration>, seed: number, lang: Lang) => {
+      const t = (en: string, de: string) => tr(lang, { en, de });
+      const output = element('div', { class: 'zf-transfer-result', role: 'status' });
+      const button = element('button', { type: 'button', class: 'zf-transfer-run', text: t('Run the trained model on the emulated chip', 'Das trainierte Modell auf dem emulierten Chip laufen lassen') });
+      button.addEventListener('click', () => {
+        button.disabled = true;
+        output.replaceChildren(t('Running on the emulated chip…', 'Läuft auf dem emulierten Chip …'));
+        // Let the page paint the note before the (main-thread) emulation starts.
+        setTimeout(() => {
+          try {
+            const raw = chip.value;
+            const calibration = chipCalibration.value.calibration ?? calibrateChip(raw);
+            const rows = transferAccuracy(trainedModel, firstImages(testSet, TRANSFER_IMAGES),
+              { calibrated: applyCalibration(raw, calibration), uncalibrated: raw }, seed);
+            output.replaceChildren(resultTable(rows, lang));
+          } catch (error) {
+            output.replaceChildren(element('p', { class: 'zf-error', role: 'alert', text: (error as Error).message }));
+          } finally {
+            button.disabled = false;
+          }
+        }, 30);
+      });
+      return element('div', { class: 'zf-transfer' }, [
+        element('p', { text: t(
+          'The model was trained on the mock. Does it work on the (emulated) chip? Calibration is what makes the chip behave like the mock: without it, every neuron has its own offset and gain.',
+          'Das Modell wurde auf dem Mock trainiert. Funktioniert es auf dem (emulierten) Chip? Die Kalibrierung sorgt dafür, dass sich der Chip wie der Mock verhält: ohne sie hat jedes Neuron seinen eigenen Offset und seine eigene Verstärkung.') }),
+        button, output,
+      ]);
+    },
+  },
+];
