@@ -22,6 +22,13 @@ import type { FromWorker, ToWorker, TransferableTrainOptions } from './worker';
 export const DATA_ASSETS = { test: 'data/mnist-test.bin.gz', train: 'data/mnist-train.bin.gz' } as const;
 /** After an abort, how long the worker may take to confirm before it is terminated instead. */
 const ABORT_GRACE_MS = 3000;
+/**
+ * A worker that ends without an error event (closed, killed by the browser) would leave a run waiting forever.
+ * Progress arrives every batch, so a run silent for this long — or for 20× its slowest gap so far, whichever is
+ * longer, because big models on slow machines have slow batches — is declared dead.
+ */
+const SILENCE_LIMIT_MS = 30_000;
+const SILENCE_GAP_FACTOR = 20;
 /** setWasmPaths may only run before the wasm backend starts: once per page. */
 let wasmPathsConfigured = false;
 
@@ -36,6 +43,8 @@ export interface BrowserHostOptions {
   fetch?: typeof fetch;
   /** After an abort, how long the worker may take to confirm before it is terminated (default 3 s). */
   abortGraceMs?: number;
+  /** How long a running training may stay silent before its worker is declared dead (default 30 s). */
+  silenceLimitMs?: number;
 }
 
 export interface BrowserHost extends Host {
@@ -101,6 +110,7 @@ class TrainingWorker {
   constructor(
     private readonly create: () => Worker,
     private readonly abortGraceMs: number,
+    private readonly silenceLimitMs: number,
   ) {}
 
   private ensure(): Worker {
@@ -178,8 +188,21 @@ class TrainingWorker {
         this.sentDataset = data;
       }
       worker.postMessage(message);
+      let lastMessageAt = performance.now();
+      let slowestGap = 0;
       for (;;) {
-        while (inbox.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
+        while (inbox.length === 0 && !failure) {
+          const limit = Math.max(this.silenceLimitMs, SILENCE_GAP_FACTOR * slowestGap);
+          const watchdog = setTimeout(() => this.crash(new Error(`the training worker stopped responding: no progress for ${Math.round(limit / 1000)} s`)), limit);
+          try {
+            await new Promise<void>((resolve) => (wake = resolve));
+          } finally {
+            clearTimeout(watchdog);
+          }
+        }
+        const now = performance.now();
+        slowestGap = Math.max(slowestGap, now - lastMessageAt);
+        lastMessageAt = now;
         if (inbox.length === 0 && failure) {
           if (signal?.aborted) return; // terminated on purpose after an abort: a cancelled run, not an error
           throw failure;
@@ -217,7 +240,7 @@ export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost
   const trainOnIdleWorker = async function* (model: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
     let worker = workers.find((candidate) => candidate.reserved === 0);
     if (!worker) {
-      worker = new TrainingWorker(createWorker, options.abortGraceMs ?? ABORT_GRACE_MS);
+      worker = new TrainingWorker(createWorker, options.abortGraceMs ?? ABORT_GRACE_MS, options.silenceLimitMs ?? SILENCE_LIMIT_MS);
       workers.push(worker);
     }
     const reservedWorker = worker;

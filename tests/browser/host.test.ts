@@ -186,6 +186,30 @@ describe('browser host: training in a worker', () => {
     expect(workers[1].posted.at(-1)).toEqual({ type: 'abort', runId: restart.runId });
   });
 
+  it('declares a worker that goes silent (closed without an error event) dead, and starts a new one next time', async () => {
+    const workers: FakeWorker[] = [];
+    const host = createBrowserHost({ assetBase: 'http://x/', silenceLimitMs: 50, createWorker: () => (workers.push(new FakeWorker()), workers.at(-1) as unknown as Worker) });
+    const seen: number[] = [];
+    const run = (async () => {
+      for await (const p of host.runTraining(model(0), data, options)) seen.push(p.batch);
+    })();
+    await flush();
+    const { runId } = workers[0].posted[0] as Extract<ToWorker, { type: 'train' }>;
+    workers[0].reply({ type: 'progress', runId, progress: progress(0, model(1)) });
+    // ...and then nothing more: no progress, no error event.
+    await expect(run).rejects.toThrow(/the training worker stopped responding: no progress for 0 s/);
+    expect(seen).toEqual([0]);
+    expect(workers[0].terminated).toBe(true);
+    const again = host.runTraining(model(0), data, options)[Symbol.asyncIterator]();
+    const first = again.next();
+    await flush();
+    expect(workers).toHaveLength(2);
+    const restart = workers[1].posted[0] as Extract<ToWorker, { type: 'train' }>;
+    workers[1].reply({ type: 'progress', runId: restart.runId, progress: progress(0, model(2)) });
+    expect((await first).value?.batch).toBe(0);
+    await again.return?.(undefined);
+  });
+
   it('turns a crashed worker into a training error and starts a new worker next time', async () => {
     const workers: FakeWorker[] = [];
     const host = createBrowserHost({ assetBase: 'http://x/', createWorker: () => (workers.push(new FakeWorker()), workers.at(-1) as unknown as Worker) });
