@@ -109,29 +109,36 @@ export function cropBoxToNormalised(box: CropBox, outSize = IMAGE_SIDE, imageSid
 }
 
 /**
- * Augment a batch of binarised 28x28 images: one crop box per image (drawn from `rng` in image
- * order), one batched bilinear resize, then round to 0|1 (halves to 0, like torch's round).
- * 'none' returns an unchanged copy and draws nothing. Uses the current tfjs backend (see lib/tf).
+ * The crop boxes of one batch as cropAndResize's normalised [y1, x1, y2, x2] rows: one box per image,
+ * drawn from `rng` in image order (the only random draws of augmentation, so whoever resizes, the
+ * same seed gives the same batches). Null for 'none', which draws nothing.
  */
-export function augmentBatch(images: Uint8Array, n: number, mode: AugmentMode, rng: Rng): Uint8Array {
+export function drawCropBoxes(n: number, mode: AugmentMode, rng: Rng): Float32Array | null {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
+  if (mode === 'none') return null;
+  const scale = AUGMENT_SCALE[mode];
+  if (!scale) throw new RangeError(`augment mode must be one of ${AUGMENT_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+  const boxes = new Float32Array(n * 4);
+  for (let b = 0; b < n; b++) boxes.set(cropBoxToNormalised(sampleCropBox(rng, scale)), b * 4);
+  return boxes;
+}
+
+/**
+ * Resize the boxes of `drawCropBoxes` to 28x28 with one batched `tf.image.cropAndResize` (bilinear,
+ * outside → 0) on the current tfjs backend, then round to 0|1 (halves to 0, like torch's round).
+ * Leaves no tensors behind. This is the work lib/data/pipeline.ts moves to another thread.
+ */
+export function resizeCrops(images: Uint8Array, n: number, boxes: Float32Array): Uint8Array {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
   if (images.length !== n * IMAGE_PIXELS) {
     throw new RangeError(`images must hold n*784 = ${n * IMAGE_PIXELS} pixels for n = ${n}, got ${images.length}`);
   }
-  if (mode === 'none') return images.slice();
-  const scale = AUGMENT_SCALE[mode];
-  if (!scale) throw new RangeError(`augment mode must be one of ${AUGMENT_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+  if (boxes.length !== n * 4) throw new RangeError(`boxes must hold n*4 = ${n * 4} values (y1, x1, y2, x2 per image), got ${boxes.length}`);
   if (n === 0) return new Uint8Array(0);
-
-  const boxes = new Float32Array(n * 4);
-  const boxIndex = new Int32Array(n);
-  for (let b = 0; b < n; b++) {
-    boxes.set(cropBoxToNormalised(sampleCropBox(rng, scale)), b * 4);
-    boxIndex[b] = b;
-  }
   const resized = tf.tidy(() => {
     const pixels = tf.tensor4d(Float32Array.from(images), [n, IMAGE_SIDE, IMAGE_SIDE, 1]);
-    return tf.image.cropAndResize(pixels, tf.tensor2d(boxes, [n, 4]), tf.tensor1d(boxIndex, 'int32'), [IMAGE_SIDE, IMAGE_SIDE], 'bilinear', 0);
+    const boxIndex = tf.tensor1d(Int32Array.from({ length: n }, (_, b) => b), 'int32');
+    return tf.image.cropAndResize(pixels, tf.tensor2d(boxes, [n, 4]), boxIndex, [IMAGE_SIDE, IMAGE_SIDE], 'bilinear', 0);
   });
   const values = resized.dataSync() as Float32Array;
   resized.dispose();
@@ -139,6 +146,20 @@ export function augmentBatch(images: Uint8Array, n: number, mode: AugmentMode, r
   // Exact ties (0.5) are common with 0|1 pixels and rational scales; float32 puts them a hair on
   // either side. Treating everything within TIE_TOLERANCE of 0.5 as the tie (→ 0, as torch's
   // half-to-even round does) matches torchvision and gives the same result on every backend.
-  for (let i = 0; i < out.length; i++) out[i] = values[i] > 0.5 + TIE_TOLERANCE ? 1 : 0;
+  const threshold = 0.5 + TIE_TOLERANCE;
+  for (let i = 0; i < out.length; i++) out[i] = values[i] > threshold ? 1 : 0;
   return out;
+}
+
+/**
+ * Augment a batch of binarised 28x28 images in this thread: `drawCropBoxes` then `resizeCrops`.
+ * 'none' returns an unchanged copy and draws nothing. Uses the current tfjs backend (see lib/tf).
+ */
+export function augmentBatch(images: Uint8Array, n: number, mode: AugmentMode, rng: Rng): Uint8Array {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
+  if (images.length !== n * IMAGE_PIXELS) {
+    throw new RangeError(`images must hold n*784 = ${n * IMAGE_PIXELS} pixels for n = ${n}, got ${images.length}`);
+  }
+  const boxes = drawCropBoxes(n, mode, rng);
+  return boxes ? resizeCrops(images, n, boxes) : images.slice();
 }

