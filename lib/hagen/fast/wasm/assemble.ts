@@ -34,7 +34,9 @@ const utf8 = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCo
 
 /** Instruction builders; each returns its bytes. Memory offsets are byte offsets. */
 export const op = {
-  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b], ifVoid: [0x04, 0x40], return: [0x0f],
+  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b], ifVoid: [0x04, 0x40], else: [0x05], return: [0x0f], drop: [0x1a], select: [0x1b],
+  /** functions are numbered in the order given to assembleModule (there are no imports) */
+  call: (index: number) => [0x10, ...uleb(index)],
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   get: (local: number) => [0x20, ...uleb(local)],
@@ -47,7 +49,10 @@ export const op = {
   f64Load: (offset = 0) => [0x2b, 3, ...uleb(offset)],
   f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
   i32Store: (offset = 0) => [0x36, 2, ...uleb(offset)],
-  i32GeU: [0x4f], i32LtU: [0x49], i32Eqz: [0x45],
+  i32GeU: [0x4f], i32LtU: [0x49], i32Eqz: [0x45], i32Eq: [0x46], i32Ne: [0x47], i32LtS: [0x48], i32GtS: [0x4a], i32LeS: [0x4c], i32GeS: [0x4e],
+  f32Eq: [0x5b], f32Ne: [0x5c], f32Gt: [0x5e], f32Abs: [0x8b], f32Nearest: [0x90], f32Min: [0x96], f32Max: [0x97],
+  i32TruncF32S: [0xa8], f32ConvertI32S: [0xb2], f64PromoteF32: [0xbb], f64Gt: [0x64],
+  f64Store: (offset = 0) => [0x39, 3, ...uleb(offset)],
   i32Add: [0x6a], i32Sub: [0x6b], i32Mul: [0x6c], i32And: [0x71], i32Or: [0x72], i32Xor: [0x73],
   i32Shl: [0x74], i32ShrS: [0x75], i32ShrU: [0x76], i32Rotl: [0x77],
   f64Lt: [0x63], f64Abs: [0x99], f64Add: [0xa0], f64Mul: [0xa2], f64ConvertI32S: [0xb7], f32DemoteF64: [0xb6],
@@ -65,6 +70,10 @@ export const op = {
   f32x4Add: [0xfd, ...uleb(0xe4)], f32x4Mul: [0xfd, ...uleb(0xe6)],
   f32x4Floor: [0xfd, ...uleb(0x68)], f32x4ConvertI32x4S: [0xfd, ...uleb(0xfa)], i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
   i32x4MinS: [0xfd, ...uleb(0xb6)], i32x4MaxS: [0xfd, ...uleb(0xb8)],
+  f32x4Min: [0xfd, ...uleb(0xe8)], f32x4Max: [0xfd, ...uleb(0xe9)], f32x4Abs: [0xfd, ...uleb(0xe0)], f32x4Nearest: [0xfd, ...uleb(0x6a)],
+  f32x4Ne: [0xfd, ...uleb(0x42)], f32x4Gt: [0xfd, ...uleb(0x44)], v128Or: [0xfd, ...uleb(0x50)], v128AnyTrue: [0xfd, ...uleb(0x53)],
+  /** 16 byte-lane indices into the concatenation of the two operands */
+  i8x16Shuffle: (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes],
   f32x4Const: (v: number) => { const b = new Uint8Array(new Float32Array([v, v, v, v]).buffer); return [0xfd, ...uleb(0x0c), ...b]; },
   i32x4Const: (v: number) => { const b = new Uint8Array(new Int32Array([v, v, v, v]).buffer); return [0xfd, ...uleb(0x0c), ...b]; },
 } as const;

@@ -11,6 +11,18 @@ export interface KernelExports {
   normalFill(dst: number, from: number, to: number, std: number, state: number, tables: number): number;
   adamPairs(p: number, g: number, m: number, v: number, pairs: number,
     oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, stepSize: number, biasCorrection2Sqrt: number, eps: number): void;
+  transposeQuantise(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): number;
+  transposeF32(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): number;
+  mockLayer(batch: number, chunks: number, width: number, n: number, starts: number, inRows: number, inValues: number, weightQT: number,
+    acc: number, sums: number, noise: number, noiseStep: number, scale: number, biasQ: number, z: number): void;
+  reluToLists(z: number, batch: number, n: number, shift: number, out: number, chunks: number, starts: number, rows: number, values: number): void;
+  firstInputLists(x: number, batch: number, k: number, chunks: number, starts: number, rows: number, values: number, status: number): void;
+  listsPerInput(inRows: number, inValues: number, batch: number, chunks: number, starts: number, k: number, counts: number, fillAt: number,
+    outRows: number, outValues: number): void;
+  layerGradients(dz: number, batch: number, n: number, width: number, gradScale: number, g: number, biasSum: number, gradBias: number,
+    gradWeightT: number, listRows: number, listValues: number, counts: number, k: number): void;
+  inputGradients(g: number, batch: number, n: number, width: number, weightRows: number, kWidth: number, k: number, listRows: number,
+    listValues: number, dxRow: number, zPrev: number, dzPrev: number, reluScale: number): void;
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {

@@ -156,6 +156,304 @@ function adamPairs(): FunctionDef {
   };
 }
 
+type Emit = (...parts: (readonly number[])[]) => void;
+function bodyBuilder(): { body: number[]; emit: Emit } {
+  const body: number[] = [];
+  return { body, emit: (...parts) => { for (const part of parts) body.push(...part); } };
+}
+
+/** `for (counter = from; counter < end; counter += step) { inner }` over i32 locals (end re-read every turn). */
+function forLoop(emit: Emit, counter: number, from: readonly number[], end: readonly number[], step: number, inner: () => void): void {
+  emit(from, op.set(counter), op.block, op.loop);
+  emit(op.get(counter), end, op.i32GeS, op.brIf(1));
+  inner();
+  emit(op.get(counter), op.i32Const(step), op.i32Add, op.set(counter), op.br(0), op.end, op.end);
+}
+
+/** clamp(value on the stack, −128, 127) for an i32 local holding it. */
+function clampOutput(emit: Emit, local: number): void {
+  emit(op.i32Const(-128), op.get(local), op.get(local), op.i32Const(-128), op.i32LtS, op.select, op.set(local));
+  emit(op.i32Const(127), op.get(local), op.get(local), op.i32Const(127), op.i32GtS, op.select, op.set(local));
+}
+
+// Function indices (assembleModule keeps this order); kernels call each other by them.
+const FN_ROWS_AXPY_I32 = 0, FN_ROWS_AXPY_F32 = 1, FN_DIGITISE = 2;
+
+const lanes = (picks: [0 | 1, number][]) => picks.flatMap(([operand, lane]) => [0, 1, 2, 3].map((byte) => operand * 16 + lane * 4 + byte));
+
+/**
+ * dst[c, r] = src[r, c] for a [rows, cols] block (both multiples of 4; strides in elements), in 4x4
+ * tiles of SIMD shuffles. 'quantise' (the weights before a forward) also clamps src to ±63 in place,
+ * as hxtorch's Linear does, and writes round-half-even(src) as int32; it returns 1 if a value was
+ * clamped, + 2 if one was NaN. 'f32' (the gradients) copies floats and returns 0.
+ */
+function transposeTiles(name: string, kind: 'quantise' | 'f32'): FunctionDef {
+  const src = 0, srcStride = 1, dst = 2, dstStride = 3, rows = 4, cols = 5; // params
+  const srcRow = 6, dstRow = 7, col = 8, colEnd = 9, dstCol = 10, p = 11, q = 12, pEnd = 13; // i32 locals
+  const A = 14, T = 18, R = 22, clampFlags = 26, nanFlags = 27; // v128 locals: A..A+3, T..T+3, R..R+3
+  const { body, emit } = bodyBuilder();
+  emit(op.get(srcStride), op.i32Const(2), op.i32Shl, op.set(srcRow));
+  emit(op.get(dstStride), op.i32Const(2), op.i32Shl, op.set(dstRow));
+  emit(op.i32Const(0), op.i32x4Splat, op.tee(clampFlags), op.set(nanFlags));
+  emit(op.get(src), op.get(cols), op.i32Const(2), op.i32Shl, op.i32Add, op.set(colEnd));
+  emit(op.get(dst), op.set(dstCol));
+  forLoop(emit, col, op.get(src), op.get(colEnd), 16, () => {
+    emit(op.get(col), op.set(p), op.get(dstCol), op.set(q));
+    emit(op.get(col), op.get(rows), op.get(srcRow), op.i32Mul, op.i32Add, op.set(pEnd));
+    emit(op.block, op.loop, op.get(p), op.get(pEnd), op.i32GeU, op.brIf(1));
+    for (let r = 0; r < 4; r++) {
+      // address of src row r of the tile: p + r·srcRow
+      const address = () => emit(op.get(p), ...(r ? [op.get(srcRow), op.i32Const(r), op.i32Mul, op.i32Add] : []));
+      address();
+      emit(op.v128Load(), op.set(A + r));
+      if (kind === 'quantise') {
+        emit(op.get(nanFlags), op.get(A + r), op.get(A + r), op.f32x4Ne, op.v128Or, op.set(nanFlags));
+        emit(op.get(clampFlags), op.get(A + r), op.f32x4Abs, op.f32x4Const(63), op.f32x4Gt, op.v128Or, op.set(clampFlags));
+        address();
+        emit(op.get(A + r), op.f32x4Const(63), op.f32x4Min, op.f32x4Const(-63), op.f32x4Max, op.tee(A + r), op.v128Store());
+        emit(op.get(A + r), op.f32x4Nearest, op.i32x4TruncSatF32x4S, op.set(A + r));
+      }
+    }
+    emit(op.get(A), op.get(A + 1), op.i8x16Shuffle(lanes([[0, 0], [1, 0], [0, 1], [1, 1]])), op.set(T));
+    emit(op.get(A), op.get(A + 1), op.i8x16Shuffle(lanes([[0, 2], [1, 2], [0, 3], [1, 3]])), op.set(T + 1));
+    emit(op.get(A + 2), op.get(A + 3), op.i8x16Shuffle(lanes([[0, 0], [1, 0], [0, 1], [1, 1]])), op.set(T + 2));
+    emit(op.get(A + 2), op.get(A + 3), op.i8x16Shuffle(lanes([[0, 2], [1, 2], [0, 3], [1, 3]])), op.set(T + 3));
+    const low = lanes([[0, 0], [0, 1], [1, 0], [1, 1]]), high = lanes([[0, 2], [0, 3], [1, 2], [1, 3]]);
+    emit(op.get(T), op.get(T + 2), op.i8x16Shuffle(low), op.set(R));
+    emit(op.get(T), op.get(T + 2), op.i8x16Shuffle(high), op.set(R + 1));
+    emit(op.get(T + 1), op.get(T + 3), op.i8x16Shuffle(low), op.set(R + 2));
+    emit(op.get(T + 1), op.get(T + 3), op.i8x16Shuffle(high), op.set(R + 3));
+    for (let c = 0; c < 4; c++) {
+      emit(op.get(q), ...(c ? [op.get(dstRow), op.i32Const(c), op.i32Mul, op.i32Add] : []), op.get(R + c), op.v128Store());
+    }
+    emit(op.get(p), op.get(srcRow), op.i32Const(2), op.i32Shl, op.i32Add, op.set(p));
+    emit(op.get(q), op.i32Const(16), op.i32Add, op.set(q), op.br(0), op.end, op.end);
+    emit(op.get(dstCol), op.get(dstRow), op.i32Const(2), op.i32Shl, op.i32Add, op.set(dstCol));
+  });
+  emit(op.get(clampFlags), op.v128AnyTrue, op.get(nanFlags), op.v128AnyTrue, op.i32Const(1), op.i32Shl, op.i32Or);
+  const v128s = Array.from({ length: 14 }, (): ValType => V128);
+  return { name, params: [I32, I32, I32, I32, I32, I32], results: [I32], locals: [I32, I32, I32, I32, I32, I32, I32, I32, ...v128s], body };
+}
+
+/**
+ * One layer's mock MAC + digital bias add for the whole batch (the loop of workspaceEngine):
+ * per sample and chunk rowsAxpyI32 over the chunk's non-zero inputs, then digitiseChunk with that
+ * (chunk, sample)'s noise row (noise laid out [chunk][batch][n]; noiseStep 0 reuses one zero row);
+ * z[b, j] = clamp(clamp(Σ chunks) + biasQ[j]) for j < n.
+ */
+function mockLayer(): FunctionDef {
+  const batch = 0, chunks = 1, width = 2, n = 3, starts = 4, inRows = 5, inValues = 6, weightQT = 7, acc = 8, sums = 9,
+    noise = 10, noiseStep = 11, scale = 12, biasQ = 13, z = 14; // params (scale f32)
+  const b = 15, c = 16, j = 17, s = 18, v = 19, zRow = 20, startAt = 21; // locals
+  const { body, emit } = bodyBuilder();
+  forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
+    forLoop(emit, j, op.i32Const(0), op.get(width), 4, () => {
+      emit(op.get(sums), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Const(0), op.i32x4Splat, op.v128Store());
+    });
+    forLoop(emit, c, op.i32Const(0), op.get(chunks), 1, () => {
+      // startAt = &starts[b·chunks + c]
+      emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(c), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.set(startAt));
+      emit(op.get(startAt), op.i32Load(), op.i32Const(2), op.i32Shl, op.set(s));
+      emit(op.get(acc), op.get(weightQT), op.get(width), op.get(inRows), op.get(s), op.i32Add, op.get(inValues), op.get(s), op.i32Add);
+      emit(op.get(startAt), op.i32Load(4), op.get(startAt), op.i32Load(), op.i32Sub, op.call(FN_ROWS_AXPY_I32));
+      emit(op.get(sums), op.get(acc), op.get(noise), op.get(c), op.get(batch), op.i32Mul, op.get(b), op.i32Add, op.get(noiseStep), op.i32Mul, op.i32Add);
+      emit(op.get(width), op.get(scale), op.call(FN_DIGITISE));
+    });
+    emit(op.get(z), op.get(b), op.get(n), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.set(zRow));
+    forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => {
+      emit(op.get(sums), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.set(v));
+      clampOutput(emit, v);
+      emit(op.get(v), op.get(biasQ), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.i32Add, op.set(v));
+      clampOutput(emit, v);
+      emit(op.get(zRow), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.get(v), op.i32Store());
+    });
+  });
+  return {
+    name: 'mockLayer',
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F32, I32, I32],
+    locals: [I32, I32, I32, I32, I32, I32, I32],
+    body,
+  };
+}
+
+/**
+ * ConvertingReLU(shift) of a layer's z [batch, n] into `out` (floats, the next layer's raw input)
+ * and the next layer's input lists: the non-zero values of every (sample, 128-row chunk), in order,
+ * as (index, value) int32 pairs, with starts[b·chunks + c] the first entry (+ the total at the end).
+ */
+function reluToLists(): FunctionDef {
+  const z = 0, batch = 1, n = 2, shift = 3, out = 4, chunks = 5, starts = 6, rows = 7, values = 8; // params
+  const b = 9, j = 10, at = 11, v = 12, index = 13; // locals
+  const { body, emit } = bodyBuilder();
+  emit(op.i32Const(0), op.set(at));
+  forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
+    forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => {
+      emit(op.get(j), op.i32Const(127), op.i32And, op.i32Eqz, op.ifVoid);
+      emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(j), op.i32Const(7), op.i32ShrS, op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
+      emit(op.end);
+      emit(op.get(b), op.get(n), op.i32Mul, op.get(j), op.i32Add, op.i32Const(2), op.i32Shl, op.set(index));
+      // v = z ≤ 0 ? 0 : min(min(z, 127) >> shift, 31)
+      emit(op.get(z), op.get(index), op.i32Add, op.i32Load(), op.set(v));
+      emit(op.i32Const(127), op.get(v), op.get(v), op.i32Const(127), op.i32GtS, op.select, op.get(shift), op.i32ShrS, op.set(v));
+      emit(op.i32Const(31), op.get(v), op.get(v), op.i32Const(31), op.i32GtS, op.select, op.set(v));
+      emit(op.i32Const(0), op.get(v), op.get(v), op.i32Const(0), op.i32LtS, op.select, op.set(v));
+      emit(op.get(out), op.get(index), op.i32Add, op.get(v), op.f32ConvertI32S, op.f32Store());
+      emit(op.get(v), op.ifVoid);
+      emit(op.get(rows), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(j), op.i32Store());
+      emit(op.get(values), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(v), op.i32Store());
+      emit(op.get(at), op.i32Const(1), op.i32Add, op.set(at), op.end);
+    });
+  });
+  emit(op.get(starts), op.get(batch), op.get(chunks), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
+  return { name: 'reluToLists', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32], body };
+}
+
+/**
+ * The first layer's input lists from raw floats x [batch, k]: round half to even, check the range
+ * 0…31 (hxtorch raises instead of clamping), list the non-zero values per (sample, chunk) as
+ * reluToLists does. status[0] = the first index out of range or −1; status[1] = 1 if every x was integral.
+ */
+function firstInputLists(): FunctionDef {
+  const x = 0, batch = 1, k = 2, chunks = 3, starts = 4, rows = 5, values = 6, status = 7; // params
+  const b = 8, i = 9, at = 10, integral = 11, index = 12; // i32 locals
+  const v = 13, q = 14; // f32 locals
+  const { body, emit } = bodyBuilder();
+  emit(op.i32Const(0), op.set(at), op.i32Const(1), op.set(integral));
+  emit(op.block); // leaves with status[0] set
+  forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
+    forLoop(emit, i, op.i32Const(0), op.get(k), 1, () => {
+      emit(op.get(i), op.i32Const(127), op.i32And, op.i32Eqz, op.ifVoid);
+      emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(i), op.i32Const(7), op.i32ShrS, op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
+      emit(op.end);
+      emit(op.get(b), op.get(k), op.i32Mul, op.get(i), op.i32Add, op.set(index));
+      emit(op.get(x), op.get(index), op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load(), op.tee(v), op.f32Const(0), op.f32Ne, op.ifVoid);
+      emit(op.get(v), op.f32Nearest, op.set(q));
+      // out of 0…31 (or NaN): report and stop
+      emit(op.get(q), op.f32Const(0), [0x60] /* f32.ge */, op.get(q), op.f32Const(31), [0x5f] /* f32.le */, op.i32And, op.i32Eqz, op.ifVoid);
+      emit(op.get(status), op.get(index), op.i32Store(), op.br(6), op.end); // depth 6: the outer block
+      emit(op.get(q), op.get(v), op.f32Ne, op.ifVoid, op.i32Const(0), op.set(integral), op.end);
+      emit(op.get(q), op.f32Const(0), op.f32Ne, op.ifVoid);
+      emit(op.get(rows), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(i), op.i32Store());
+      emit(op.get(values), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(q), op.i32TruncF32S, op.i32Store());
+      emit(op.get(at), op.i32Const(1), op.i32Add, op.set(at), op.end);
+      emit(op.end);
+    });
+  });
+  emit(op.get(starts), op.get(batch), op.get(chunks), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
+  emit(op.get(status), op.i32Const(-1), op.i32Store());
+  emit(op.end);
+  emit(op.get(status), op.get(integral), op.i32Store(4));
+  return { name: 'firstInputLists', params: [I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, F32, F32], body };
+}
+
+/**
+ * The dW lists of one layer from its forward lists (integer inputs): for every input i, the samples b
+ * with x[b, i] ≠ 0 and those values as float32, input-major (a counting sort; counts[i] = first entry
+ * of input i, counts[k] = total).
+ */
+function listsPerInput(): FunctionDef {
+  const inRows = 0, inValues = 1, batch = 2, chunks = 3, starts = 4, k = 5, counts = 6, fillAt = 7, outRows = 8, outValues = 9; // params
+  const at = 10, end = 11, i = 12, b = 13, pos = 14, address = 15; // locals
+  const { body, emit } = bodyBuilder();
+  const element = (base: number, index: readonly number[]) => [...op.get(base), ...index, ...op.i32Const(2), ...op.i32Shl, ...op.i32Add];
+  forLoop(emit, i, op.i32Const(0), [...op.get(k), ...op.i32Const(1), ...op.i32Add], 1, () => emit(element(counts, op.get(i)), op.i32Const(0), op.i32Store()));
+  emit(op.get(starts), op.get(batch), op.get(chunks), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.set(end));
+  forLoop(emit, at, op.i32Const(0), op.get(end), 1, () => {
+    emit(op.get(counts), op.get(inRows), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.i32Const(2), op.i32Shl, op.i32Add, op.tee(address));
+    emit(op.get(address), op.i32Load(4), op.i32Const(1), op.i32Add, op.i32Store(4));
+  });
+  forLoop(emit, i, op.i32Const(0), op.get(k), 1, () => {
+    emit(element(counts, op.get(i)), op.tee(address), op.get(address), op.i32Load(4), op.get(address), op.i32Load(), op.i32Add, op.i32Store(4));
+    emit(element(fillAt, op.get(i)), op.get(address), op.i32Load(), op.i32Store());
+  });
+  forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
+    emit(element(starts, [...op.get(b), ...op.i32Const(1), ...op.i32Add, ...op.get(chunks), ...op.i32Mul]), op.i32Load(), op.set(end));
+    forLoop(emit, at, [...element(starts, [...op.get(b), ...op.get(chunks), ...op.i32Mul]), ...op.i32Load()], op.get(end), 1, () => {
+      emit(element(fillAt, [...op.get(inRows), ...op.get(at), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load()]), op.tee(address), op.i32Load(), op.set(pos));
+      emit(op.get(address), op.get(pos), op.i32Const(1), op.i32Add, op.i32Store());
+      emit(element(outRows, op.get(pos)), op.get(b), op.i32Store());
+      emit(element(outValues, op.get(pos)), op.get(inValues), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.f32ConvertI32S, op.f32Store());
+    });
+  });
+  return { name: 'listsPerInput', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32], body };
+}
+
+/**
+ * The start of a layer's backward: g[b, j] = f32(dz[b, j]·gradScale) (dz float64 [batch, n], g float32
+ * rows of `width`), dBias[j] = f32(Σ_b dz[b, j]) summed in float64 in sample order (biasSum is scratch).
+ * Then dWᵀ row i = Σ over input i's sample list of value·g[sample] (rowsAxpyF32 per input).
+ */
+function layerGradients(): FunctionDef {
+  const dz = 0, batch = 1, n = 2, width = 3, gradScale = 4, g = 5, biasSum = 6, gradBias = 7,
+    gradWeightT = 8, listRows = 9, listValues = 10, counts = 11, k = 12; // params (gradScale f64)
+  const b = 13, j = 14, i = 15, d = 16; // locals (d f64)
+  const { body, emit } = bodyBuilder();
+  const f64At = (base: number, index: readonly number[]) => [...op.get(base), ...index, ...op.i32Const(3), ...op.i32Shl, ...op.i32Add];
+  forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => emit(f64At(biasSum, op.get(j)), op.f64Const(0), op.f64Store()));
+  forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
+    forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => {
+      emit(f64At(dz, [...op.get(b), ...op.get(n), ...op.i32Mul, ...op.get(j), ...op.i32Add]), op.f64Load(), op.set(d));
+      emit(f64At(biasSum, op.get(j)), op.tee(i), op.get(i), op.f64Load(), op.get(d), op.f64Add, op.f64Store());
+      emit(op.get(g), op.get(b), op.get(width), op.i32Mul, op.get(j), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add);
+      emit(op.get(d), op.get(gradScale), op.f64Mul, op.f32DemoteF64, op.f32Store());
+    });
+  });
+  forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => {
+    emit(op.get(gradBias), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, f64At(biasSum, op.get(j)), op.f64Load(), op.f32DemoteF64, op.f32Store());
+  });
+  forLoop(emit, i, op.i32Const(0), op.get(k), 1, () => {
+    emit(op.get(gradWeightT), op.get(i), op.get(width), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(g), op.get(width));
+    emit(op.get(counts), op.get(i), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.i32Const(2), op.i32Shl, op.tee(j));
+    emit(op.get(listRows), op.i32Add, op.get(listValues), op.get(j), op.i32Add);
+    emit(op.get(counts), op.get(i), op.i32Const(2), op.i32Shl, op.i32Add, op.tee(b), op.i32Load(4), op.get(b), op.i32Load(), op.i32Sub, op.call(FN_ROWS_AXPY_F32));
+  });
+  return {
+    name: 'layerGradients',
+    params: [I32, I32, I32, I32, F64, I32, I32, I32, I32, I32, I32, I32, I32],
+    locals: [I32, I32, I32, F64],
+    body,
+  };
+}
+
+/**
+ * dz of the layer below: per sample, dx = Σ_j g[b, j]·W[j] over the non-zero g (rowsAxpyF32 on the raw
+ * clamped weights [n, kWidth]), then ConvertingReLU's backward dzPrev[b, i] = zPrev[b, i] > 0 ? f64(dx[i])·reluScale : 0.
+ */
+function inputGradients(): FunctionDef {
+  const g = 0, batch = 1, n = 2, width = 3, weightRows = 4, kWidth = 5, k = 6, listRows = 7, listValues = 8, dxRow = 9,
+    zPrev = 10, dzPrev = 11, reluScale = 12; // params (reluScale f64)
+  const b = 13, j = 14, count = 15, index = 16, gv = 17; // locals (gv f32)
+  const { body, emit } = bodyBuilder();
+  forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
+    emit(op.i32Const(0), op.set(count));
+    forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => {
+      emit(op.get(g), op.get(b), op.get(width), op.i32Mul, op.get(j), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load(), op.tee(gv));
+      emit(op.f32Const(0), op.f32Ne, op.ifVoid);
+      emit(op.get(listRows), op.get(count), op.i32Const(2), op.i32Shl, op.i32Add, op.get(j), op.i32Store());
+      emit(op.get(listValues), op.get(count), op.i32Const(2), op.i32Shl, op.i32Add, op.get(gv), op.f32Store());
+      emit(op.get(count), op.i32Const(1), op.i32Add, op.set(count), op.end);
+    });
+    emit(op.get(dxRow), op.get(weightRows), op.get(kWidth), op.get(listRows), op.get(listValues), op.get(count), op.call(FN_ROWS_AXPY_F32));
+    forLoop(emit, j, op.i32Const(0), op.get(k), 1, () => {
+      emit(op.get(b), op.get(k), op.i32Mul, op.get(j), op.i32Add, op.set(index));
+      emit(op.get(dzPrev), op.get(index), op.i32Const(3), op.i32Shl, op.i32Add);
+      emit(op.get(dxRow), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load(), op.f64PromoteF32, op.get(reluScale), op.f64Mul);
+      emit(op.f64Const(0));
+      emit(op.get(zPrev), op.get(index), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.i32Const(0), op.i32GtS, op.select, op.f64Store());
+    });
+  });
+  return {
+    name: 'inputGradients',
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64],
+    locals: [I32, I32, I32, I32, F32],
+    body,
+  };
+}
+
 export function buildKernelModule(): Uint8Array {
-  return assembleModule([rowsAxpy('rowsAxpyI32', 'i32'), rowsAxpy('rowsAxpyF32', 'f32'), digitiseChunk(), normalFill(), adamPairs()], 1);
+  return assembleModule([
+    rowsAxpy('rowsAxpyI32', 'i32'), rowsAxpy('rowsAxpyF32', 'f32'), digitiseChunk(), normalFill(), adamPairs(),
+    transposeTiles('transposeQuantise', 'quantise'), transposeTiles('transposeF32', 'f32'),
+    mockLayer(), reluToLists(), firstInputLists(), listsPerInput(), layerGradients(), inputGradients(),
+  ], 1);
 }
