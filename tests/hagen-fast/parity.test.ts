@@ -71,6 +71,22 @@ describe('fast engine agrees with the reference engine', () => {
     x[5] = 40;
     expect(() => createFastEngine().forward(model, x, 8, null)).toThrow(/input value 40 .*0\.\.31/);
   });
+
+  it('single predictions quantise a snapshot once, and see weights a training step and its optimiser changed', () => {
+    const engine = createFastEngine();
+    const model = buildModel({ hidden: 24, layers: 2, shift: 1 }, { backend: 'mock', mock: mockParameter(2, 0.002), seed: 6 });
+    const { x } = randomBatch(1, 9);
+    const same = () => expect(Array.from(engine.forward(model, x, 1, null))).toEqual(Array.from(referenceEngine.forward(cloneModel(model), x, 1, null)));
+    model.layers[0].weight[7] = 300;
+    same();
+    expect(model.layers[0].weight[7]).toBe(63); // clamped in place on the first prediction
+    for (const batch of [1, 12]) { // the small-batch and the workspace training paths
+      const { x: xs, labels } = randomBatch(batch, 10 + batch);
+      const { grads } = engine.trainStep(model, xs, labels, batch, null);
+      model.layers.forEach((layer, i) => layer.weight.forEach((w, j) => { layer.weight[j] = w - 2000 * grads[i].weight[j]; })); // an optimiser step
+      same();
+    }
+  });
 });
 
 describe('wasm ziggurat (normalFill)', () => {

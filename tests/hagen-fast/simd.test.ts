@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/random';
 import { simdLinearBackward, simdMockLinearForward } from '../../lib/hagen/fast/simd';
-import { chunkScale, directMockLinearForward } from '../../lib/hagen/fast/kernels';
+import { chunkScale, directMockLinearForward, quantiseWeights } from '../../lib/hagen/fast/kernels';
 
 /** Straightforward reference of hxtorch's mock MAC + digital bias add, written from the spec. */
 function referenceForward(x: Float32Array, batch: number, k: number, weight: Float32Array, n: number, gain: number, numSends: number, noise: Float32Array | null, bias: Float32Array): number[] {
@@ -58,7 +58,7 @@ describe('SIMD mock forward equals the straightforward reference exactly', () =>
         const z = simdMockLinearForward(quantised(x), s.batch, s.k, weight, s.n, chunkScale(s.gain, s.numSends), noise, biasQ(bias), new Int32Array(s.batch * s.n));
         const expected = referenceForward(x, s.batch, s.k, weight, s.n, s.gain, s.numSends, noise, bias);
         expect(Array.from(z)).toEqual(expected);
-        const direct = directMockLinearForward(quantised(x), s.batch, s.k, weight, s.n, chunkScale(s.gain, s.numSends), noise, biasQ(bias), new Int32Array(s.batch * s.n));
+        const direct = directMockLinearForward(quantised(x), s.batch, s.k, quantiseWeights(weight), s.n, chunkScale(s.gain, s.numSends), noise, biasQ(bias), new Int32Array(s.batch * s.n));
         expect(Array.from(direct)).toEqual(expected);
         if (index === 3) expect(expected.some((v) => v === 127 || v === -128)).toBe(true);
       });

@@ -12,7 +12,7 @@ import type { ChipDevice, HagenEngine, HagenModel, TrainStepResult } from './typ
 import { NormalSource } from './normal';
 import {
   chunkCount, chunkScale, directMockLinearForward, clampWeightsInPlace, convertingRelu, crossEntropyOver64, digitalBiasAdd,
-  idealLinearForward, idealRelu, quantiseBias, quantiseInputs, transpose,
+  idealLinearForward, idealRelu, quantiseBias, quantiseInputs, quantiseWeights, transpose,
 } from './kernels';
 import { simdLinearBackward } from './simd';
 import { createWorkspaceEngine } from './workspaceEngine';
@@ -21,6 +21,24 @@ export type { HagenEngine, HagenModel, ChipDevice, TrainStepResult } from './typ
 
 /** Mock batches up to this size use the direct (untransposed) forward kernel: a canvas prediction. */
 const SMALL_BATCH = 4;
+
+/**
+ * round(clamp(W)) per weight array, for the small-batch mock path (canvas predictions): a model
+ * snapshot's 270k weights are clamped (in place, as hxtorch) and quantised on its first prediction
+ * only, not scanned again for every stroke. Snapshots are not changed in place afterwards; training
+ * does change its weights in place, so every trainStep forgets the arrays it trains.
+ */
+const quantisedWeights = new WeakMap<Float32Array, Int8Array>();
+
+function clampedQuantisedWeights(weight: Float32Array, layerIndex: number): Int8Array {
+  let quantised = quantisedWeights.get(weight);
+  if (!quantised) {
+    clampWeightsInPlace(weight, layerIndex);
+    quantised = quantiseWeights(weight);
+    quantisedWeights.set(weight, quantised);
+  }
+  return quantised;
+}
 
 /** What the backward pass needs from one layer's forward. */
 interface LayerTrace {
@@ -70,7 +88,8 @@ function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng 
   let inputQ: Uint8Array | null = null;
   layers.forEach((layer, index) => {
     const { inFeatures: k, outFeatures: n, numSends } = layer;
-    clampWeightsInPlace(layer.weight, index);
+    const weightQ = backend === 'mock' ? clampedQuantisedWeights(layer.weight, index) : null;
+    if (backend !== 'mock') clampWeightsInPlace(layer.weight, index);
     const last = index === layers.length - 1;
     if (backend === 'ideal') {
       const wT = transpose(layer.weight, n, k, new Float32Array(k * n));
@@ -92,7 +111,7 @@ function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng 
       // Noise is drawn like the reference (lib/hagen/mac drawChunkNoise): a fresh source per layer,
       // laid out [chunk][batch][out]; the direct kernel reads it as [batch][chunk][out].
       const noiseValues = noiseOn ? batchMajorNoise(new NormalSource(rng!).fill(new Float32Array(batch * chunkCount(k) * n), mock.noiseStd), chunkCount(k), batch, n) : null;
-      directMockLinearForward(xq, batch, k, layer.weight, n, chunkScale(mock.gain, numSends), noiseValues, biasQ, z);
+      directMockLinearForward(xq, batch, k, weightQ!, n, chunkScale(mock.gain, numSends), noiseValues, biasQ, z);
     }
     traces.push({ input, z });
     const h = new Float32Array(batch * n);
@@ -165,7 +184,10 @@ export function createFastEngine(): HagenEngine {
     trainStep(model, x, labels, batch, rng, chip) {
       checkModel(model);
       checkBatch(model, x, batch);
-      return usesWorkspace(model, batch) ? workspaces.trainStep(model, x, labels, batch, rng) : genericTrainStep(model, x, labels, batch, rng, chip);
+      const result = usesWorkspace(model, batch) ? workspaces.trainStep(model, x, labels, batch, rng) : genericTrainStep(model, x, labels, batch, rng, chip);
+      // the optimiser changes these weights in place next: forget their quantised copies
+      for (const layer of model.layers) quantisedWeights.delete(layer.weight);
+      return result;
     },
     dispose: () => workspaces.dispose(),
   };

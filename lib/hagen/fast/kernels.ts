@@ -225,13 +225,19 @@ export function linearBackward(
   for (let i = 0; i < k; i++) for (let j = 0; j < n; j++) dWeight[j * k + i] = dWT[i * n + j];
 }
 
+/** round(W) of weights already clamped to ±63, in the torch layout [n, k], as int8. */
+export function quantiseWeights(weight: Float32Array, out = new Int8Array(weight.length)): Int8Array {
+  for (let i = 0; i < weight.length; i++) out[i] = weight[i] + ROUND_MAGIC - ROUND_MAGIC;
+  return out;
+}
+
 /**
- * Mock MAC + bias for small batches (a canvas prediction): reads the torch-layout float weight
- * [n, k] directly and rounds only the weights it meets at non-zero inputs, so nothing is transposed.
+ * Mock MAC + bias for small batches (a canvas prediction): reads the torch-layout quantised weight
+ * [n, k] (quantiseWeights) at the non-zero inputs only, so nothing is transposed.
  * Same result as mockLinearForward; `noise` as there ([batch, chunks, n]).
  */
 export function directMockLinearForward(
-  xq: Uint8Array, batch: number, k: number, weight: Float32Array, n: number, scale: number,
+  xq: Uint8Array, batch: number, k: number, weightQ: Int8Array, n: number, scale: number,
   noise: Float32Array | null, biasQ: Int32Array, z: Int32Array,
 ): Int32Array {
   const chunks = chunkCount(k);
@@ -250,7 +256,7 @@ export function directMockLinearForward(
         let sum = 0;
         for (; at < count && nonZero[at] < kEnd; at++) {
           const i = nonZero[at];
-          sum += xq[xRow + i] * (weight[wRow + i] + ROUND_MAGIC - ROUND_MAGIC);
+          sum += xq[xRow + i] * weightQ[wRow + i];
         }
         let local = fround(sum * scale);
         if (noise !== null) local = fround(local + noise[(b * chunks + c) * n + j]);
