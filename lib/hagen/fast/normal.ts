@@ -98,24 +98,14 @@ export class NormalSource {
   }
 
   /**
-   * The same draws as `fill`, written by the wasm kernel `normalFill` straight into kernel memory:
-   * `count` float32 values at byte offset `dst`. `scratch` is a WasmNormalScratch in the same memory.
-   * The rare slow-path draws (≈1 %) come back to `fix` here, so the values are identical to `fill`.
+   * The same draws as `fill`, written by the wasm kernel `normalFill` (slow path included) straight
+   * into kernel memory: `count` float32 values at byte offset `dst`. `scratch` is a WasmNormalScratch
+   * in the same memory.
    */
   fillWasm(memory: KernelMemory, scratch: WasmNormalScratch, dst: number, count: number, std: number): void {
     const state = memory.i32(scratch.state, NORMAL_STATE_BYTES / 4);
     state[0] = this.a; state[1] = this.b; state[2] = this.c; state[3] = this.d;
-    const { normalFill } = memory.exports;
-    let i = normalFill(dst, 0, count, std, scratch.state, scratch.tables);
-    const out = i < count ? memory.f32(dst, count) : null;
-    while (i < count) {
-      const draw = state[4];
-      this.a = state[0]; this.b = state[1]; this.c = state[2]; this.d = state[3];
-      const value = this.fix((draw >> 7) + 0.5, draw & (LAYERS - 1)) * std;
-      out![i] = value;
-      state[0] = this.a; state[1] = this.b; state[2] = this.c; state[3] = this.d;
-      i = normalFill(dst, i + 1, count, std, scratch.state, scratch.tables);
-    }
+    memory.exports.normalFill(dst, 0, count, std, scratch.state, scratch.tables);
     this.a = state[0]; this.b = state[1]; this.c = state[2]; this.d = state[3];
   }
 
@@ -151,8 +141,9 @@ export interface WasmNormalScratch { state: number; tables: number }
 export function allocateWasmNormal(memory: KernelMemory): WasmNormalScratch {
   const state = memory.alloc(NORMAL_STATE_BYTES);
   const tables = memory.alloc(ZIGGURAT_TABLE_BYTES);
-  const view = memory.f64(tables, 2 * LAYERS);
+  const view = memory.f64(tables, 3 * LAYERS);
   view.set(kn, 0);
   view.set(wn, LAYERS);
+  view.set(fn, 2 * LAYERS);
   return { state, tables };
 }

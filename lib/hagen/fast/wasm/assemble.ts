@@ -35,7 +35,7 @@ const utf8 = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCo
 /** Instruction builders; each returns its bytes. Memory offsets are byte offsets. */
 export const op = {
   block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b], ifVoid: [0x04, 0x40], else: [0x05], return: [0x0f], drop: [0x1a], select: [0x1b],
-  /** functions are numbered in the order given to assembleModule (there are no imports) */
+  /** imported functions come first, then the defined ones in the order given to assembleModule */
   call: (index: number) => [0x10, ...uleb(index)],
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
@@ -55,7 +55,7 @@ export const op = {
   f64Store: (offset = 0) => [0x39, 3, ...uleb(offset)],
   i32Add: [0x6a], i32Sub: [0x6b], i32Mul: [0x6c], i32And: [0x71], i32Or: [0x72], i32Xor: [0x73],
   i32Shl: [0x74], i32ShrS: [0x75], i32ShrU: [0x76], i32Rotl: [0x77],
-  f64Lt: [0x63], f64Abs: [0x99], f64Add: [0xa0], f64Mul: [0xa2], f64ConvertI32S: [0xb7], f32DemoteF64: [0xb6],
+  f64Lt: [0x63], f64Abs: [0x99], f64Neg: [0x9a], f64Add: [0xa0], f64Sub: [0xa1], f64Mul: [0xa2], f64Div: [0xa3], f64ConvertI32U: [0xb8], f64ConvertI32S: [0xb7], f32DemoteF64: [0xb6],
   f64Const: (v: number) => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)],
   v128Load64Zero: (offset = 0) => [0xfd, ...uleb(0x5d), 3, ...uleb(offset)],
   v128Store64Lane0: (offset = 0) => [0xfd, ...uleb(0x5b), 3, ...uleb(offset), 0],
@@ -92,12 +92,19 @@ function section(id: number, content: number[]): number[] {
 }
 const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 
-/** A module importing `env.memory` (min `memoryPages`) and exporting `functions`. */
-export function assembleModule(functions: FunctionDef[], memoryPages: number): Uint8Array {
-  const types = functions.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec((f.results ?? []).map((r) => [r]))]);
-  const imports = vec([[...utf8('env'), ...utf8('memory'), 0x02, 0x00, ...uleb(memoryPages)]]);
-  const funcs = vec(functions.map((_, i) => uleb(i)));
-  const exports = vec(functions.map((f, i) => [...utf8(f.name), 0x00, ...uleb(i)]));
+/** A function the module imports from `env` (the host passes it at instantiation). */
+export interface ImportDef { name: string; params: ValType[]; results?: ValType[] }
+
+/** A module importing `env.memory` (min `memoryPages`) and `imported` functions, exporting `functions`. */
+export function assembleModule(functions: FunctionDef[], memoryPages: number, imported: ImportDef[] = []): Uint8Array {
+  const signature = (f: { params: ValType[]; results?: ValType[] }) => [0x60, ...vec(f.params.map((p) => [p])), ...vec((f.results ?? []).map((r) => [r]))];
+  const types = [...imported.map(signature), ...functions.map(signature)];
+  const imports = vec([
+    ...imported.map((f, i) => [...utf8('env'), ...utf8(f.name), 0x00, ...uleb(i)]),
+    [...utf8('env'), ...utf8('memory'), 0x02, 0x00, ...uleb(memoryPages)],
+  ]);
+  const funcs = vec(functions.map((_, i) => uleb(imported.length + i)));
+  const exports = vec(functions.map((f, i) => [...utf8(f.name), 0x00, ...uleb(imported.length + i)]));
   const bodies = vec(functions.map((f) => {
     const body = [...vec(f.locals.map((t) => [1, t])), ...f.body, ...op.end];
     return [...uleb(body.length), ...body];

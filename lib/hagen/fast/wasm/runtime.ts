@@ -42,7 +42,7 @@ export class KernelMemory {
   constructor() {
     this.memory = new WebAssembly.Memory({ initial: 16 });
     const module = new WebAssembly.Module(decodeBase64(KERNEL_WASM_BASE64));
-    this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+    this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory, exp: Math.exp, log: Math.log } }).exports as unknown as KernelExports;
   }
 
   reset(): void {

@@ -9,7 +9,11 @@
  * `rowsAxpyI32` (integer: 5-bit inputs × 6-bit weights, exact) and `rowsAxpyF32` (gradients).
  * All pointers are byte offsets into the shared memory; n must be a multiple of BLOCK_COLUMNS.
  */
-import { assembleModule, F32, F64, I32, op, V128, type FunctionDef, type ValType } from './assemble';
+import { assembleModule, F32, F64, I32, op, V128, type FunctionDef, type ImportDef, type ValType } from './assemble';
+
+/** Math.exp and Math.log from the host (runtime.ts), so the ziggurat's slow path equals normal.ts's bit for bit. */
+export const KERNEL_IMPORTS: ImportDef[] = [{ name: 'exp', params: [F64], results: [F64] }, { name: 'log', params: [F64], results: [F64] }];
+const FN_EXP = 0, FN_LOG = 1;
 
 export const VECTORS_PER_BLOCK = 8;
 export const BLOCK_COLUMNS = VECTORS_PER_BLOCK * 4;
@@ -80,43 +84,77 @@ function digitiseChunk(): FunctionDef {
 
 /** Byte offsets inside the ziggurat state block that normal.ts shares with `normalFill`. */
 export const NORMAL_STATE_BYTES = 32; // a, b, c, d (sfc32), then the draw that needs the slow path
-export const ZIGGURAT_TABLE_BYTES = 2 * 128 * 8; // kn[128], wn[128] as f64
+export const ZIGGURAT_TABLE_BYTES = 3 * 128 * 8; // kn[128], wn[128], fn[128] as f64
+const WN = 1024, FN = 2048; // byte offsets of wn and fn in the tables
+const TAIL_START = 3.442619855899; // normal.ts's
 
-/**
- * The ziggurat fast path of normal.ts's NormalSource.fill, bit for bit (same sfc32 steps, same f64
- * arithmetic, float32 store): dst[i] = f32(position · wn[layer] · std) for i in [from, to).
- * Returns the index it stopped at: `to`, or the index of a draw that needs the slow path (≈1 %),
- * whose raw 32-bit draw is then stored at state+16 for JS to finish (normal.ts `fix`).
- */
-function normalFill(): FunctionDef {
-  const dst = 0, i = 1, to = 2, std = 3, state = 4, tables = 5; // params (std is f64)
-  const a = 6, b = 7, c = 8, d = 9, t = 10, layer = 11, position = 12; // locals (position is f64)
-  const body: number[] = [];
-  const emit = (...parts: (readonly number[])[]) => { for (const part of parts) body.push(...part); };
-  emit(op.get(state), op.i32Load(0), op.set(a), op.get(state), op.i32Load(4), op.set(b));
-  emit(op.get(state), op.i32Load(8), op.set(c), op.get(state), op.i32Load(12), op.set(d));
-  emit(op.block, op.loop);
-  emit(op.get(i), op.get(to), op.i32GeU, op.brIf(1));
-  // sfc32: t = a + b + d; d += 1; a = b ^ (b >>> 9); b = c + (c << 3); c = rotl(c, 21) + t
+/** sfc32 step (normal.ts nextInt) on locals a, b, c, d; leaves the 32-bit draw in `t`. */
+function sfc32Step(emit: Emit, a: number, b: number, c: number, d: number, t: number): void {
   emit(op.get(a), op.get(b), op.i32Add, op.get(d), op.i32Add, op.set(t));
   emit(op.get(d), op.i32Const(1), op.i32Add, op.set(d));
   emit(op.get(b), op.get(b), op.i32Const(9), op.i32ShrU, op.i32Xor, op.set(a));
   emit(op.get(c), op.get(c), op.i32Const(3), op.i32Shl, op.i32Add, op.set(b));
   emit(op.get(c), op.i32Const(21), op.i32Rotl, op.get(t), op.i32Add, op.set(c));
-  // layer = t & 127 (as a byte offset into the f64 tables); position = (t >> 7) + 0.5
-  emit(op.get(t), op.i32Const(127), op.i32And, op.i32Const(3), op.i32Shl, op.get(tables), op.i32Add, op.set(layer));
-  emit(op.get(t), op.i32Const(7), op.i32ShrS, op.f64ConvertI32S, op.f64Const(0.5), op.f64Add, op.set(position));
-  // outside the layer's rectangle: hand the draw to JS
-  emit(op.get(position), op.f64Abs, op.get(layer), op.f64Load(0), op.f64Lt, op.i32Eqz, op.ifVoid);
-  emit(op.get(state), op.get(t), op.i32Store(16), op.br(2), op.end);
-  emit(op.get(dst), op.get(i), op.i32Const(2), op.i32Shl, op.i32Add);
-  emit(op.get(position), op.get(layer), op.f64Load(1024), op.f64Mul, op.get(std), op.f64Mul, op.f32DemoteF64, op.f32Store());
+}
+
+/**
+ * normal.ts's NormalSource.fill, bit for bit (same sfc32 steps, same f64 arithmetic, float32 store):
+ * dst[i] = f32(normal · std) for i in [from, to), the slow path (`fix`: wedges and the tail, ≈1 % of
+ * draws) included, with the host's Math.exp / Math.log. Returns `to`.
+ */
+function normalFill(): FunctionDef {
+  const dst = 0, i = 1, to = 2, std = 3, state = 4, tables = 5; // params (std is f64)
+  const a = 6, b = 7, c = 8, d = 9, t = 10, layer = 11; // i32 locals (layer: address of the layer's kn entry)
+  const position = 12, value = 13, x = 14, tx = 15, ty = 16; // f64 locals
+  const { body, emit } = bodyBuilder();
+  const draw = () => sfc32Step(emit, a, b, c, d, t);
+  // layer = tables + (t & 127)·8; position = (t >> 7) + 0.5
+  const split = () => {
+    emit(op.get(t), op.i32Const(127), op.i32And, op.i32Const(3), op.i32Shl, op.get(tables), op.i32Add, op.set(layer));
+    emit(op.get(t), op.i32Const(7), op.i32ShrS, op.f64ConvertI32S, op.f64Const(0.5), op.f64Add, op.set(position));
+  };
+  const insideLayer = () => emit(op.get(position), op.f64Abs, op.get(layer), op.f64Load(0), op.f64Lt);
+  // ((t >>> 0) + 0.5) / 2^32 after a fresh draw
+  const uniformOpen = () => { draw(); emit(op.get(t), op.f64ConvertI32U, op.f64Const(0.5), op.f64Add, op.f64Const(4294967296), op.f64Div); };
+  emit(op.get(state), op.i32Load(0), op.set(a), op.get(state), op.i32Load(4), op.set(b));
+  emit(op.get(state), op.i32Load(8), op.set(c), op.get(state), op.i32Load(12), op.set(d));
+  emit(op.block, op.loop);
+  emit(op.get(i), op.get(to), op.i32GeU, op.brIf(1));
+  draw();
+  split();
+  emit(op.block); // $value: leaves with `value` set
+  insideLayer();
+  emit(op.ifVoid, op.get(position), op.get(layer), op.f64Load(WN), op.f64Mul, op.set(value), op.br(1), op.end);
+  emit(op.loop); // $retry (normal.ts fix)
+  emit(op.get(position), op.get(layer), op.f64Load(WN), op.f64Mul, op.set(x));
+  emit(op.get(layer), op.get(tables), op.i32Eq, op.ifVoid); // layer 0: the tail beyond TAIL_START
+  emit(op.loop);
+  uniformOpen();
+  emit(op.call(FN_LOG), op.f64Neg, op.f64Const(TAIL_START), op.f64Div, op.set(tx));
+  uniformOpen();
+  emit(op.call(FN_LOG), op.f64Neg, op.set(ty));
+  emit(op.get(ty), op.get(ty), op.f64Add, op.get(tx), op.get(tx), op.f64Mul, op.f64Lt, op.brIf(0), op.end);
+  emit(op.f64Const(TAIL_START), op.get(tx), op.f64Add, op.f64Const(-TAIL_START), op.get(tx), op.f64Sub);
+  emit(op.get(position), op.f64Const(0), op.f64Gt, op.select, op.set(value), op.br(2), op.end);
+  // wedge: fn[l] + u·(fn[l−1] − fn[l]) < exp(−0.5·x·x) accepts x
+  emit(op.get(layer), op.f64Load(FN));
+  uniformOpen();
+  emit(op.get(layer), op.f64Load(FN - 8), op.get(layer), op.f64Load(FN), op.f64Sub, op.f64Mul, op.f64Add);
+  emit(op.f64Const(-0.5), op.get(x), op.f64Mul, op.get(x), op.f64Mul, op.call(FN_EXP), op.f64Lt);
+  emit(op.ifVoid, op.get(x), op.set(value), op.br(2), op.end);
+  draw();
+  split();
+  insideLayer();
+  emit(op.ifVoid, op.get(position), op.get(layer), op.f64Load(WN), op.f64Mul, op.set(value), op.br(2), op.end);
+  emit(op.br(0), op.end); // $retry
+  emit(op.end); // $value
+  emit(op.get(dst), op.get(i), op.i32Const(2), op.i32Shl, op.i32Add, op.get(value), op.get(std), op.f64Mul, op.f32DemoteF64, op.f32Store());
   emit(op.get(i), op.i32Const(1), op.i32Add, op.set(i), op.br(0));
   emit(op.end, op.end);
   emit(op.get(state), op.get(a), op.i32Store(0), op.get(state), op.get(b), op.i32Store(4));
   emit(op.get(state), op.get(c), op.i32Store(8), op.get(state), op.get(d), op.i32Store(12));
   emit(op.get(i));
-  return { name: 'normalFill', params: [I32, I32, I32, F64, I32, I32], results: [I32], locals: [I32, I32, I32, I32, I32, I32, F64], body };
+  return { name: 'normalFill', params: [I32, I32, I32, F64, I32, I32], results: [I32], locals: [I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64], body };
 }
 
 /**
@@ -177,7 +215,7 @@ function clampOutput(emit: Emit, local: number): void {
 }
 
 // Function indices (assembleModule keeps this order); kernels call each other by them.
-const FN_ROWS_AXPY_I32 = 0, FN_ROWS_AXPY_F32 = 1, FN_DIGITISE = 2;
+const FN_ROWS_AXPY_I32 = KERNEL_IMPORTS.length, FN_ROWS_AXPY_F32 = FN_ROWS_AXPY_I32 + 1, FN_DIGITISE = FN_ROWS_AXPY_I32 + 2;
 
 const lanes = (picks: [0 | 1, number][]) => picks.flatMap(([operand, lane]) => [0, 1, 2, 3].map((byte) => operand * 16 + lane * 4 + byte));
 
@@ -455,5 +493,5 @@ export function buildKernelModule(): Uint8Array {
     rowsAxpy('rowsAxpyI32', 'i32'), rowsAxpy('rowsAxpyF32', 'f32'), digitiseChunk(), normalFill(), adamPairs(),
     transposeTiles('transposeQuantise', 'quantise'), transposeTiles('transposeF32', 'f32'),
     mockLayer(), reluToLists(), firstInputLists(), listsPerInput(), layerGradients(), inputGradients(),
-  ], 1);
+  ], 1, KERNEL_IMPORTS);
 }
