@@ -48,16 +48,17 @@ export class Adam {
     return this.stepCount;
   }
 
-  /** One update with gradients in the same order and shapes as the parameters. */
-  step(grads: Float32Array[]): void {
+  /**
+   * One update with gradients in the same order and shapes as the parameters. If a gradient is NaN or
+   * infinite nothing changes and it returns false; otherwise it calls `beforeUpdate` (the parameters
+   * are still the old ones), updates, and returns true.
+   */
+  step(grads: Float32Array[], beforeUpdate?: () => void): boolean {
     if (grads.length !== this.params.length) throw new RangeError(`Adam.step: got ${grads.length} gradients for ${this.params.length} parameters`);
     this.params.forEach((p, i) => {
       if (grads[i].length !== p.length) throw new RangeError(`Adam.step: gradient ${i} has ${grads[i].length} values, parameter has ${p.length}`);
     });
-    this.stepCount++;
     const { beta1, beta2, eps, total, at } = this;
-    const stepSize = this.lr / (1 - beta1 ** this.stepCount);
-    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** this.stepCount);
     // Views are made per step: kernel memory never grows after the constructor, but stay safe.
     const p = this.memory.f32(at.p, total), g = this.memory.f32(at.g, total);
     let offset = 0;
@@ -66,6 +67,12 @@ export class Adam {
       g.set(grads[i], offset);
       offset += param.length;
     });
+    // the gradient region is padded to whole vectors with zeros (alloc rounds up; nothing writes there)
+    if (!this.memory.exports.allFinite(at.g, total)) return false;
+    beforeUpdate?.();
+    this.stepCount++;
+    const stepSize = this.lr / (1 - beta1 ** this.stepCount);
+    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** this.stepCount);
     const pairs = total >> 1;
     this.memory.exports.adamPairs(at.p, at.g, at.m, at.v, pairs, 1 - beta1, beta2, 1 - beta2, stepSize, biasCorrection2Sqrt, eps);
     if (total % 2 === 1) {
@@ -76,6 +83,7 @@ export class Adam {
       param.set(p.subarray(offset, offset + param.length));
       offset += param.length;
     }
+    return true;
   }
 }
 

@@ -93,13 +93,6 @@ export function nextMacrotask(): Promise<void> {
   });
 }
 
-function allFinite(arrays: Float32Array[]): boolean {
-  // v·0 is 0 for finite v and NaN for ±Infinity or NaN: one branch-free pass per array.
-  let probe = 0;
-  for (const a of arrays) for (let i = 0; i < a.length; i++) probe += a[i] * 0;
-  return probe === 0;
-}
-
 /** The network input image · 31 (a separate function: loops inside the async generator stay unoptimised). */
 function toNetworkInput(images: Uint8Array, out: Float32Array): Float32Array {
   for (let i = 0; i < out.length; i++) out[i] = images[i] * 31;
@@ -155,15 +148,14 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
         const input = toNetworkInput(images, x.subarray(0, n * 784));
         const step = engine.trainStep(model, input, labels, n, noiseRng, opts.chip);
         batch++;
-        if (!Number.isFinite(step.loss) || !allFinite(step.grads.flatMap((g) => [g.weight, g.bias]))) {
+        // Adam refuses NaN or infinite gradients (checked in wasm); before it updates, keep the weights
+        // this step ran with (clamped in place by the engine): they gave a finite loss and gradients.
+        const keepLastFinite = () => { copyWeightsInto(lastFinite, model); lastFiniteValid = true; };
+        if (!Number.isFinite(step.loss) || !adam.step(step.grads.flatMap((g) => [g.weight, g.bias]), keepLastFinite)) {
           const what = Number.isFinite(step.loss) ? 'a gradient is NaN or infinite' : `the loss is ${step.loss}`;
           yield progress('error', `training diverged in epoch ${epoch}, batch ${batch}: ${what}. Try a smaller learning rate (now ${opts.lr}); the model shown is the last one with a finite loss.`);
           return;
         }
-        // the weights this step ran with (clamped in place by the engine) gave a finite loss
-        copyWeightsInto(lastFinite, model);
-        lastFiniteValid = true;
-        adam.step(step.grads.flatMap((g) => [g.weight, g.bias]));
         losses.push(step.loss);
         lossSum += step.loss;
         const predicted = argmaxRows(step.logits, n);

@@ -66,3 +66,23 @@ describe('Adam in wasm equals the plain-JS definition bit for bit', () => {
     params.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(reference[i])));
   });
 });
+
+describe('Adam refuses non-finite gradients', () => {
+  it.each([NaN, Infinity, -Infinity])('a single %s anywhere leaves parameters and steps unchanged and skips beforeUpdate', (bad) => {
+    const params = [Float32Array.of(1, 2, 3, 4, 5), Float32Array.of(6, 7)]; // 7 values: the last vector is padded
+    const adam = new Adam(params, { lr: 0.1 });
+    let calls = 0;
+    for (const [array, index] of [[0, 0], [0, 4], [1, 1]] as const) {
+      const grads = [new Float32Array(5).fill(0.5), new Float32Array(2).fill(0.5)];
+      grads[array][index] = bad;
+      expect(adam.step(grads, () => calls++)).toBe(false);
+    }
+    expect(calls).toBe(0);
+    expect(adam.steps).toBe(0);
+    expect(Array.from(params[0])).toEqual([1, 2, 3, 4, 5]);
+    expect(adam.step([new Float32Array(5).fill(0.5), new Float32Array(2).fill(-3e38)], () => calls++)).toBe(true);
+    expect(calls).toBe(1);
+    expect(adam.steps).toBe(1);
+    expect(params[0][0]).toBeLessThan(1);
+  });
+});

@@ -23,6 +23,7 @@ export interface KernelExports {
     gradWeightT: number, listRows: number, listValues: number, counts: number, k: number): void;
   inputGradients(g: number, batch: number, n: number, width: number, weightRows: number, kWidth: number, k: number, listRows: number,
     listValues: number, dxRow: number, zPrev: number, dzPrev: number, reluScale: number): void;
+  allFinite(src: number, count: number): number;
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {

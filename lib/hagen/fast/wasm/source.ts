@@ -488,10 +488,25 @@ function inputGradients(): FunctionDef {
   };
 }
 
+/** 1 if all `count` float32 values at `src` are finite (v − v is 0 only then), else 0; reads whole vectors (pad with zeros). */
+function allFinite(): FunctionDef {
+  const src = 0, count = 1; // params
+  const p = 2, end = 3, nonFinite = 4; // locals (nonFinite v128)
+  const { body, emit } = bodyBuilder();
+  emit(op.i32Const(0), op.i32x4Splat, op.set(nonFinite));
+  emit(op.get(src), op.get(count), op.i32Const(2), op.i32Shl, op.i32Add, op.set(end));
+  forLoop(emit, p, op.get(src), op.get(end), 16, () => {
+    emit(op.get(nonFinite), op.get(p), op.v128Load(), op.get(p), op.v128Load(), [0xfd, 0xe5, 0x01] /* f32x4.sub */);
+    emit(op.f32x4Const(0), op.f32x4Ne, op.v128Or, op.set(nonFinite));
+  });
+  emit(op.get(nonFinite), op.v128AnyTrue, op.i32Eqz);
+  return { name: 'allFinite', params: [I32, I32], results: [I32], locals: [I32, I32, V128], body };
+}
+
 export function buildKernelModule(): Uint8Array {
   return assembleModule([
     rowsAxpy('rowsAxpyI32', 'i32'), rowsAxpy('rowsAxpyF32', 'f32'), digitiseChunk(), normalFill(), adamPairs(),
     transposeTiles('transposeQuantise', 'quantise'), transposeTiles('transposeF32', 'f32'),
-    mockLayer(), reluToLists(), firstInputLists(), listsPerInput(), layerGradients(), inputGradients(),
+    mockLayer(), reluToLists(), firstInputLists(), listsPerInput(), layerGradients(), inputGradients(), allFinite(),
   ], 1, KERNEL_IMPORTS);
 }
