@@ -191,7 +191,9 @@ describe('dist/embed.js in Chromium', () => {
       await page.reload();
       await page.waitForFunction(() => 'embedApi' in window);
       await mountHistory();
-      await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+      // The stored run is back, and showing the history trains these params live again: wait for that second
+      // run to be recorded too, so that it cannot land after "clear" and refill the history.
+      await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(2);
       await page.locator('[data-cell="runHistory"] button.zf-clear-runs').click();
       await expect.poll(() => rows.count()).toBe(0);
       expect(await page.evaluate(() => JSON.parse(localStorage.getItem('ziffern.history.v1') ?? '{}').runs)).toEqual([]);
