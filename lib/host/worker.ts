@@ -132,7 +132,10 @@ function nestedAugmentThread(): AugmentThread | null {
   nestedThread = null;
   if (typeof Worker === 'undefined') return null;
   try {
-    const worker = new Worker(new URL(import.meta.url), { type: 'module', name: AUGMENT_WORKER_NAME });
+    // The same script; the query only tells it apart from training workers in tools and tests that list workers by URL.
+    const script = new URL(import.meta.url);
+    script.search = 'role=augment';
+    const worker = new Worker(script, { type: 'module', name: AUGMENT_WORKER_NAME });
     nestedThread = new AugmentThread({
       send: (message: ToAugmenter, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer ?? []),
       listen: (onMessage: (message: FromAugmenter) => void, onError?: (error: Error) => void) => {
