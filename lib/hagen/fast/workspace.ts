@@ -29,7 +29,7 @@ export interface LayerBuffers {
   chunks: number;
   /** raw W, clamped in place to ±63, float32 [n4, kWidth] (zero padding): quantised from here, and dx's weights */
   weightRows: number;
-  /** round(W)ᵀ as int32 [k4, width] */
+  /** round(W)ᵀ as int16 [k4, width] (rowsAxpyI16) */
   weightQT: number;
   /** noise [chunks, batch, n] float32 (+ one row of slack for the padded SIMD reads) */
   noise: number;
@@ -109,7 +109,7 @@ export class Workspace {
       return {
         k, n, width, kWidth, k4, n4, chunks,
         weightRows: mem.alloc(n4 * kWidth * 4),
-        weightQT: mem.alloc(k4 * width * 4),
+        weightQT: mem.alloc(k4 * width * 2), // int16
         noise: mem.alloc((chunks * batch * n + width) * 4),
         gradOut: mem.alloc(batch * width * 4),
         gradWeightT: mem.alloc(k4 * width * 4),

@@ -67,6 +67,8 @@ export const op = {
   v128Store: (offset = 0) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
   i32x4Splat: [0xfd, ...uleb(0x11)], f32x4Splat: [0xfd, ...uleb(0x13)],
   i32x4Add: [0xfd, ...uleb(0xae)], i32x4Mul: [0xfd, ...uleb(0xb5)],
+  i16x8Splat: [0xfd, ...uleb(0x10)], i16x8Add: [0xfd, ...uleb(0x8e)], i16x8Mul: [0xfd, ...uleb(0x95)],
+  i16x8NarrowI32x4S: [0xfd, ...uleb(0x85)], i32x4ExtendLowI16x8S: [0xfd, ...uleb(0xa7)], i32x4ExtendHighI16x8S: [0xfd, ...uleb(0xa8)],
   f32x4Add: [0xfd, ...uleb(0xe4)], f32x4Mul: [0xfd, ...uleb(0xe6)],
   f32x4Floor: [0xfd, ...uleb(0x68)], f32x4ConvertI32x4S: [0xfd, ...uleb(0xfa)], i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
   i32x4MinS: [0xfd, ...uleb(0xb6)], i32x4MaxS: [0xfd, ...uleb(0xb8)],

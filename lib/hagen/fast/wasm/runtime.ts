@@ -6,6 +6,7 @@ import { KERNEL_WASM_BASE64 } from './module.generated';
 
 export interface KernelExports {
   rowsAxpyI32(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
+  rowsAxpyI16(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
   rowsAxpyF32(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
   digitiseChunk(y: number, acc: number, noise: number, n: number, scale: number): void;
   normalFill(dst: number, from: number, to: number, std: number, state: number, tables: number): number;

@@ -6,7 +6,8 @@
  * One kernel shape serves forward, dW and dx: a weighted sum of selected rows,
  *   dst[0..n) = Σ_{i<count} vals[i] · src[rows[i]·n + 0..n)
  * with the accumulators for BLOCK_COLUMNS columns held in registers across all selected rows.
- * `rowsAxpyI32` (integer: 5-bit inputs × 6-bit weights, exact) and `rowsAxpyF32` (gradients).
+ * `rowsAxpyI32` (integer: 5-bit inputs × 6-bit weights, exact), `rowsAxpyF32` (gradients) and
+ * `rowsAxpyI16` (the forward's variant on int16 weights, twice the products per instruction).
  * All pointers are byte offsets into the shared memory; n must be a multiple of BLOCK_COLUMNS.
  */
 import { assembleModule, F32, F64, I32, op, V128, type FunctionDef, type ImportDef, type ValType } from './assemble';
@@ -80,6 +81,57 @@ function digitiseChunk(): FunctionDef {
   emit(op.get(offset), op.i32Const(16), op.i32Add, op.tee(offset), op.get(end), op.i32LtU, op.brIf(0));
   emit(op.end);
   return { name: 'digitiseChunk', params: [I32, I32, I32, I32, F32], locals: [I32, I32, V128], body };
+}
+
+/** Rows summed in int16 before widening: 16 · 31 · 63 = 31 248 ≤ 32 767, so the int16 partial sums are exact. */
+export const ROWS_PER_I16_GROUP = 16;
+
+/**
+ * The forward MAC on int16 weights [rows, n] (round(W)ᵀ from transposeQuantise):
+ *   dst[0..n) (int32) = Σ_{i<count} vals[i] · src[rows[i]·n + 0..n)
+ * with vals in 0…31 and weights in ±63. Eight products per i16x8.mul (twice the int32 path), summed in
+ * int16 over groups of ROWS_PER_I16_GROUP rows (exact, see there), then widened into int32
+ * accumulators; BLOCK_COLUMNS columns per pass as rowsAxpy. Same result as rowsAxpyI32.
+ */
+function rowsAxpyI16(): FunctionDef {
+  const dst = 0, src = 1, n = 2, rows = 3, vals = 4, count = 5; // params
+  const col = 6, idx = 7, end = 8, rowBytes = 9, base = 10, p = 11, groupEnd = 12, dstCol = 13; // i32 locals
+  const v = 14, half0 = 15, acc0 = 15 + VECTORS_PER_BLOCK / 2; // v128 locals
+  const halves = Array.from({ length: VECTORS_PER_BLOCK / 2 }, (_, j) => j);
+  const vectors = Array.from({ length: VECTORS_PER_BLOCK }, (_, j) => j);
+  const { body, emit } = bodyBuilder();
+  emit(op.get(n), op.i32Const(1), op.i32Shl, op.set(rowBytes));
+  emit(op.get(count), op.i32Const(2), op.i32Shl, op.set(end));
+  emit(op.i32Const(0), op.set(col), op.get(dst), op.set(dstCol));
+  emit(op.loop); // columns: BLOCK_COLUMNS int16 (2 bytes each) per pass
+  for (const j of vectors) emit(op.i32Const(0), op.i32x4Splat, op.set(acc0 + j));
+  emit(op.get(src), op.get(col), op.i32Add, op.set(base));
+  emit(op.i32Const(0), op.set(idx));
+  emit(op.block, op.loop); // groups of rows
+  emit(op.get(idx), op.get(end), op.i32GeU, op.brIf(1));
+  emit(op.get(idx), op.i32Const(4 * ROWS_PER_I16_GROUP), op.i32Add, op.tee(groupEnd), op.get(end), op.get(groupEnd), op.get(end), op.i32LtU, op.select, op.set(groupEnd));
+  for (const j of halves) emit(op.i32Const(0), op.i32x4Splat, op.set(half0 + j));
+  emit(op.loop); // rows of the group (at least one: idx < groupEnd)
+  emit(op.get(rows), op.get(idx), op.i32Add, op.i32Load(), op.get(rowBytes), op.i32Mul, op.get(base), op.i32Add, op.set(p));
+  emit(op.get(vals), op.get(idx), op.i32Add, op.i32Load(), op.i16x8Splat, op.set(v));
+  for (const j of halves) emit(op.get(half0 + j), op.get(p), op.v128Load(16 * j), op.get(v), op.i16x8Mul, op.i16x8Add, op.set(half0 + j));
+  emit(op.get(idx), op.i32Const(4), op.i32Add, op.tee(idx), op.get(groupEnd), op.i32LtU, op.brIf(0));
+  emit(op.end);
+  for (const j of halves) {
+    emit(op.get(acc0 + 2 * j), op.get(half0 + j), op.i32x4ExtendLowI16x8S, op.i32x4Add, op.set(acc0 + 2 * j));
+    emit(op.get(acc0 + 2 * j + 1), op.get(half0 + j), op.i32x4ExtendHighI16x8S, op.i32x4Add, op.set(acc0 + 2 * j + 1));
+  }
+  emit(op.br(0), op.end, op.end);
+  for (const j of vectors) emit(op.get(dstCol), op.get(acc0 + j), op.v128Store(16 * j));
+  emit(op.get(dstCol), op.i32Const(4 * BLOCK_COLUMNS), op.i32Add, op.set(dstCol));
+  emit(op.get(col), op.i32Const(2 * BLOCK_COLUMNS), op.i32Add, op.tee(col), op.get(rowBytes), op.i32LtU, op.brIf(0));
+  emit(op.end);
+  return {
+    name: 'rowsAxpyI16',
+    params: [I32, I32, I32, I32, I32, I32],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, V128, ...halves.map((): ValType => V128), ...vectors.map((): ValType => V128)],
+    body,
+  };
 }
 
 /** Byte offsets inside the ziggurat state block that normal.ts shares with `normalFill`. */
@@ -215,14 +267,15 @@ function clampOutput(emit: Emit, local: number): void {
 }
 
 // Function indices (assembleModule keeps this order); kernels call each other by them.
-const FN_ROWS_AXPY_I32 = KERNEL_IMPORTS.length, FN_ROWS_AXPY_F32 = FN_ROWS_AXPY_I32 + 1, FN_DIGITISE = FN_ROWS_AXPY_I32 + 2;
+const FN_ROWS_AXPY_I32 = KERNEL_IMPORTS.length, FN_ROWS_AXPY_F32 = FN_ROWS_AXPY_I32 + 1, FN_DIGITISE = FN_ROWS_AXPY_I32 + 2,
+  FN_ROWS_AXPY_I16 = FN_ROWS_AXPY_I32 + 3;
 
 const lanes = (picks: [0 | 1, number][]) => picks.flatMap(([operand, lane]) => [0, 1, 2, 3].map((byte) => operand * 16 + lane * 4 + byte));
 
 /**
  * dst[c, r] = src[r, c] for a [rows, cols] block (both multiples of 4; strides in elements), in 4x4
  * tiles of SIMD shuffles. 'quantise' (the weights before a forward) also clamps src to ±63 in place,
- * as hxtorch's Linear does, and writes round-half-even(src) as int32; it returns 1 if a value was
+ * as hxtorch's Linear does, and writes round-half-even(src) as int16 (for rowsAxpyI16); it returns 1 if a value was
  * clamped, + 2 if one was NaN. 'f32' (the gradients) copies floats and returns 0.
  */
 function transposeTiles(name: string, kind: 'quantise' | 'f32'): FunctionDef {
@@ -231,7 +284,7 @@ function transposeTiles(name: string, kind: 'quantise' | 'f32'): FunctionDef {
   const A = 14, T = 18, R = 22, clampFlags = 26, nanFlags = 27; // v128 locals: A..A+3, T..T+3, R..R+3
   const { body, emit } = bodyBuilder();
   emit(op.get(srcStride), op.i32Const(2), op.i32Shl, op.set(srcRow));
-  emit(op.get(dstStride), op.i32Const(2), op.i32Shl, op.set(dstRow));
+  emit(op.get(dstStride), op.i32Const(kind === 'quantise' ? 1 : 2), op.i32Shl, op.set(dstRow));
   emit(op.i32Const(0), op.i32x4Splat, op.tee(clampFlags), op.set(nanFlags));
   emit(op.get(src), op.get(cols), op.i32Const(2), op.i32Shl, op.i32Add, op.set(colEnd));
   emit(op.get(dst), op.set(dstCol));
@@ -262,10 +315,12 @@ function transposeTiles(name: string, kind: 'quantise' | 'f32'): FunctionDef {
     emit(op.get(T + 1), op.get(T + 3), op.i8x16Shuffle(low), op.set(R + 2));
     emit(op.get(T + 1), op.get(T + 3), op.i8x16Shuffle(high), op.set(R + 3));
     for (let c = 0; c < 4; c++) {
-      emit(op.get(q), ...(c ? [op.get(dstRow), op.i32Const(c), op.i32Mul, op.i32Add] : []), op.get(R + c), op.v128Store());
+      emit(op.get(q), ...(c ? [op.get(dstRow), op.i32Const(c), op.i32Mul, op.i32Add] : []), op.get(R + c));
+      if (kind === 'quantise') emit(op.get(R + c), op.i16x8NarrowI32x4S, op.v128Store64Lane0());
+      else emit(op.v128Store());
     }
     emit(op.get(p), op.get(srcRow), op.i32Const(2), op.i32Shl, op.i32Add, op.set(p));
-    emit(op.get(q), op.i32Const(16), op.i32Add, op.set(q), op.br(0), op.end, op.end);
+    emit(op.get(q), op.i32Const(kind === 'quantise' ? 8 : 16), op.i32Add, op.set(q), op.br(0), op.end, op.end);
     emit(op.get(dstCol), op.get(dstRow), op.i32Const(2), op.i32Shl, op.i32Add, op.set(dstCol));
   });
   emit(op.get(clampFlags), op.v128AnyTrue, op.get(nanFlags), op.v128AnyTrue, op.i32Const(1), op.i32Shl, op.i32Or);
@@ -275,7 +330,7 @@ function transposeTiles(name: string, kind: 'quantise' | 'f32'): FunctionDef {
 
 /**
  * One layer's mock MAC + digital bias add for the whole batch (the loop of workspaceEngine):
- * per sample and chunk rowsAxpyI32 over the chunk's non-zero inputs, then digitiseChunk with that
+ * per sample and chunk rowsAxpyI16 over the chunk's non-zero inputs, then digitiseChunk with that
  * (chunk, sample)'s noise row (noise laid out [chunk][batch][n]; noiseStep 0 reuses one zero row);
  * z[b, j] = clamp(clamp(Σ chunks) + biasQ[j]) for j < n.
  */
@@ -293,7 +348,7 @@ function mockLayer(): FunctionDef {
       emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(c), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.set(startAt));
       emit(op.get(startAt), op.i32Load(), op.i32Const(2), op.i32Shl, op.set(s));
       emit(op.get(acc), op.get(weightQT), op.get(width), op.get(inRows), op.get(s), op.i32Add, op.get(inValues), op.get(s), op.i32Add);
-      emit(op.get(startAt), op.i32Load(4), op.get(startAt), op.i32Load(), op.i32Sub, op.call(FN_ROWS_AXPY_I32));
+      emit(op.get(startAt), op.i32Load(4), op.get(startAt), op.i32Load(), op.i32Sub, op.call(FN_ROWS_AXPY_I16));
       emit(op.get(sums), op.get(acc), op.get(noise), op.get(c), op.get(batch), op.i32Mul, op.get(b), op.i32Add, op.get(noiseStep), op.i32Mul, op.i32Add);
       emit(op.get(width), op.get(scale), op.call(FN_DIGITISE));
     });
@@ -505,7 +560,7 @@ function allFinite(): FunctionDef {
 
 export function buildKernelModule(): Uint8Array {
   return assembleModule([
-    rowsAxpy('rowsAxpyI32', 'i32'), rowsAxpy('rowsAxpyF32', 'f32'), digitiseChunk(), normalFill(), adamPairs(),
+    rowsAxpy('rowsAxpyI32', 'i32'), rowsAxpy('rowsAxpyF32', 'f32'), digitiseChunk(), rowsAxpyI16(), normalFill(), adamPairs(),
     transposeTiles('transposeQuantise', 'quantise'), transposeTiles('transposeF32', 'f32'),
     mockLayer(), reluToLists(), firstInputLists(), listsPerInput(), layerGradients(), inputGradients(), allFinite(),
   ], 1, KERNEL_IMPORTS);
