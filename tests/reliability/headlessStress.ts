@@ -85,18 +85,21 @@ export async function consecutiveTrainings(runs: number, params: Partial<Record<
       if (progress && progress.state !== 'running') waiting?.(progress);
     });
     const measurements: RunMeasurement[] = [];
-    for (let run = 1; run <= runs; run++) {
+    // One warm-up run first, not measured: it starts the augmentation thread, compiles wasm and sizes the
+    // reused buffers — one-time costs that are not growth. Runs 1…`runs` are then compared with each other.
+    for (let run = 0; run <= runs; run++) {
       const started = performance.now();
       const cpu = process.cpuUsage();
       const finished = new Promise<TrainProgress>((resolve, reject) => {
         waiting = resolve;
         failure = reject;
       });
-      // The first run starts when `training` is first observed (above); later runs by a new seed.
-      if (run > 1) await notebook.set('seed', run);
+      // The warm-up run starts when `training` is first observed (above); later runs by a new seed.
+      if (run > 0) await notebook.set('seed', run + 1);
       const progress = await finished;
       const used = process.cpuUsage(cpu);
       collect();
+      if (run === 0) continue;
       const memory = process.memoryUsage();
       measurements.push({
         run, state: progress.state, seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6,
