@@ -94,8 +94,8 @@ export class Workspace {
     const maxList = batch * Math.max(...shapes.map((s) => Math.max(s.inFeatures, s.outFeatures)));
     const maxK = Math.max(...shapes.map((s) => s.inFeatures));
     this.input = mem.alloc(batch * shapes[0].inFeatures * 4);
-    this.listRows = mem.alloc(maxList * 4);
-    this.listValues = mem.alloc(maxList * 4);
+    this.listRows = mem.alloc((maxList + 1) * 4); // + 1: inputGradients writes one entry past the last
+    this.listValues = mem.alloc((maxList + 1) * 4);
     this.accumulator = mem.alloc(maxWidth * 4);
     this.chunkSum = mem.alloc(maxWidth * 4);
     this.zeroRow = mem.alloc(maxWidth * 4);
@@ -115,8 +115,8 @@ export class Workspace {
         gradWeightT: mem.alloc(k4 * width * 4),
         gradWeightTiles: mem.alloc(n4 * k4 * 4),
         biasQ: mem.alloc(n * 4),
-        inRows: mem.alloc(batch * k * 4),
-        inValues: mem.alloc(batch * k * 4),
+        inRows: mem.alloc((batch * k + 1) * 4), // + 1: reluToLists writes one entry past the last
+        inValues: mem.alloc((batch * k + 1) * 4),
         starts: mem.alloc((batch * chunks + 1) * 4),
         zAt: mem.alloc(batch * n * 4),
         outAt: mem.alloc(batch * n * 4),

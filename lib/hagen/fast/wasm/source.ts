@@ -391,10 +391,11 @@ function reluToLists(): FunctionDef {
       emit(op.i32Const(31), op.get(v), op.get(v), op.i32Const(31), op.i32GtS, op.select, op.set(v));
       emit(op.i32Const(0), op.get(v), op.get(v), op.i32Const(0), op.i32LtS, op.select, op.set(v));
       emit(op.get(out), op.get(index), op.i32Add, op.get(v), op.f32ConvertI32S, op.f32Store());
-      emit(op.get(v), op.ifVoid);
+      // branch-free (about half the units are open, a branch would mispredict): always write the
+      // entry at `at`, keep it only if v ≠ 0 (the lists have room for one entry past the last)
       emit(op.get(rows), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(j), op.i32Store());
       emit(op.get(values), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(v), op.i32Store());
-      emit(op.get(at), op.i32Const(1), op.i32Add, op.set(at), op.end);
+      emit(op.get(at), op.get(v), op.i32Const(0), op.i32Ne, op.i32Add, op.set(at));
     });
   });
   emit(op.get(starts), op.get(batch), op.get(chunks), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
@@ -419,17 +420,23 @@ function firstInputLists(): FunctionDef {
       emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(i), op.i32Const(7), op.i32ShrS, op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
       emit(op.end);
       emit(op.get(b), op.get(k), op.i32Mul, op.get(i), op.i32Add, op.set(index));
+      emit(op.block); // $next
+      // four zero pixels at once (most of an image; only +0.0 has all bits 0, so -0.0 takes the path below)
+      emit(op.get(i), op.i32Const(3), op.i32And, op.i32Eqz, op.get(i), op.i32Const(4), op.i32Add, op.get(k), op.i32LeS, op.i32And, op.ifVoid);
+      emit(op.get(x), op.get(index), op.i32Const(2), op.i32Shl, op.i32Add, op.v128Load(), op.v128AnyTrue, op.i32Eqz, op.ifVoid);
+      emit(op.get(i), op.i32Const(3), op.i32Add, op.set(i), op.br(2), op.end, op.end);
       emit(op.get(x), op.get(index), op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load(), op.tee(v), op.f32Const(0), op.f32Ne, op.ifVoid);
       emit(op.get(v), op.f32Nearest, op.set(q));
       // out of 0…31 (or NaN): report and stop
       emit(op.get(q), op.f32Const(0), [0x60] /* f32.ge */, op.get(q), op.f32Const(31), [0x5f] /* f32.le */, op.i32And, op.i32Eqz, op.ifVoid);
-      emit(op.get(status), op.get(index), op.i32Store(), op.br(6), op.end); // depth 6: the outer block
+      emit(op.get(status), op.get(index), op.i32Store(), op.br(7), op.end); // depth 7: the outer block
       emit(op.get(q), op.get(v), op.f32Ne, op.ifVoid, op.i32Const(0), op.set(integral), op.end);
       emit(op.get(q), op.f32Const(0), op.f32Ne, op.ifVoid);
       emit(op.get(rows), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(i), op.i32Store());
       emit(op.get(values), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(q), op.i32TruncF32S, op.i32Store());
       emit(op.get(at), op.i32Const(1), op.i32Add, op.set(at), op.end);
       emit(op.end);
+      emit(op.end); // $next
     });
   });
   emit(op.get(starts), op.get(batch), op.get(chunks), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
@@ -520,11 +527,11 @@ function inputGradients(): FunctionDef {
   forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
     emit(op.i32Const(0), op.set(count));
     forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => {
-      emit(op.get(g), op.get(b), op.get(width), op.i32Mul, op.get(j), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load(), op.tee(gv));
-      emit(op.f32Const(0), op.f32Ne, op.ifVoid);
+      emit(op.get(g), op.get(b), op.get(width), op.i32Mul, op.get(j), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load(), op.set(gv));
+      // branch-free as reluToLists: write at `count`, keep it if g ≠ 0 (the lists have room for n + 1 entries)
       emit(op.get(listRows), op.get(count), op.i32Const(2), op.i32Shl, op.i32Add, op.get(j), op.i32Store());
       emit(op.get(listValues), op.get(count), op.i32Const(2), op.i32Shl, op.i32Add, op.get(gv), op.f32Store());
-      emit(op.get(count), op.i32Const(1), op.i32Add, op.set(count), op.end);
+      emit(op.get(count), op.get(gv), op.f32Const(0), op.f32Ne, op.i32Add, op.set(count));
     });
     emit(op.get(dxRow), op.get(weightRows), op.get(kWidth), op.get(listRows), op.get(listValues), op.get(count), op.call(FN_ROWS_AXPY_F32));
     forLoop(emit, j, op.i32Const(0), op.get(k), 1, () => {
