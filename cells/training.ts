@@ -13,14 +13,8 @@ type EpochResult = TrainProgress['epochs'][number];
 /** How often (in batches) a running training hands out a copy of its weights. */
 export const LIVE_WEIGHTS_EVERY_BATCHES = 5;
 
-export interface EpochRow {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testAccuracy: number;
-  seconds: number;
-  backend: string;
-}
+/** An epoch's numbers without its confusion matrix (kept separately in `confusion`). */
+export type EpochRow = Omit<EpochResult, 'confusion'>;
 export interface TrainingHistory {
   state: TrainProgress['state'];
   epochs: EpochRow[];

@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random';
+import { roundHalfEven } from '../round';
 import { IMAGE_PIXELS, IMAGE_SIDE } from './types';
 
 export type AugmentMode = 'crop' | 'mild' | 'none';
@@ -42,14 +43,8 @@ export interface CropBox {
   width: number;
 }
 
-/** Python 3's round(): halves go to the even neighbour (torchvision's get_params uses it). */
-export function roundHalfEven(x: number): number {
-  const floor = Math.floor(x);
-  const diff = x - floor;
-  if (diff > 0.5) return floor + 1;
-  if (diff < 0.5) return floor;
-  return floor % 2 === 0 ? floor : floor + 1;
-}
+/** Python 3's round() (torchvision's get_params uses it): halves go to the even neighbour. */
+export { roundHalfEven };
 
 /**
  * torchvision `RandomResizedCrop.get_params`: up to 10 tries of a random area fraction in `scale`

@@ -7,15 +7,10 @@ import type { Rng } from '../random';
 import { NormalSource } from './fast/normal';
 import { INPUT_MAX, INPUT_MIN, OUTPUT_MAX, OUTPUT_MIN, ROWS_PER_CHUNK, WEIGHT_MAX } from './constants';
 import type { MockParameter } from './types';
+import { roundHalfEven } from '../round';
 
-/** Round half to even, like torch.round (Math.round rounds half up, which is wrong here). */
-export function roundHalfEven(v: number): number {
-  const lower = Math.floor(v);
-  const fraction = v - lower;
-  if (fraction > 0.5) return lower + 1;
-  if (fraction < 0.5) return lower;
-  return lower % 2 === 0 ? lower : lower + 1;
-}
+/** Quantisation of inputs and weights: round half to even, like torch.round (Math.round rounds half up, which is wrong here). */
+export { roundHalfEven };
 
 /** Round every value half to even into a new array. */
 export function roundAll(values: Float32Array): Float32Array {

@@ -11,6 +11,7 @@
  */
 import { defaultParams, isParamName, PARAMS, sameParamValue, validateParam, type ParamName, type ParamValues } from '../params';
 import type { SweepRow } from '../sweep/sweep';
+import type { EpochResult } from '../train/train';
 
 export const PRECOMPUTED_FORMAT = 'ziffern-precomputed';
 /** Bump when training or evaluation changes results: cached and shipped files of an older version are ignored. */
@@ -78,15 +79,8 @@ export interface PrecomputedIndex {
   entries: IndexEntry[];
 }
 
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testAccuracy: number;
-  seconds: number;
-  backend: string;
-  confusion: number[][];
-}
+/** One epoch as the training reported it (same shape as lib/train's EpochResult). */
+export type EpochRecord = EpochResult;
 export interface PrecomputedTraining {
   params: Record<string, unknown>;
   losses: number[];
