@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { KernelMemory } from '../../lib/hagen/fast/wasm/runtime';
-import { BLOCK_COLUMNS, ROWS_PER_I16_GROUP } from '../../lib/hagen/fast/wasm/source';
+import { BLOCK_COLUMNS, ROWS_PER_I16_GROUP, ROWS_PER_I16_SUM_GROUP } from '../../lib/hagen/fast/wasm/source';
 
 /** Σ vals[i]·W[rows[i], j] in plain integers (the definition rowsAxpyI16 must meet exactly). */
 function expected(weights: number[][], rows: number[], vals: number[], n: number): number[] {
@@ -10,7 +10,8 @@ function expected(weights: number[][], rows: number[], vals: number[], n: number
   return out;
 }
 
-function run(weights: number[][], rows: number[], vals: number[], n: number): number[] {
+/** rowsAxpyI16, or rowsSumI16 with `factor` (then vals are ignored by the kernel: all equal factor). */
+function run(weights: number[][], rows: number[], vals: number[], n: number, factor = 0): number[] {
   const mem = new KernelMemory();
   const k = weights.length;
   const w = mem.alloc(k * n * 2), r = mem.alloc(rows.length * 4 + 4), v = mem.alloc(vals.length * 4 + 4), dst = mem.alloc(n * 4);
@@ -19,7 +20,8 @@ function run(weights: number[][], rows: number[], vals: number[], n: number): nu
   mem.i32(r, rows.length).set(rows);
   mem.i32(v, vals.length).set(vals);
   mem.i32(dst, n).fill(12345); // must be overwritten, not added to
-  mem.exports.rowsAxpyI16(dst, w, n, r, v, rows.length);
+  if (factor) mem.exports.rowsSumI16(dst, w, n, r, factor, rows.length);
+  else mem.exports.rowsAxpyI16(dst, w, n, r, v, rows.length);
   return Array.from(mem.i32(dst, n));
 }
 
@@ -47,5 +49,16 @@ describe('rowsAxpyI16 (forward MAC on int16 weights)', () => {
         expect(run(weights, rows, vals, n)).toEqual(expected(weights, rows, vals, n));
       },
     ), { numRuns: 60 });
+  });
+
+  it('rowsSumI16 (a binarised image: every value 31) is exact past its int16 group of rows', () => {
+    const n = BLOCK_COLUMNS, k = 8, count = 2 * ROWS_PER_I16_SUM_GROUP + 3;
+    const weights = Array.from({ length: k }, (_, i) => Array.from({ length: n }, (_, j) => (j % 2 ? 63 : -63) * (i % 3 ? 1 : -1)));
+    const sameSign = weights.map((row) => row.map(() => 63));
+    const rows = Array.from({ length: count }, (_, i) => (i * 2) % k), vals = rows.map(() => 31);
+    expect(run(sameSign, rows, vals, n, 31)).toEqual(new Array(n).fill(31 * 63 * count));
+    expect(run(weights, rows, vals, n, 31)).toEqual(expected(weights, rows, vals, n));
+    const mixedRows = Array.from({ length: 130 }, (_, i) => (i * 5) % k);
+    expect(run(weights, mixedRows, mixedRows.map(() => 7), n, 7)).toEqual(expected(weights, mixedRows, mixedRows.map(() => 7), n));
   });
 });

@@ -83,6 +83,8 @@ export class Workspace {
   readonly status: number;
   /** whether every first-layer input was an integer (then its lists also serve the backward) */
   firstInputIntegral = true;
+  /** the one value every listed first-layer input has (31: a binarised batch), else 0 */
+  firstInputUniform = 0;
   /** Views over the whole kernel memory; it never grows after the constructor, so they stay valid. */
   readonly heapI32: Int32Array;
   readonly heapF32: Float32Array;
@@ -103,7 +105,7 @@ export class Workspace {
     this.counts = mem.alloc((maxK + 1) * 4);
     this.fillAt = mem.alloc(maxK * 4);
     this.biasSum = mem.alloc(Math.max(...shapes.map((s) => s.outFeatures)) * 8);
-    this.status = mem.alloc(8);
+    this.status = mem.alloc(12);
     const regions = shapes.map(({ inFeatures: k, outFeatures: n }) => {
       const width = padded(n), kWidth = padded(k), k4 = padded4(k), n4 = padded4(n), chunks = chunkCount(k);
       return {

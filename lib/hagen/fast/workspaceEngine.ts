@@ -55,6 +55,7 @@ function listFirstInput(ws: Workspace, x: Float32Array): void {
     throw new RangeError(`input value ${q} (at index ${bad}, after rounding) is outside the allowed range 0..${INPUT_MAX}; hxtorch raises an OverflowError here and does not clamp`);
   }
   ws.firstInputIntegral = ws.heapI32[(ws.status >> 2) + 1] === 1;
+  ws.firstInputUniform = Math.max(0, ws.heapI32[(ws.status >> 2) + 2]);
 }
 
 /** Mock MAC + digital bias add of one layer (inputs from its lists) into L.z. */
@@ -68,7 +69,7 @@ function mockLayerForward(ws: Workspace, L: LayerBuffers, layer: LayerParams, mo
   if (noiseOn) new NormalSource(rng).fillWasm(ws.memory, ws.normal, L.noise, chunks * batch * n, noiseStd);
   const scale = Math.fround(chunkScale(gain, layer.numSends));
   ws.memory.exports.mockLayer(batch, chunks, width, n, L.starts, L.inRows, L.inValues, L.weightQT, ws.accumulator, ws.chunkSum,
-    noiseOn ? L.noise : ws.zeroRow, noiseOn ? 4 * n : 0, scale, L.biasQ, L.zAt);
+    noiseOn ? L.noise : ws.zeroRow, noiseOn ? 4 * n : 0, scale, L.biasQ, L.zAt, L === ws.layers[0] ? ws.firstInputUniform : 0);
 }
 
 function forwardOn(ws: Workspace, model: HagenModel, x: Float32Array, rng: Rng | null): Float32Array {

@@ -7,6 +7,8 @@ import { KERNEL_WASM_BASE64 } from './module.generated';
 export interface KernelExports {
   rowsAxpyI32(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
   rowsAxpyI16(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
+  /** the 5th parameter is the common factor of all rows (see wasm/source.ts) */
+  rowsSumI16(dst: number, src: number, n: number, rows: number, factor: number, count: number): void;
   rowsAxpyF32(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
   digitiseChunk(y: number, acc: number, noise: number, n: number, scale: number): void;
   normalFill(dst: number, from: number, to: number, std: number, state: number, tables: number): number;
@@ -15,7 +17,7 @@ export interface KernelExports {
   transposeQuantise(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): number;
   transposeF32(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): number;
   mockLayer(batch: number, chunks: number, width: number, n: number, starts: number, inRows: number, inValues: number, weightQT: number,
-    acc: number, sums: number, noise: number, noiseStep: number, scale: number, biasQ: number, z: number): void;
+    acc: number, sums: number, noise: number, noiseStep: number, scale: number, biasQ: number, z: number, uniform: number): void;
   reluToLists(z: number, batch: number, n: number, shift: number, out: number, chunks: number, starts: number, rows: number, values: number): void;
   firstInputLists(x: number, batch: number, k: number, chunks: number, starts: number, rows: number, values: number, status: number): void;
   listsPerInput(inRows: number, inValues: number, batch: number, chunks: number, starts: number, k: number, counts: number, fillAt: number,

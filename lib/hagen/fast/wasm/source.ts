@@ -85,41 +85,53 @@ function digitiseChunk(): FunctionDef {
 
 /** Rows summed in int16 before widening: 16 · 31 · 63 = 31 248 ≤ 32 767, so the int16 partial sums are exact. */
 export const ROWS_PER_I16_GROUP = 16;
+/** The same bound for plain sums of weights (rowsSumI16): 520 · 63 = 32 760 ≤ 32 767. */
+export const ROWS_PER_I16_SUM_GROUP = 520;
 
 /**
- * The forward MAC on int16 weights [rows, n] (round(W)ᵀ from transposeQuantise):
- *   dst[0..n) (int32) = Σ_{i<count} vals[i] · src[rows[i]·n + 0..n)
- * with vals in 0…31 and weights in ±63. Eight products per i16x8.mul (twice the int32 path), summed in
- * int16 over groups of ROWS_PER_I16_GROUP rows (exact, see there), then widened into int32
- * accumulators; BLOCK_COLUMNS columns per pass as rowsAxpy. Same result as rowsAxpyI32.
+ * The forward MAC on int16 weights [rows, n] (round(W)ᵀ from transposeQuantise), into int32 dst[0..n):
+ * - 'values' (rowsAxpyI16): dst = Σ_{i<count} vals[i] · src[rows[i]·n + 0..n), vals in 0…31, weights ±63.
+ *   Eight products per i16x8.mul (twice the int32 path), summed in int16 over groups of
+ *   ROWS_PER_I16_GROUP rows (exact, see there), then widened into int32 accumulators.
+ * - 'uniform' (rowsSumI16, every value the same — a binarised image): dst = factor · Σ_i src[rows[i]·n + …]:
+ *   no multiply per row, groups of ROWS_PER_I16_SUM_GROUP, one i32x4.mul per group. The 5th
+ *   parameter is the factor instead of a pointer to values.
+ * BLOCK_COLUMNS columns per pass as rowsAxpy; the same integers as rowsAxpyI32.
  */
-function rowsAxpyI16(): FunctionDef {
-  const dst = 0, src = 1, n = 2, rows = 3, vals = 4, count = 5; // params
+function rowsAxpyI16(kind: 'values' | 'uniform'): FunctionDef {
+  const dst = 0, src = 1, n = 2, rows = 3, vals = 4, count = 5; // params (vals: the factor for 'uniform')
   const col = 6, idx = 7, end = 8, rowBytes = 9, base = 10, p = 11, groupEnd = 12, dstCol = 13; // i32 locals
   const v = 14, half0 = 15, acc0 = 15 + VECTORS_PER_BLOCK / 2; // v128 locals
   const halves = Array.from({ length: VECTORS_PER_BLOCK / 2 }, (_, j) => j);
   const vectors = Array.from({ length: VECTORS_PER_BLOCK }, (_, j) => j);
+  const groupRows = kind === 'values' ? ROWS_PER_I16_GROUP : ROWS_PER_I16_SUM_GROUP;
   const { body, emit } = bodyBuilder();
   emit(op.get(n), op.i32Const(1), op.i32Shl, op.set(rowBytes));
   emit(op.get(count), op.i32Const(2), op.i32Shl, op.set(end));
   emit(op.i32Const(0), op.set(col), op.get(dst), op.set(dstCol));
+  if (kind === 'uniform') emit(op.get(vals), op.i32x4Splat, op.set(v));
   emit(op.loop); // columns: BLOCK_COLUMNS int16 (2 bytes each) per pass
   for (const j of vectors) emit(op.i32Const(0), op.i32x4Splat, op.set(acc0 + j));
   emit(op.get(src), op.get(col), op.i32Add, op.set(base));
   emit(op.i32Const(0), op.set(idx));
   emit(op.block, op.loop); // groups of rows
   emit(op.get(idx), op.get(end), op.i32GeU, op.brIf(1));
-  emit(op.get(idx), op.i32Const(4 * ROWS_PER_I16_GROUP), op.i32Add, op.tee(groupEnd), op.get(end), op.get(groupEnd), op.get(end), op.i32LtU, op.select, op.set(groupEnd));
+  emit(op.get(idx), op.i32Const(4 * groupRows), op.i32Add, op.tee(groupEnd), op.get(end), op.get(groupEnd), op.get(end), op.i32LtU, op.select, op.set(groupEnd));
   for (const j of halves) emit(op.i32Const(0), op.i32x4Splat, op.set(half0 + j));
   emit(op.loop); // rows of the group (at least one: idx < groupEnd)
   emit(op.get(rows), op.get(idx), op.i32Add, op.i32Load(), op.get(rowBytes), op.i32Mul, op.get(base), op.i32Add, op.set(p));
-  emit(op.get(vals), op.get(idx), op.i32Add, op.i32Load(), op.i16x8Splat, op.set(v));
-  for (const j of halves) emit(op.get(half0 + j), op.get(p), op.v128Load(16 * j), op.get(v), op.i16x8Mul, op.i16x8Add, op.set(half0 + j));
+  if (kind === 'values') {
+    emit(op.get(vals), op.get(idx), op.i32Add, op.i32Load(), op.i16x8Splat, op.set(v));
+    for (const j of halves) emit(op.get(half0 + j), op.get(p), op.v128Load(16 * j), op.get(v), op.i16x8Mul, op.i16x8Add, op.set(half0 + j));
+  } else {
+    for (const j of halves) emit(op.get(half0 + j), op.get(p), op.v128Load(16 * j), op.i16x8Add, op.set(half0 + j));
+  }
   emit(op.get(idx), op.i32Const(4), op.i32Add, op.tee(idx), op.get(groupEnd), op.i32LtU, op.brIf(0));
   emit(op.end);
+  const factor = kind === 'uniform' ? [...op.get(v), ...op.i32x4Mul] : [];
   for (const j of halves) {
-    emit(op.get(acc0 + 2 * j), op.get(half0 + j), op.i32x4ExtendLowI16x8S, op.i32x4Add, op.set(acc0 + 2 * j));
-    emit(op.get(acc0 + 2 * j + 1), op.get(half0 + j), op.i32x4ExtendHighI16x8S, op.i32x4Add, op.set(acc0 + 2 * j + 1));
+    emit(op.get(acc0 + 2 * j), op.get(half0 + j), op.i32x4ExtendLowI16x8S, factor, op.i32x4Add, op.set(acc0 + 2 * j));
+    emit(op.get(acc0 + 2 * j + 1), op.get(half0 + j), op.i32x4ExtendHighI16x8S, factor, op.i32x4Add, op.set(acc0 + 2 * j + 1));
   }
   emit(op.br(0), op.end, op.end);
   for (const j of vectors) emit(op.get(dstCol), op.get(acc0 + j), op.v128Store(16 * j));
@@ -127,7 +139,7 @@ function rowsAxpyI16(): FunctionDef {
   emit(op.get(col), op.i32Const(2 * BLOCK_COLUMNS), op.i32Add, op.tee(col), op.get(rowBytes), op.i32LtU, op.brIf(0));
   emit(op.end);
   return {
-    name: 'rowsAxpyI16',
+    name: kind === 'values' ? 'rowsAxpyI16' : 'rowsSumI16',
     params: [I32, I32, I32, I32, I32, I32],
     locals: [I32, I32, I32, I32, I32, I32, I32, I32, V128, ...halves.map((): ValType => V128), ...vectors.map((): ValType => V128)],
     body,
@@ -268,7 +280,7 @@ function clampOutput(emit: Emit, local: number): void {
 
 // Function indices (assembleModule keeps this order); kernels call each other by them.
 const FN_ROWS_AXPY_I32 = KERNEL_IMPORTS.length, FN_ROWS_AXPY_F32 = FN_ROWS_AXPY_I32 + 1, FN_DIGITISE = FN_ROWS_AXPY_I32 + 2,
-  FN_ROWS_AXPY_I16 = FN_ROWS_AXPY_I32 + 3;
+  FN_ROWS_AXPY_I16 = FN_ROWS_AXPY_I32 + 3, FN_ROWS_SUM_I16 = FN_ROWS_AXPY_I32 + 4;
 
 const lanes = (picks: [0 | 1, number][]) => picks.flatMap(([operand, lane]) => [0, 1, 2, 3].map((byte) => operand * 16 + lane * 4 + byte));
 
@@ -330,14 +342,15 @@ function transposeTiles(name: string, kind: 'quantise' | 'f32'): FunctionDef {
 
 /**
  * One layer's mock MAC + digital bias add for the whole batch (the loop of workspaceEngine):
- * per sample and chunk rowsAxpyI16 over the chunk's non-zero inputs, then digitiseChunk with that
+ * per sample and chunk rowsAxpyI16 over the chunk's non-zero inputs (rowsSumI16 if `uniform` ≠ 0: every
+ * listed value equals it, as in a binarised image), then digitiseChunk with that
  * (chunk, sample)'s noise row (noise laid out [chunk][batch][n]; noiseStep 0 reuses one zero row);
  * z[b, j] = clamp(clamp(Σ chunks) + biasQ[j]) for j < n.
  */
 function mockLayer(): FunctionDef {
   const batch = 0, chunks = 1, width = 2, n = 3, starts = 4, inRows = 5, inValues = 6, weightQT = 7, acc = 8, sums = 9,
-    noise = 10, noiseStep = 11, scale = 12, biasQ = 13, z = 14; // params (scale f32)
-  const b = 15, c = 16, j = 17, s = 18, v = 19, zRow = 20, startAt = 21; // locals
+    noise = 10, noiseStep = 11, scale = 12, biasQ = 13, z = 14, uniform = 15; // params (scale f32)
+  const b = 16, c = 17, j = 18, s = 19, v = 20, zRow = 21, startAt = 22; // locals
   const { body, emit } = bodyBuilder();
   forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
     forLoop(emit, j, op.i32Const(0), op.get(width), 4, () => {
@@ -347,8 +360,12 @@ function mockLayer(): FunctionDef {
       // startAt = &starts[b·chunks + c]
       emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(c), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.set(startAt));
       emit(op.get(startAt), op.i32Load(), op.i32Const(2), op.i32Shl, op.set(s));
-      emit(op.get(acc), op.get(weightQT), op.get(width), op.get(inRows), op.get(s), op.i32Add, op.get(inValues), op.get(s), op.i32Add);
-      emit(op.get(startAt), op.i32Load(4), op.get(startAt), op.i32Load(), op.i32Sub, op.call(FN_ROWS_AXPY_I16));
+      const count = [...op.get(startAt), ...op.i32Load(4), ...op.get(startAt), ...op.i32Load(), ...op.i32Sub];
+      emit(op.get(uniform), op.ifVoid);
+      emit(op.get(acc), op.get(weightQT), op.get(width), op.get(inRows), op.get(s), op.i32Add, op.get(uniform), count, op.call(FN_ROWS_SUM_I16));
+      emit(op.else);
+      emit(op.get(acc), op.get(weightQT), op.get(width), op.get(inRows), op.get(s), op.i32Add, op.get(inValues), op.get(s), op.i32Add, count, op.call(FN_ROWS_AXPY_I16));
+      emit(op.end);
       emit(op.get(sums), op.get(acc), op.get(noise), op.get(c), op.get(batch), op.i32Mul, op.get(b), op.i32Add, op.get(noiseStep), op.i32Mul, op.i32Add);
       emit(op.get(width), op.get(scale), op.call(FN_DIGITISE));
     });
@@ -363,7 +380,7 @@ function mockLayer(): FunctionDef {
   });
   return {
     name: 'mockLayer',
-    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F32, I32, I32, I32],
     locals: [I32, I32, I32, I32, I32, I32, I32],
     body,
   };
@@ -405,14 +422,15 @@ function reluToLists(): FunctionDef {
 /**
  * The first layer's input lists from raw floats x [batch, k]: round half to even, check the range
  * 0…31 (hxtorch raises instead of clamping), list the non-zero values per (sample, chunk) as
- * reluToLists does. status[0] = the first index out of range or −1; status[1] = 1 if every x was integral.
+ * reluToLists does. status[0] = the first index out of range or −1; status[1] = 1 if every x was integral;
+ * status[2] = the one value all listed inputs share (31 for a binarised batch), 0 if they differ, −1 if none.
  */
 function firstInputLists(): FunctionDef {
   const x = 0, batch = 1, k = 2, chunks = 3, starts = 4, rows = 5, values = 6, status = 7; // params
-  const b = 8, i = 9, at = 10, integral = 11, index = 12; // i32 locals
-  const v = 13, q = 14; // f32 locals
+  const b = 8, i = 9, at = 10, integral = 11, index = 12, uniform = 13, qi = 14; // i32 locals
+  const v = 15, q = 16; // f32 locals
   const { body, emit } = bodyBuilder();
-  emit(op.i32Const(0), op.set(at), op.i32Const(1), op.set(integral));
+  emit(op.i32Const(0), op.set(at), op.i32Const(1), op.set(integral), op.i32Const(-1), op.set(uniform));
   emit(op.block); // leaves with status[0] set
   forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
     forLoop(emit, i, op.i32Const(0), op.get(k), 1, () => {
@@ -433,7 +451,9 @@ function firstInputLists(): FunctionDef {
       emit(op.get(q), op.get(v), op.f32Ne, op.ifVoid, op.i32Const(0), op.set(integral), op.end);
       emit(op.get(q), op.f32Const(0), op.f32Ne, op.ifVoid);
       emit(op.get(rows), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(i), op.i32Store());
-      emit(op.get(values), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(q), op.i32TruncF32S, op.i32Store());
+      emit(op.get(values), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(q), op.i32TruncF32S, op.tee(qi), op.i32Store());
+      // uniform = the first listed value while all agree, 0 once two differ
+      emit(op.get(qi), op.get(uniform), op.i32Const(0), op.get(uniform), op.get(qi), op.i32Eq, op.select, op.get(uniform), op.i32Const(-1), op.i32Eq, op.select, op.set(uniform));
       emit(op.get(at), op.i32Const(1), op.i32Add, op.set(at), op.end);
       emit(op.end);
       emit(op.end); // $next
@@ -442,8 +462,8 @@ function firstInputLists(): FunctionDef {
   emit(op.get(starts), op.get(batch), op.get(chunks), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
   emit(op.get(status), op.i32Const(-1), op.i32Store());
   emit(op.end);
-  emit(op.get(status), op.get(integral), op.i32Store(4));
-  return { name: 'firstInputLists', params: [I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, F32, F32], body };
+  emit(op.get(status), op.get(integral), op.i32Store(4), op.get(status), op.get(uniform), op.i32Store(8));
+  return { name: 'firstInputLists', params: [I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32, I32, F32, F32], body };
 }
 
 /**
@@ -567,7 +587,7 @@ function allFinite(): FunctionDef {
 
 export function buildKernelModule(): Uint8Array {
   return assembleModule([
-    rowsAxpy('rowsAxpyI32', 'i32'), rowsAxpy('rowsAxpyF32', 'f32'), digitiseChunk(), rowsAxpyI16(), normalFill(), adamPairs(),
+    rowsAxpy('rowsAxpyI32', 'i32'), rowsAxpy('rowsAxpyF32', 'f32'), digitiseChunk(), rowsAxpyI16('values'), rowsAxpyI16('uniform'), normalFill(), adamPairs(),
     transposeTiles('transposeQuantise', 'quantise'), transposeTiles('transposeF32', 'f32'),
     mockLayer(), reluToLists(), firstInputLists(), listsPerInput(), layerGradients(), inputGradients(), allFinite(),
   ], 1, KERNEL_IMPORTS);
