@@ -133,7 +133,9 @@ function layerBackward(ws: Workspace, model: HagenModel, l: number, x: Float32Ar
   const kernels = ws.memory.exports;
   const gradScale = Math.fround(layer.numSends * Math.fround(model.mock.gain));
   sampleListsPerInput(ws, l, x);
-  kernels.layerGradients(L.dzAt, ws.batch, n, width, gradScale, L.gradOut, ws.biasSum, L.gradBiasAt, L.gradWeightT, ws.listRows, ws.listValues, ws.counts, k);
+  // a binarised first layer: g pre-scaled by the common input value (layer 0 computes no dx from g)
+  const uniform = l === 0 && ws.firstInputIntegral ? ws.firstInputUniform : 0;
+  kernels.layerGradients(L.dzAt, ws.batch, n, width, gradScale, L.gradOut, ws.biasSum, L.gradBiasAt, L.gradWeightT, ws.listRows, ws.listValues, ws.counts, k, uniform);
   kernels.transposeF32(L.gradWeightT, width, L.gradWeightTiles, k4, k4, n4);
   if (k4 !== k) {
     const heap = ws.heapF32, base = L.gradWeightTiles >> 2;

@@ -9,6 +9,7 @@ export interface KernelExports {
   rowsAxpyI16(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
   /** the 5th parameter is the common factor of all rows (see wasm/source.ts) */
   rowsSumI16(dst: number, src: number, n: number, rows: number, factor: number, count: number): void;
+  rowsSumF32(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
   rowsAxpyF32(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
   digitiseChunk(y: number, acc: number, noise: number, n: number, scale: number): void;
   normalFill(dst: number, from: number, to: number, std: number, state: number, tables: number): number;
@@ -23,7 +24,7 @@ export interface KernelExports {
   listsPerInput(inRows: number, inValues: number, batch: number, chunks: number, starts: number, k: number, counts: number, fillAt: number,
     outRows: number, outValues: number): void;
   layerGradients(dz: number, batch: number, n: number, width: number, gradScale: number, g: number, biasSum: number, gradBias: number,
-    gradWeightT: number, listRows: number, listValues: number, counts: number, k: number): void;
+    gradWeightT: number, listRows: number, listValues: number, counts: number, k: number, uniform: number): void;
   inputGradients(g: number, batch: number, n: number, width: number, weightRows: number, kWidth: number, k: number, listRows: number,
     listValues: number, dxRow: number, zPrev: number, dzPrev: number, reluScale: number): void;
   allFinite(src: number, count: number): number;

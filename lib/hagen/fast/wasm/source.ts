@@ -19,7 +19,8 @@ const FN_EXP = 0, FN_LOG = 1;
 export const VECTORS_PER_BLOCK = 8;
 export const BLOCK_COLUMNS = VECTORS_PER_BLOCK * 4;
 
-function rowsAxpy(name: string, kind: 'i32' | 'f32'): FunctionDef {
+/** kind 'f32sum' (rowsSumF32) ignores vals: dst = Σ src rows, for rows already scaled by their common value. */
+function rowsAxpy(name: string, kind: 'i32' | 'f32' | 'f32sum'): FunctionDef {
   // params
   const dst = 0, src = 1, n = 2, rows = 3, vals = 4, count = 5;
   // locals
@@ -43,8 +44,12 @@ function rowsAxpy(name: string, kind: 'i32' | 'f32'): FunctionDef {
   emit(op.block, op.loop); // selected rows
   emit(op.get(idx), op.get(end), op.i32GeU, op.brIf(1));
   emit(op.get(rows), op.get(idx), op.i32Add, op.i32Load(), op.get(rowBytes), op.i32Mul, op.get(base), op.i32Add, op.set(p));
-  emit(op.get(vals), op.get(idx), op.i32Add, loadValue, splat, op.set(v));
-  for (const j of vectors) emit(op.get(acc(j)), op.get(p), op.v128Load(16 * j), op.get(v), mul, add, op.set(acc(j)));
+  if (kind === 'f32sum') {
+    for (const j of vectors) emit(op.get(acc(j)), op.get(p), op.v128Load(16 * j), add, op.set(acc(j)));
+  } else {
+    emit(op.get(vals), op.get(idx), op.i32Add, loadValue, splat, op.set(v));
+    for (const j of vectors) emit(op.get(acc(j)), op.get(p), op.v128Load(16 * j), op.get(v), mul, add, op.set(acc(j)));
+  }
   emit(op.get(idx), op.i32Const(4), op.i32Add, op.set(idx));
   emit(op.br(0), op.end, op.end);
   for (const j of vectors) emit(op.get(dst), op.get(col), op.i32Add, op.get(acc(j)), op.v128Store(16 * j));
@@ -280,7 +285,7 @@ function clampOutput(emit: Emit, local: number): void {
 
 // Function indices (assembleModule keeps this order); kernels call each other by them.
 const FN_ROWS_AXPY_I32 = KERNEL_IMPORTS.length, FN_ROWS_AXPY_F32 = FN_ROWS_AXPY_I32 + 1, FN_DIGITISE = FN_ROWS_AXPY_I32 + 2,
-  FN_ROWS_AXPY_I16 = FN_ROWS_AXPY_I32 + 3, FN_ROWS_SUM_I16 = FN_ROWS_AXPY_I32 + 4;
+  FN_ROWS_AXPY_I16 = FN_ROWS_AXPY_I32 + 3, FN_ROWS_SUM_I16 = FN_ROWS_AXPY_I32 + 4, FN_ROWS_SUM_F32 = FN_ROWS_AXPY_I32 + 5;
 
 const lanes = (picks: [0 | 1, number][]) => picks.flatMap(([operand, lane]) => [0, 1, 2, 3].map((byte) => operand * 16 + lane * 4 + byte));
 
@@ -501,13 +506,16 @@ function listsPerInput(): FunctionDef {
 /**
  * The start of a layer's backward: g[b, j] = f32(dz[b, j]·gradScale) (dz float64 [batch, n], g float32
  * rows of `width`), dBias[j] = f32(Σ_b dz[b, j]) summed in float64 in sample order (biasSum is scratch).
- * Then dWᵀ row i = Σ over input i's sample list of value·g[sample] (rowsAxpyF32 per input).
+ * Then dWᵀ row i = Σ over input i's sample list of value·g[sample] (rowsAxpyF32 per input). If every
+ * listed value equals `uniform` (≠ 0; a binarised first layer, which needs no dx from g), g is stored
+ * as f32(g·uniform) — the very product rowsAxpyF32 would form — and summed by rowsSumF32.
  */
 function layerGradients(): FunctionDef {
   const dz = 0, batch = 1, n = 2, width = 3, gradScale = 4, g = 5, biasSum = 6, gradBias = 7,
-    gradWeightT = 8, listRows = 9, listValues = 10, counts = 11, k = 12; // params (gradScale f64)
-  const b = 13, j = 14, i = 15, d = 16; // locals (d f64)
+    gradWeightT = 8, listRows = 9, listValues = 10, counts = 11, k = 12, uniform = 13; // params (gradScale f64, uniform f32)
+  const b = 14, j = 15, i = 16, d = 17, factor = 18; // locals (d f64, factor f32)
   const { body, emit } = bodyBuilder();
+  emit(op.f32Const(1), op.get(uniform), op.get(uniform), op.f32Const(0), op.f32Eq, op.select, op.set(factor));
   const f64At = (base: number, index: readonly number[]) => [...op.get(base), ...index, ...op.i32Const(3), ...op.i32Shl, ...op.i32Add];
   forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => emit(f64At(biasSum, op.get(j)), op.f64Const(0), op.f64Store()));
   forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
@@ -515,22 +523,29 @@ function layerGradients(): FunctionDef {
       emit(f64At(dz, [...op.get(b), ...op.get(n), ...op.i32Mul, ...op.get(j), ...op.i32Add]), op.f64Load(), op.set(d));
       emit(f64At(biasSum, op.get(j)), op.tee(i), op.get(i), op.f64Load(), op.get(d), op.f64Add, op.f64Store());
       emit(op.get(g), op.get(b), op.get(width), op.i32Mul, op.get(j), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add);
-      emit(op.get(d), op.get(gradScale), op.f64Mul, op.f32DemoteF64, op.f32Store());
+      emit(op.get(d), op.get(gradScale), op.f64Mul, op.f32DemoteF64, op.get(factor), [0x94] /* f32.mul */, op.f32Store());
     });
   });
   forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => {
     emit(op.get(gradBias), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, f64At(biasSum, op.get(j)), op.f64Load(), op.f32DemoteF64, op.f32Store());
   });
   forLoop(emit, i, op.i32Const(0), op.get(k), 1, () => {
-    emit(op.get(gradWeightT), op.get(i), op.get(width), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(g), op.get(width));
-    emit(op.get(counts), op.get(i), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.i32Const(2), op.i32Shl, op.tee(j));
-    emit(op.get(listRows), op.i32Add, op.get(listValues), op.get(j), op.i32Add);
-    emit(op.get(counts), op.get(i), op.i32Const(2), op.i32Shl, op.i32Add, op.tee(b), op.i32Load(4), op.get(b), op.i32Load(), op.i32Sub, op.call(FN_ROWS_AXPY_F32));
+    const rowsAxpyArguments = () => {
+      emit(op.get(gradWeightT), op.get(i), op.get(width), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(g), op.get(width));
+      emit(op.get(counts), op.get(i), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.i32Const(2), op.i32Shl, op.tee(j));
+      emit(op.get(listRows), op.i32Add, op.get(listValues), op.get(j), op.i32Add);
+      emit(op.get(counts), op.get(i), op.i32Const(2), op.i32Shl, op.i32Add, op.tee(b), op.i32Load(4), op.get(b), op.i32Load(), op.i32Sub);
+    };
+    emit(op.get(uniform), op.f32Const(0), op.f32Ne, op.ifVoid);
+    rowsAxpyArguments();
+    emit(op.call(FN_ROWS_SUM_F32), op.else);
+    rowsAxpyArguments();
+    emit(op.call(FN_ROWS_AXPY_F32), op.end);
   });
   return {
     name: 'layerGradients',
-    params: [I32, I32, I32, I32, F64, I32, I32, I32, I32, I32, I32, I32, I32],
-    locals: [I32, I32, I32, F64],
+    params: [I32, I32, I32, I32, F64, I32, I32, I32, I32, I32, I32, I32, I32, F32],
+    locals: [I32, I32, I32, F64, F32],
     body,
   };
 }
@@ -587,7 +602,8 @@ function allFinite(): FunctionDef {
 
 export function buildKernelModule(): Uint8Array {
   return assembleModule([
-    rowsAxpy('rowsAxpyI32', 'i32'), rowsAxpy('rowsAxpyF32', 'f32'), digitiseChunk(), rowsAxpyI16('values'), rowsAxpyI16('uniform'), normalFill(), adamPairs(),
+    rowsAxpy('rowsAxpyI32', 'i32'), rowsAxpy('rowsAxpyF32', 'f32'), digitiseChunk(), rowsAxpyI16('values'), rowsAxpyI16('uniform'), rowsAxpy('rowsSumF32', 'f32sum'),
+    normalFill(), adamPairs(),
     transposeTiles('transposeQuantise', 'quantise'), transposeTiles('transposeF32', 'f32'),
     mockLayer(), reluToLists(), firstInputLists(), listsPerInput(), layerGradients(), inputGradients(), allFinite(),
   ], 1, KERNEL_IMPORTS);
