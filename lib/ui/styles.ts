@@ -46,11 +46,17 @@ body.zf-page, .zf-article {
 }
 
 /* buttons */
-.zf-drawing button, .zf-training button {
+:where(.zf-drawing, .zf-training, .zf-model-file, .zf-transfer, .zf-session, .zf-capacity-explorer, .zf-run-history) button {
   font: 600 0.95rem/1 var(--zf-font); color: var(--zf-ink); background: var(--zf-paper);
   border: 1px solid #b9b9c3; border-radius: 8px; padding: 0.55rem 0.85rem; min-height: 40px; cursor: pointer;
 }
-.zf-drawing button:hover, .zf-training button:hover { border-color: var(--zf-ink); }
+:where(.zf-drawing, .zf-training, .zf-model-file, .zf-transfer, .zf-session, .zf-capacity-explorer, .zf-run-history) button:hover { border-color: var(--zf-ink); }
+:where(.zf-model-file, .zf-transfer, .zf-capacity-explorer, .zf-run-history) button:disabled { opacity: 0.55; cursor: progress; }
+.zf-model-file .zf-buttons { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin: 0.5rem 0 1rem; }
+.zf-model-file .zf-load-label { font: 600 0.95rem/1.2 var(--zf-font); display: inline-flex; gap: 0.4rem; align-items: center; flex-wrap: wrap; }
+.zf-transfer-table { border-collapse: collapse; margin: 0.75rem 0; font-variant-numeric: tabular-nums; }
+.zf-transfer-table th, .zf-transfer-table td { padding: 0.3rem 0.9rem 0.3rem 0; text-align: left; border-bottom: 1px solid #e3e3ea; }
+.zf-transfer-table caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
 .zf-drawing button[aria-pressed="true"] { background: var(--zf-ink); color: #fff; border-color: var(--zf-ink); }
 .zf-drawing button.zf-live[aria-pressed="false"], .zf-training button.zf-restart { background: var(--zf-accent); color: #fff; border-color: var(--zf-accent); }
 .zf-drawing button.zf-live[aria-pressed="true"] { background: var(--zf-paper); color: var(--zf-warn); border-color: var(--zf-warn); }
