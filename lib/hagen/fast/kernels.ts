@@ -5,13 +5,13 @@
  * scaled by float32(numSends · float32(gain)) in float32 exactly as hxtorch's mac_mock_forward.
  */
 
-export const INPUT_MAX = 31;
-export const WEIGHT_MAX = 63;
-export const OUTPUT_MIN = -128;
-export const OUTPUT_MAX = 127;
-export const ROWS_PER_CHUNK = 128;
+export { INPUT_MAX, OUTPUT_MAX, OUTPUT_MIN, ROWS_PER_CHUNK, WEIGHT_MAX } from '../constants';
+import { INPUT_MAX, OUTPUT_MAX, OUTPUT_MIN, ROWS_PER_CHUNK, WEIGHT_MAX } from '../constants';
 
-/** Adding and subtracting 1.5·2^52 rounds a double to an integer, ties to even (torch.round). */
+/**
+ * Adding and subtracting 1.5·2^52 rounds a double to an integer, ties to even (torch.round): the branch-free
+ * twin of lib/round.ts for hot loops, exact for |v| < 2^51 (inputs and weights are far smaller).
+ */
 const ROUND_MAGIC = 6755399441055744;
 export function roundHalfEven(v: number): number {
   return v + ROUND_MAGIC - ROUND_MAGIC;
