@@ -5,8 +5,13 @@
  * scaled by float32(numSends · float32(gain)) in float32 exactly as hxtorch's mac_mock_forward.
  */
 
-export { INPUT_MAX, OUTPUT_MAX, OUTPUT_MIN, ROWS_PER_CHUNK, WEIGHT_MAX } from '../constants';
-import { INPUT_MAX, OUTPUT_MAX, OUTPUT_MIN, ROWS_PER_CHUNK, WEIGHT_MAX } from '../constants';
+// Local copies of lib/hagen/constants.ts (a test checks they agree): imported bindings can compile to getter
+// calls under tsx's interop, too slow in these loops.
+export const INPUT_MAX = 31;
+export const WEIGHT_MAX = 63;
+export const OUTPUT_MIN = -128;
+export const OUTPUT_MAX = 127;
+export const ROWS_PER_CHUNK = 128;
 
 /**
  * Adding and subtracting 1.5·2^52 rounds a double to an integer, ties to even (torch.round): the branch-free
@@ -94,15 +99,19 @@ export function mockLinearForward(
         y[j] += local < OUTPUT_MIN ? OUTPUT_MIN : local > OUTPUT_MAX ? OUTPUT_MAX : local;
       }
     }
-    const zRow = b * n;
-    for (let j = 0; j < n; j++) {
-      let s = y[j];
-      s = s < OUTPUT_MIN ? OUTPUT_MIN : s > OUTPUT_MAX ? OUTPUT_MAX : s;
-      s += biasQ[j];
-      z[zRow + j] = s < OUTPUT_MIN ? OUTPUT_MIN : s > OUTPUT_MAX ? OUTPUT_MAX : s;
-    }
+    addBiasToRow(y, biasQ, z, b * n, n);
   }
   return z;
+}
+
+/** The digital bias add for one sample: z[zRow + j] = clamp(clamp(y[j]) + biasQ[j]) (hxtorch's add.cpp, integers). */
+export function addBiasToRow(y: Int32Array, biasQ: Int32Array, z: Int32Array, zRow: number, n: number): void {
+  for (let j = 0; j < n; j++) {
+    let s = y[j];
+    s = s < OUTPUT_MIN ? OUTPUT_MIN : s > OUTPUT_MAX ? OUTPUT_MAX : s;
+    s += biasQ[j];
+    z[zRow + j] = s < OUTPUT_MIN ? OUTPUT_MIN : s > OUTPUT_MAX ? OUTPUT_MAX : s;
+  }
 }
 
 /** Digital bias add on an arbitrary MAC result (chip backend): clamp(clamp(floor(y)) + clamp(floor(b))). */

@@ -5,11 +5,7 @@
  */
 import { BLOCK_COLUMNS } from './wasm/source';
 import { kernelMemory } from './wasm/runtime';
-import { chunkCount, ROWS_PER_CHUNK } from './kernels';
-
-// Local copies: imported bindings can compile to getter calls (tsx/CJS interop), too slow in hot loops.
-const OUTPUT_MIN = -128;
-const OUTPUT_MAX = 127;
+import { addBiasToRow, chunkCount, ROWS_PER_CHUNK } from './kernels';
 
 const padded = (n: number) => Math.ceil(n / BLOCK_COLUMNS) * BLOCK_COLUMNS;
 
@@ -75,13 +71,7 @@ export function simdMockLinearForward(
       rowsAxpyI32(accPtr, wPtr, width, rowsPtr + 4 * s, valsPtr + 4 * s, starts[b * chunks + c + 1] - s);
       digitiseChunk(yPtr, accPtr, noise ? noisePtr + (b * chunks + c) * width * 4 : noisePtr, width, scale32);
     }
-    const zRow = b * n;
-    for (let j = 0; j < n; j++) {
-      let s = y[j];
-      s = s < OUTPUT_MIN ? OUTPUT_MIN : s > OUTPUT_MAX ? OUTPUT_MAX : s;
-      s += biasQ[j];
-      z[zRow + j] = s < OUTPUT_MIN ? OUTPUT_MIN : s > OUTPUT_MAX ? OUTPUT_MAX : s;
-    }
+    addBiasToRow(y, biasQ, z, b * n, n);
   }
   return z;
 }
