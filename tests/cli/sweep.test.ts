@@ -9,27 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../../lib/cli/args';
 import { main } from '../../lib/cli/main';
 import type { SweepReport } from '../../lib/cli/sweep';
-import type { Dataset, Split } from '../../lib/data/types';
+import type { Dataset } from '../../lib/data/types';
+import { syntheticDataset } from '../train/synthetic';
 import { buildModel } from '../../lib/hagen/model';
 import { createNodeHost } from '../../lib/host/node';
 import { serializeModelFile } from '../../lib/modelfile/modelFile';
 import { defaultParams, parseParam, validateParam } from '../../lib/params';
-import { Rng } from '../../lib/random';
 
-/** Digits drawn as a class-specific bar, so even a tiny model can learn something. */
-function syntheticSplit(count: number, seed: number): Split {
-  const rng = new Rng(seed);
-  const images = new Uint8Array(count * 784);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    const label = rng.int(10);
-    labels[i] = label;
-    for (let y = 4; y < 24; y++) for (let x = 2 + 2 * label; x < 5 + 2 * label; x++) images[i * 784 + y * 28 + x] = 1;
-    for (let k = 0; k < 20; k++) images[i * 784 + rng.int(784)] = 1;
-  }
-  return { images, labels, count };
-}
-const dataset: Dataset = { train: syntheticSplit(300, 1), test: syntheticSplit(200, 2) };
+const dataset: Dataset = syntheticDataset(300, 200);
 const host = () => createNodeHost({ loadDataset: async () => dataset });
 
 function capture() {

@@ -53,6 +53,7 @@ export class NormalSource {
     for (let i = 0; i < 12; i++) this.nextInt();
   }
 
+  /** The sfc32 step of lib/random.ts, inlined here because it runs once per noise draw (≈ 140 M per epoch). */
   private nextInt(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
