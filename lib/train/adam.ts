@@ -1,17 +1,54 @@
 /**
- * torch.optim.Adam (no weight decay, no amsgrad) over Float32Arrays, updated in place.
- * The update runs in the wasm kernel `adamPairs` (lib/hagen/fast/wasm/source.ts) with the same f64
- * arithmetic and float32 stores as `adamUpdate` below, so both give bit-identical parameters; the
- * moments live in the kernel's memory, parameters and gradients are copied in and out per step.
+ * torch.optim.Adam (no weight decay, no amsgrad) over Float32Arrays, updated in place, with the
+ * float32 arithmetic torch uses for float32 parameters (torch ≥ 2.1 `_single_tensor_adam`, the CPU
+ * path): every op rounds to float32, Python-float scalars become float32 first.
+ * The update runs in the wasm kernel `adamQuads` (lib/hagen/fast/wasm/source.ts, f32x4 lanes);
+ * `adamUpdate` below is the same arithmetic in JS (Math.fround after every + − × ÷ √ is exactly IEEE
+ * float32), and a test keeps the two bit-identical. The moments live in the kernel's memory;
+ * parameters and gradients are copied in and out per step.
+ * Not modelled: torch's vectorised CPU lerp fuses its multiply-add (one rounding instead of two).
  */
 import { KernelMemory } from '../hagen/fast/wasm/runtime';
 
-/** One element's update in plain JS (the definition; the wasm kernel does the same arithmetic). */
-function adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, j: number,
-  beta1: number, beta2: number, stepSize: number, biasCorrection2Sqrt: number, eps: number): void {
-  m[j] = m[j] + (g[j] - m[j]) * (1 - beta1);
-  v[j] = v[j] * beta2 + (1 - beta2) * g[j] * g[j];
-  p[j] -= (stepSize * m[j]) / (Math.sqrt(v[j]) / biasCorrection2Sqrt + eps);
+/** One step's scalars as float32, the way torch hands them to its float32 kernels. */
+interface StepScalars {
+  /** ATen lerp with weight w = 1−β1: m + w·(g − m) if w < 0.5, else g − (g − m)·(1 − w) = g + (−(1 − w))·(g − m) */
+  lerpFromEnd: boolean;
+  lerpCoefficient: number;
+  beta2: number;
+  oneMinusBeta2: number;
+  /** −lr / (1 − β1^step): addcdiv's `value` */
+  negStepSize: number;
+  biasCorrection2Sqrt: number;
+  eps: number;
+}
+
+function stepScalars(lr: number, beta1: number, beta2: number, eps: number, step: number): StepScalars {
+  const f = Math.fround;
+  const weight = f(1 - beta1);
+  const lerpFromEnd = !(weight < 0.5);
+  return {
+    lerpFromEnd,
+    lerpCoefficient: lerpFromEnd ? -f(1 - weight) : weight,
+    beta2: f(beta2),
+    oneMinusBeta2: f(1 - beta2),
+    negStepSize: f(-(lr / (1 - beta1 ** step))),
+    biasCorrection2Sqrt: f(Math.sqrt(1 - beta2 ** step)),
+    eps: f(eps),
+  };
+}
+
+/** One element's update in plain JS (the definition; the wasm kernel does the same float32 arithmetic). */
+function adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, j: number, s: StepScalars): void {
+  const f = Math.fround;
+  const grad = g[j];
+  // exp_avg.lerp_(grad, 1 − β1)
+  m[j] = f((s.lerpFromEnd ? grad : m[j]) + f(s.lerpCoefficient * f(grad - m[j])));
+  // exp_avg_sq.mul_(β2).addcmul_(grad, grad, value = 1 − β2)
+  v[j] = f(f(v[j] * s.beta2) + f(f(s.oneMinusBeta2 * grad) * grad));
+  // denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps); param.addcdiv_(exp_avg, denom, value = −step_size)
+  const denom = f(f(f(Math.sqrt(v[j])) / s.biasCorrection2Sqrt) + s.eps);
+  p[j] = f(p[j] + f(f(s.negStepSize * m[j]) / denom));
 }
 
 export interface AdamOptions { lr: number; beta1?: number; beta2?: number; eps?: number }
@@ -40,6 +77,7 @@ export class Adam {
     this.eps = eps;
     this.params = params;
     this.total = params.reduce((sum, p) => sum + p.length, 0);
+    // alloc rounds every region up to whole 16-byte vectors; the padding stays zero (p = g = m = v = 0 there)
     const bytes = this.total * 4;
     this.at = { p: this.memory.alloc(bytes), g: this.memory.alloc(bytes), m: this.memory.alloc(bytes), v: this.memory.alloc(bytes) };
   }
@@ -58,7 +96,7 @@ export class Adam {
     this.params.forEach((p, i) => {
       if (grads[i].length !== p.length) throw new RangeError(`Adam.step: gradient ${i} has ${grads[i].length} values, parameter has ${p.length}`);
     });
-    const { beta1, beta2, eps, total, at } = this;
+    const { total, at } = this;
     // Views are made per step: kernel memory never grows after the constructor, but stay safe.
     const p = this.memory.f32(at.p, total), g = this.memory.f32(at.g, total);
     let offset = 0;
@@ -67,17 +105,12 @@ export class Adam {
       g.set(grads[i], offset);
       offset += param.length;
     });
-    // the gradient region is padded to whole vectors with zeros (alloc rounds up; nothing writes there)
     if (!this.memory.exports.allFinite(at.g, total)) return false;
     beforeUpdate?.();
     this.stepCount++;
-    const stepSize = this.lr / (1 - beta1 ** this.stepCount);
-    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** this.stepCount);
-    const pairs = total >> 1;
-    this.memory.exports.adamPairs(at.p, at.g, at.m, at.v, pairs, 1 - beta1, beta2, 1 - beta2, stepSize, biasCorrection2Sqrt, eps);
-    if (total % 2 === 1) {
-      adamUpdate(p, g, this.memory.f32(at.m, total), this.memory.f32(at.v, total), total - 1, beta1, beta2, stepSize, biasCorrection2Sqrt, eps);
-    }
+    const s = stepScalars(this.lr, this.beta1, this.beta2, this.eps, this.stepCount);
+    this.memory.exports.adamQuads(at.p, at.g, at.m, at.v, Math.ceil(total / 4), s.lerpCoefficient, s.lerpFromEnd ? 1 : 0,
+      s.beta2, s.oneMinusBeta2, s.negStepSize, s.biasCorrection2Sqrt, s.eps);
     offset = 0;
     for (const param of this.params) {
       param.set(p.subarray(offset, offset + param.length));
@@ -90,9 +123,8 @@ export class Adam {
 /** The plain-JS Adam step over separate arrays: the definition the wasm kernel is tested against. */
 export function adamStepReference(params: Float32Array[], grads: Float32Array[], expAvg: Float32Array[], expAvgSq: Float32Array[],
   step: number, { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: AdamOptions): void {
-  const stepSize = lr / (1 - beta1 ** step);
-  const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+  const s = stepScalars(lr, beta1, beta2, eps, step);
   params.forEach((p, i) => {
-    for (let j = 0; j < p.length; j++) adamUpdate(p, grads[i], expAvg[i], expAvgSq[i], j, beta1, beta2, stepSize, biasCorrection2Sqrt, eps);
+    for (let j = 0; j < p.length; j++) adamUpdate(p, grads[i], expAvg[i], expAvgSq[i], j, s);
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Adam } from '../../lib/train/adam';
+import { Adam, adamStepReference } from '../../lib/train/adam';
+import { Rng } from '../../lib/random';
 import { crossEntropy64 } from '../../lib/train/loss';
 
 describe('Adam (torch semantics)', () => {
@@ -49,21 +50,45 @@ describe('crossEntropy64', () => {
 });
 
 describe('Adam in wasm equals the plain-JS definition bit for bit', () => {
-  it('over 30 steps of random gradients on odd-length parameters', async () => {
-    const { adamStepReference } = await import('../../lib/train/adam');
-    const { Rng } = await import('../../lib/random');
+  // gradients from every float32 regime: zeros (both signs), subnormals, tiny, ordinary, huge (g·g overflows to Infinity)
+  const drawGradient = (rng: Rng): number => {
+    const r = rng.next();
+    if (r < 0.1) return 0;
+    if (r < 0.12) return -0;
+    const sign = rng.next() < 0.5 ? -1 : 1;
+    if (r < 0.2) return sign * 10 ** rng.uniform(-45, -38);
+    if (r < 0.3) return sign * 10 ** rng.uniform(-30, -10);
+    if (r < 0.35) return sign * 10 ** rng.uniform(19, 38.5);
+    return rng.normal() * 10 ** rng.uniform(-6, 0);
+  };
+  it.each([0.9, 0.3])('over 30 steps of random gradients on odd-length parameters (beta1 %s)', (beta1) => {
     const rng = new Rng(4);
-    const shapes = [1001, 7, 256];
-    const params = shapes.map((n) => Float32Array.from({ length: n }, () => rng.normal()));
+    const shapes = [1001, 7, 256, 1];
+    const params = shapes.map((n) => Float32Array.from({ length: n }, () => rng.normal() * 10 ** rng.uniform(-3, 3)));
     const reference = params.map((p) => p.slice());
     const m = shapes.map((n) => new Float32Array(n)), v = shapes.map((n) => new Float32Array(n));
-    const adam = new Adam(params, { lr: 0.25 });
+    const adam = new Adam(params, { lr: 0.25, beta1 });
     for (let step = 1; step <= 30; step++) {
-      const grads = shapes.map((n) => Float32Array.from({ length: n }, () => (rng.next() < 0.1 ? 0 : rng.normal() * 10 ** rng.uniform(-6, 0))));
-      adam.step(grads);
-      adamStepReference(reference, grads, m, v, step, { lr: 0.25 });
+      const grads = shapes.map((n) => Float32Array.from({ length: n }, () => drawGradient(rng)));
+      expect(adam.step(grads)).toBe(true);
+      adamStepReference(reference, grads, m, v, step, { lr: 0.25, beta1 });
     }
+    // toEqual compares with Object.is: NaN (from Infinity/Infinity) equals NaN, +0 differs from −0
     params.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(reference[i])));
+  });
+  // Expected float32 bit patterns from numpy float32 arithmetic in torch's op order (an independent
+  // implementation): 3 steps, lr 0.25, subnormal, zero, huge and overflowing values included.
+  it.each([
+    [0.9, [0x3dde504b, 0xbf33f790, 0xbea43e3a, 0x7149f2ca, 0x0, 0x40dae3b6, 0xc0000000]],
+    [0.3, [0x3eb1cafe, 0xbf63ed4d, 0xbe83d2e4, 0x7149f2ca, 0x0, 0x40d6094e, 0x7fc00000]],
+  ])('matches numpy float32 torch-order arithmetic (beta1 %s)', (beta1, bits) => {
+    const p = Float32Array.of(0.5, -1.25, 3e-39, 1e30, 0, 7, -2);
+    const adam = new Adam([p], { lr: 0.25, beta1 });
+    for (const g of [[0.3, -2, 1e-3, -5e20, 0, 1e-30, 3e38], [0.1, 0, -1e-3, 5e20, 2e-45, -1e-30, -3e38], [-0.7, 1e-6, 1e-3, 1, 0, 4, 1]]) {
+      expect(adam.step([Float32Array.from(g)])).toBe(true);
+    }
+    const expected = new Float32Array(Uint32Array.from(bits).buffer);
+    expect(Array.from(p)).toEqual(Array.from(expected));
   });
 });
 

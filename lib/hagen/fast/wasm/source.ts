@@ -227,38 +227,41 @@ function normalFill(): FunctionDef {
 }
 
 /**
- * torch.optim.Adam's update for `pairs` pairs of float32 parameters, with the f64 arithmetic and
- * float32 stores of lib/train/adam.ts (so results are bit-identical), two lanes of f64 at a time:
- *   m = m + (g − m)·(1−β1);  v = v·β2 + ((1−β2)·g)·g;  p = p − (stepSize·m) / (√v / bc2 + eps)
- * where m and v are re-read as float32 before the last line, as the JS reads them back.
+ * torch.optim.Adam's update (torch ≥ 2.1 `_single_tensor_adam` on float32 tensors: every op rounds to
+ * float32) for `quads` groups of 4 parameters, 4 lanes at a time, as lib/train/adam.ts's `adamUpdate`:
+ *   m = base + c·(g − m)          (exp_avg.lerp_(g, w): base m, c = w if w < 0.5, else base g, c = −(1 − w))
+ *   v = v·β2 + ((1−β2)·g)·g       (exp_avg_sq.mul_(β2).addcmul_(g, g, value=1−β2))
+ *   p = p + (−stepSize·m) / (√v / bc2 + eps)   (param.addcdiv_(m, denom, value=−stepSize))
+ * The scalars arrive as float32, as torch converts Python floats for float32 tensors.
  */
-function adamPairs(): FunctionDef {
-  const p = 0, g = 1, m = 2, v = 3, pairs = 4, oneMinusBeta1 = 5, beta2 = 6, oneMinusBeta2 = 7, stepSize = 8, bc2 = 9, eps = 10; // params
-  const offset = 11, end = 12, G = 13, M = 14, V = 15, c1 = 16, b2 = 17, c2 = 18, s = 19, bc = 20, e = 21; // locals
-  const body: number[] = [];
-  const emit = (...parts: (readonly number[])[]) => { for (const part of parts) body.push(...part); };
-  const load = (base: number) => [...op.get(base), ...op.get(offset), ...op.i32Add, ...op.v128Load64Zero(), ...op.f64x2PromoteLowF32x4];
-  for (const [local, param] of [[c1, oneMinusBeta1], [b2, beta2], [c2, oneMinusBeta2], [s, stepSize], [bc, bc2], [e, eps]]) {
-    emit(op.get(param), op.f64x2Splat, op.set(local));
+function adamQuads(): FunctionDef {
+  const p = 0, g = 1, m = 2, v = 3, quads = 4, lerpCoefficient = 5, lerpFromEnd = 6, beta2 = 7, oneMinusBeta2 = 8,
+    negStepSize = 9, bc2 = 10, eps = 11; // params (i32 pointers, quads, lerpFromEnd; f32 scalars)
+  const offset = 12, end = 13; // i32 locals
+  const G = 14, M = 15, V = 16, c1 = 17, fromEnd = 18, b2 = 19, c2 = 20, s = 21, bc = 22, e = 23; // v128 locals
+  const { body, emit } = bodyBuilder();
+  for (const [local, param] of [[c1, lerpCoefficient], [b2, beta2], [c2, oneMinusBeta2], [s, negStepSize], [bc, bc2], [e, eps]]) {
+    emit(op.get(param), op.f32x4Splat, op.set(local));
   }
-  emit(op.get(pairs), op.i32Const(3), op.i32Shl, op.set(end), op.i32Const(0), op.set(offset));
-  emit(op.block, op.loop, op.get(offset), op.get(end), op.i32GeU, op.brIf(1));
-  emit(load(g), op.set(G));
-  // m (stored as float32, then read back)
-  emit(load(m), op.tee(M), op.get(G), op.get(M), op.f64x2Sub, op.get(c1), op.f64x2Mul, op.f64x2Add, op.f32x4DemoteF64x2Zero, op.set(M));
-  emit(op.get(m), op.get(offset), op.i32Add, op.get(M), op.v128Store64Lane0(), op.get(M), op.f64x2PromoteLowF32x4, op.set(M));
-  // v
-  emit(load(v), op.get(b2), op.f64x2Mul, op.get(c2), op.get(G), op.f64x2Mul, op.get(G), op.f64x2Mul, op.f64x2Add, op.f32x4DemoteF64x2Zero, op.set(V));
-  emit(op.get(v), op.get(offset), op.i32Add, op.get(V), op.v128Store64Lane0(), op.get(V), op.f64x2PromoteLowF32x4, op.set(V));
-  // p
-  emit(op.get(p), op.get(offset), op.i32Add);
-  emit(load(p), op.get(s), op.get(M), op.f64x2Mul, op.get(V), op.f64x2Sqrt, op.get(bc), op.f64x2Div, op.get(e), op.f64x2Add, op.f64x2Div, op.f64x2Sub);
-  emit(op.f32x4DemoteF64x2Zero, op.v128Store64Lane0());
-  emit(op.get(offset), op.i32Const(8), op.i32Add, op.set(offset), op.br(0), op.end, op.end);
+  emit(op.i32Const(0), op.get(lerpFromEnd), op.i32Sub, op.i32x4Splat, op.set(fromEnd)); // all ones if set
+  emit(op.get(quads), op.i32Const(4), op.i32Shl, op.set(end));
+  forLoop(emit, offset, op.i32Const(0), op.get(end), 16, () => {
+    const at = (base: number) => [...op.get(base), ...op.get(offset), ...op.i32Add];
+    emit(at(g), op.v128Load(), op.set(G), at(m), op.v128Load(), op.set(M));
+    // m: base + c·(g − m), base = g where fromEnd, else m
+    emit(at(m), op.get(G), op.get(M), op.get(fromEnd), op.v128Bitselect);
+    emit(op.get(c1), op.get(G), op.get(M), op.f32x4Sub, op.f32x4Mul, op.f32x4Add, op.tee(M), op.v128Store());
+    // v
+    emit(at(v), at(v), op.v128Load(), op.get(b2), op.f32x4Mul, op.get(c2), op.get(G), op.f32x4Mul, op.get(G), op.f32x4Mul, op.f32x4Add);
+    emit(op.tee(V), op.v128Store());
+    // p
+    emit(at(p), at(p), op.v128Load(), op.get(s), op.get(M), op.f32x4Mul);
+    emit(op.get(V), op.f32x4Sqrt, op.get(bc), op.f32x4Div, op.get(e), op.f32x4Add, op.f32x4Div, op.f32x4Add, op.v128Store());
+  });
   return {
-    name: 'adamPairs',
-    params: [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64],
-    locals: [I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128],
+    name: 'adamQuads',
+    params: [I32, I32, I32, I32, I32, F32, I32, F32, F32, F32, F32, F32],
+    locals: [I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128],
     body,
   };
 }
@@ -593,7 +596,7 @@ function allFinite(): FunctionDef {
   emit(op.i32Const(0), op.i32x4Splat, op.set(nonFinite));
   emit(op.get(src), op.get(count), op.i32Const(2), op.i32Shl, op.i32Add, op.set(end));
   forLoop(emit, p, op.get(src), op.get(end), 16, () => {
-    emit(op.get(nonFinite), op.get(p), op.v128Load(), op.get(p), op.v128Load(), [0xfd, 0xe5, 0x01] /* f32x4.sub */);
+    emit(op.get(nonFinite), op.get(p), op.v128Load(), op.get(p), op.v128Load(), op.f32x4Sub);
     emit(op.f32x4Const(0), op.f32x4Ne, op.v128Or, op.set(nonFinite));
   });
   emit(op.get(nonFinite), op.v128AnyTrue, op.i32Eqz);
@@ -603,7 +606,7 @@ function allFinite(): FunctionDef {
 export function buildKernelModule(): Uint8Array {
   return assembleModule([
     rowsAxpy('rowsAxpyI32', 'i32'), rowsAxpy('rowsAxpyF32', 'f32'), digitiseChunk(), rowsAxpyI16('values'), rowsAxpyI16('uniform'), rowsAxpy('rowsSumF32', 'f32sum'),
-    normalFill(), adamPairs(),
+    normalFill(), adamQuads(),
     transposeTiles('transposeQuantise', 'quantise'), transposeTiles('transposeF32', 'f32'),
     mockLayer(), reluToLists(), firstInputLists(), listsPerInput(), layerGradients(), inputGradients(), allFinite(),
   ], 1, KERNEL_IMPORTS);
