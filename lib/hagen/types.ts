@@ -42,9 +42,24 @@ export interface TrainStepResult {
   grads: LayerGrads[];
 }
 
+/**
+ * Mock noise drawn ahead of time on another thread (lib/data/pipeline.ts). Every mock layer seeds a
+ * NormalSource (lib/hagen/fast/normal.ts) from four `rng.uint32()` draws; a supply holds the values
+ * such sources give, keyed by those four draws, so using it changes no result.
+ */
+export interface NoiseSupply {
+  /**
+   * Write the first `target.length` values · `std` of the source seeded with `seed` (4 draws) into
+   * `target` and return true, if this supply holds exactly them; false: the caller draws them itself.
+   */
+  take(seed: Int32Array, std: number, target: Float32Array): boolean;
+}
+
 export interface HagenEngine {
   name: string;
-  forward(model: HagenModel, x: Float32Array /* B*in, 0..31 */, batch: number, rng: Rng | null, chip?: ChipDevice): Float32Array;
-  trainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, rng: Rng | null, chip?: ChipDevice): TrainStepResult;
+  /** Whether forward/trainStep use a `noise` supply (others ignore it and draw every value from `rng`). */
+  usesNoiseSupply?: boolean;
+  forward(model: HagenModel, x: Float32Array /* B*in, 0..31 */, batch: number, rng: Rng | null, chip?: ChipDevice, noise?: NoiseSupply): Float32Array;
+  trainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, rng: Rng | null, chip?: ChipDevice, noise?: NoiseSupply): TrainStepResult;
   dispose?(): void;
 }

@@ -123,7 +123,12 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
   // The weights of the last step with a finite loss: kept in place, handed out only on divergence.
   const lastFinite = cloneModel(model);
   let lastFiniteValid = false;
-  const batches = new BatchStream(train, { batchSize: opts.batchSize, augment: opts.augment, seed: opts.seed, epochs: opts.epochs }, augmentRng, opts.augmentThread);
+  // The engine's noise (a fresh source per mock layer, seeded from noiseRng) is drawn ahead on the
+  // augmentation thread from a twin of noiseRng; the engine finds it by seed, so results do not change.
+  const noiseAhead = engine.usesNoiseSupply && model.backend === 'mock' && model.mock.noiseStd > 0
+    ? { rng: Rng.derive(opts.seed, 'noise/train'), std: model.mock.noiseStd, layers: model.layers }
+    : undefined;
+  const batches = new BatchStream(train, { batchSize: opts.batchSize, augment: opts.augment, seed: opts.seed, epochs: opts.epochs, noise: noiseAhead }, augmentRng, opts.augmentThread);
   // The network input (image · 31), reused.
   const x = new Float32Array(opts.batchSize * 784);
   let epoch = 0;
@@ -142,11 +147,11 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
       let lossSum = 0;
       for (batch = 0; batch < batchesPerEpoch;) {
         if (opts.signal?.aborted) { snapshot = cloneModel(model); yield progress('cancelled'); return; }
-        const { images, labels, n } = await batches.next();
+        const { images, labels, n, noise } = await batches.next();
         if (opts.signal?.aborted) { snapshot = cloneModel(model); yield progress('cancelled'); return; }
         const to = batch * opts.batchSize + n;
         const input = toNetworkInput(images, x.subarray(0, n * 784));
-        const step = engine.trainStep(model, input, labels, n, noiseRng, opts.chip);
+        const step = engine.trainStep(model, input, labels, n, noiseRng, opts.chip, noise ?? undefined);
         batch++;
         // Adam refuses NaN or infinite gradients (checked in wasm); before it updates, keep the weights
         // this step ran with (clamped in place by the engine): they gave a finite loss and gradients.
@@ -178,5 +183,7 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
     yield progress('done');
   } catch (err) {
     yield progress('error', err instanceof Error ? err.message : String(err));
+  } finally {
+    batches.close();
   }
 }

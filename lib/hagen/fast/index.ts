@@ -9,7 +9,8 @@
  */
 import type { Rng } from '../../random';
 import type { ChipDevice, HagenEngine, HagenModel, TrainStepResult } from './types';
-import { NormalSource } from './normal';
+import type { NoiseSupply } from '../types';
+import { drawNormalSeed, NormalSource } from './normal';
 import {
   chunkCount, chunkScale, directMockLinearForward, clampWeightsInPlace, convertingRelu, crossEntropyOver64, digitalBiasAdd,
   idealLinearForward, idealRelu, quantiseBias, quantiseInputs, quantiseWeights, transpose,
@@ -77,7 +78,7 @@ function checkBatch(model: HagenModel, x: Float32Array, batch: number): void {
 }
 
 /** The allocating path: ideal and chip backends (and the mock for tiny batches). */
-function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng | null, chip: ChipDevice | undefined): { logits: Float32Array; traces: LayerTrace[] } {
+function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng | null, chip: ChipDevice | undefined, noise: NoiseSupply | undefined): { logits: Float32Array; traces: LayerTrace[] } {
   checkModel(model);
   checkBatch(model, x, batch);
   if (model.backend === 'chip' && !chip) throw new Error("backend 'chip' needs a ChipDevice (open a session on the emulated chip first), but none was given");
@@ -110,7 +111,7 @@ function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng 
       const xq = inputQ ?? quantiseInputs(input, new Uint8Array(batch * k), index === 0 ? 'x' : `layer ${index} input`);
       // Noise is drawn like the reference (lib/hagen/mac drawChunkNoise): a fresh source per layer,
       // laid out [chunk][batch][out]; the direct kernel reads it as [batch][chunk][out].
-      const noiseValues = noiseOn ? batchMajorNoise(new NormalSource(rng!).fill(new Float32Array(batch * chunkCount(k) * n), mock.noiseStd), chunkCount(k), batch, n) : null;
+      const noiseValues = noiseOn ? batchMajorNoise(drawNoise(rng!, batch * chunkCount(k) * n, mock.noiseStd, noise), chunkCount(k), batch, n) : null;
       directMockLinearForward(xq, batch, k, weightQ!, n, chunkScale(mock.gain, numSends), noiseValues, biasQ, z);
     }
     traces.push({ input, z });
@@ -126,6 +127,12 @@ function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng 
   return { logits: input, traces };
 }
 
+/** `count` draws · std of the next NormalSource of `rng`, from `noise` when it holds them. */
+function drawNoise(rng: Rng, count: number, std: number, noise: NoiseSupply | undefined): Float32Array {
+  const seed = drawNormalSeed(rng);
+  const values = new Float32Array(count);
+  return noise?.take(seed, std, values) ? values : new NormalSource(seed).fill(values, std);
+}
 
 /** [chunk][batch][n] → [batch][chunk][n] */
 function batchMajorNoise(noise: Float32Array, chunks: number, batch: number, n: number): Float32Array {
@@ -137,8 +144,8 @@ function batchMajorNoise(noise: Float32Array, chunks: number, batch: number, n: 
   return out;
 }
 
-function genericTrainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, rng: Rng | null, chip?: ChipDevice): TrainStepResult {
-  const { logits, traces } = runForward(model, x, batch, rng, chip);
+function genericTrainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, rng: Rng | null, chip: ChipDevice | undefined, noise: NoiseSupply | undefined): TrainStepResult {
+  const { logits, traces } = runForward(model, x, batch, rng, chip, noise);
   if (!(labels instanceof Uint8Array) || labels.length !== batch) throw new Error(`labels must be a Uint8Array of batch = ${batch} values, got ${labels?.length}`);
   const layers = model.layers;
   const classes = layers[layers.length - 1].outFeatures;
@@ -176,15 +183,16 @@ export function createFastEngine(): HagenEngine {
   const usesWorkspace = (model: HagenModel, batch: number) => model.backend === 'mock' && batch > SMALL_BATCH;
   return {
     name: 'fast',
-    forward(model, x, batch, rng, chip) {
+    usesNoiseSupply: true,
+    forward(model, x, batch, rng, chip, noise) {
       checkModel(model);
       checkBatch(model, x, batch);
-      return usesWorkspace(model, batch) ? workspaces.forward(model, x, batch, rng) : runForward(model, x, batch, rng, chip).logits;
+      return usesWorkspace(model, batch) ? workspaces.forward(model, x, batch, rng, noise) : runForward(model, x, batch, rng, chip, noise).logits;
     },
-    trainStep(model, x, labels, batch, rng, chip) {
+    trainStep(model, x, labels, batch, rng, chip, noise) {
       checkModel(model);
       checkBatch(model, x, batch);
-      const result = usesWorkspace(model, batch) ? workspaces.trainStep(model, x, labels, batch, rng) : genericTrainStep(model, x, labels, batch, rng, chip);
+      const result = usesWorkspace(model, batch) ? workspaces.trainStep(model, x, labels, batch, rng, noise) : genericTrainStep(model, x, labels, batch, rng, chip, noise);
       // the optimiser changes these weights in place next: forget their quantised copies
       for (const layer of model.layers) quantisedWeights.delete(layer.weight);
       return result;

@@ -7,7 +7,7 @@
  * wedge draws are exact, so every value is a true N(0, 1) sample at 25-bit resolution.
  */
 import type { Rng } from '../../random';
-import type { KernelMemory } from './wasm/runtime';
+import { KernelMemory } from './wasm/runtime';
 import { NORMAL_STATE_BYTES, ZIGGURAT_TABLE_BYTES } from './wasm/source';
 
 const LAYERS = 128;
@@ -44,12 +44,17 @@ export class NormalSource {
   private c: number;
   private d: number;
 
-  /** Seeds from four draws of `rng`, so the caller's stream advances by a fixed amount. */
-  constructor(rng: Rng) {
-    this.a = rng.uint32() | 0;
-    this.b = rng.uint32() | 0;
-    this.c = rng.uint32() | 0;
-    this.d = rng.uint32() | 1;
+  /**
+   * Seeds from four draws of `rng`, so the caller's stream advances by a fixed amount, or from those
+   * four draws taken before (drawNormalSeed: noise drawn ahead is keyed by them).
+   */
+  constructor(seed: Rng | Int32Array) {
+    const words = seed instanceof Int32Array ? seed : drawNormalSeed(seed);
+    if (words.length !== 4) throw new RangeError(`a NormalSource seed holds 4 draws, got ${words.length}`);
+    this.a = words[0];
+    this.b = words[1];
+    this.c = words[2];
+    this.d = words[3] | 1;
     for (let i = 0; i < 12; i++) this.nextInt();
   }
 
@@ -131,6 +136,36 @@ export class NormalSource {
       }
     }
     this.a = a; this.b = b; this.c = c; this.d = d;
+    return out;
+  }
+}
+
+/** The four draws of `rng` a NormalSource seeds from (as int32), in order. */
+export function drawNormalSeed(rng: Rng): Int32Array {
+  return Int32Array.of(rng.uint32(), rng.uint32(), rng.uint32(), rng.uint32());
+}
+
+/** Values per normalFill call of a NormalFiller: its kernel memory stays small and in cache. */
+const FILLER_CHUNK = 1 << 15;
+
+/**
+ * Draws noise into plain Float32Arrays with the wasm kernel, on a kernel memory of its own: the side
+ * of a thread that draws noise ahead for another (lib/data/pipeline.ts). The same values as an
+ * engine's NormalSource.fillWasm for the same seed.
+ */
+export class NormalFiller {
+  private readonly memory = new KernelMemory();
+  private readonly scratch = allocateWasmNormal(this.memory);
+  private readonly region = this.memory.alloc(FILLER_CHUNK * 4);
+
+  /** out[i] = f32(N(0,1) · std) for every i, from the source seeded with `seed`. */
+  fill(seed: Int32Array, std: number, out: Float32Array): Float32Array {
+    const source = new NormalSource(seed);
+    for (let from = 0; from < out.length; from += FILLER_CHUNK) {
+      const count = Math.min(FILLER_CHUNK, out.length - from);
+      source.fillWasm(this.memory, this.scratch, this.region, count, std);
+      out.set(this.memory.f32(this.region, count), from);
+    }
     return out;
   }
 }

@@ -7,7 +7,8 @@
  */
 import type { Rng } from '../../random';
 import { chunkScale, crossEntropyOver64 } from './kernels';
-import { NormalSource } from './normal';
+import { drawNormalSeed, NormalSource } from './normal';
+import type { NoiseSupply } from '../types';
 import type { HagenModel, LayerParams, TrainStepResult } from './types';
 import { Workspace, type LayerBuffers } from './workspace';
 
@@ -58,27 +59,35 @@ function listFirstInput(ws: Workspace, x: Float32Array): void {
   ws.firstInputUniform = Math.max(0, ws.heapI32[(ws.status >> 2) + 2]);
 }
 
-/** Mock MAC + digital bias add of one layer (inputs from its lists) into L.z. */
-function mockLayerForward(ws: Workspace, L: LayerBuffers, layer: LayerParams, model: HagenModel, rng: Rng | null): void {
+/**
+ * Mock MAC + digital bias add of one layer (inputs from its lists) into L.z. The noise comes from
+ * `noise` when it holds this layer's draws (drawn ahead on another thread), else it is drawn here.
+ */
+function mockLayerForward(ws: Workspace, L: LayerBuffers, layer: LayerParams, model: HagenModel, rng: Rng | null, noise: NoiseSupply | undefined): void {
   const { n, width, chunks } = L;
   const batch = ws.batch;
   const biasQ = ws.heapI32, biasBase = L.biasQ >> 2;
   for (let j = 0; j < n; j++) { const f = Math.floor(layer.bias[j]); biasQ[biasBase + j] = f < OUTPUT_MIN ? OUTPUT_MIN : f > OUTPUT_MAX ? OUTPUT_MAX : f; }
   const { noiseStd, gain } = model.mock;
   const noiseOn = rng !== null && noiseStd > 0;
-  if (noiseOn) new NormalSource(rng).fillWasm(ws.memory, ws.normal, L.noise, chunks * batch * n, noiseStd);
+  if (noiseOn) {
+    const seed = drawNormalSeed(rng), count = chunks * batch * n;
+    if (!noise?.take(seed, noiseStd, ws.heapF32.subarray(L.noise >> 2, (L.noise >> 2) + count))) {
+      new NormalSource(seed).fillWasm(ws.memory, ws.normal, L.noise, count, noiseStd);
+    }
+  }
   const scale = Math.fround(chunkScale(gain, layer.numSends));
   ws.memory.exports.mockLayer(batch, chunks, width, n, L.starts, L.inRows, L.inValues, L.weightQT, ws.accumulator, ws.chunkSum,
     noiseOn ? L.noise : ws.zeroRow, noiseOn ? 4 * n : 0, scale, L.biasQ, L.zAt, L === ws.layers[0] ? ws.firstInputUniform : 0);
 }
 
-function forwardOn(ws: Workspace, model: HagenModel, x: Float32Array, rng: Rng | null): Float32Array {
+function forwardOn(ws: Workspace, model: HagenModel, x: Float32Array, rng: Rng | null, noise: NoiseSupply | undefined): Float32Array {
   const layers = model.layers;
   listFirstInput(ws, x);
   for (let l = 0; l < layers.length; l++) {
     const L = ws.layers[l];
     clampAndQuantiseWeights(ws, L, layers[l].weight, l);
-    mockLayerForward(ws, L, layers[l], model, rng);
+    mockLayerForward(ws, L, layers[l], model, rng, noise);
     if (l < layers.length - 1) {
       const next = ws.layers[l + 1];
       ws.memory.exports.reluToLists(L.zAt, ws.batch, L.n, model.shift, L.outAt, next.chunks, next.starts, next.inRows, next.inValues);
@@ -147,8 +156,8 @@ function layerBackward(ws: Workspace, model: HagenModel, l: number, x: Float32Ar
 }
 
 export interface WorkspaceEngine {
-  forward(model: HagenModel, x: Float32Array, batch: number, rng: Rng | null): Float32Array;
-  trainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, rng: Rng | null): TrainStepResult;
+  forward(model: HagenModel, x: Float32Array, batch: number, rng: Rng | null, noise?: NoiseSupply): Float32Array;
+  trainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, rng: Rng | null, noise?: NoiseSupply): TrainStepResult;
   dispose(): void;
 }
 
@@ -164,11 +173,11 @@ export function createWorkspaceEngine(): WorkspaceEngine {
     return ws;
   };
   return {
-    forward: (model, x, batch, rng) => forwardOn(workspaceFor(model, batch), model, x, rng),
-    trainStep(model, x, labels, batch, rng) {
+    forward: (model, x, batch, rng, noise) => forwardOn(workspaceFor(model, batch), model, x, rng, noise),
+    trainStep(model, x, labels, batch, rng, noise) {
       if (!(labels instanceof Uint8Array) || labels.length !== batch) throw new Error(`labels must be a Uint8Array of batch = ${batch} values, got ${labels?.length}`);
       const ws = workspaceFor(model, batch);
-      const logits = forwardOn(ws, model, x, rng);
+      const logits = forwardOn(ws, model, x, rng, noise);
       const layers = model.layers;
       const top = ws.layers[layers.length - 1];
       const loss = crossEntropyOver64(logits, labels, batch, top.n, top.dz);
