@@ -72,7 +72,8 @@ export const op = {
   f32x4Add: [0xfd, ...uleb(0xe4)], f32x4Sub: [0xfd, ...uleb(0xe5)], f32x4Mul: [0xfd, ...uleb(0xe6)], f32x4Div: [0xfd, ...uleb(0xe7)],
   f32x4Sqrt: [0xfd, ...uleb(0xe3)], v128Bitselect: [0xfd, ...uleb(0x52)],
   f32x4Floor: [0xfd, ...uleb(0x68)], f32x4ConvertI32x4S: [0xfd, ...uleb(0xfa)], i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
-  i32x4MinS: [0xfd, ...uleb(0xb6)], i32x4MaxS: [0xfd, ...uleb(0xb8)],
+  i32x4MinS: [0xfd, ...uleb(0xb6)], i32x4MaxS: [0xfd, ...uleb(0xb8)], i32x4ShrS: [0xfd, ...uleb(0xac)],
+  i32x4ExtractLane: (lane: number) => [0xfd, ...uleb(0x1b), lane],
   f32x4Min: [0xfd, ...uleb(0xe8)], f32x4Max: [0xfd, ...uleb(0xe9)], f32x4Abs: [0xfd, ...uleb(0xe0)], f32x4Nearest: [0xfd, ...uleb(0x6a)],
   f32x4Ne: [0xfd, ...uleb(0x42)], f32x4Gt: [0xfd, ...uleb(0x44)], v128Or: [0xfd, ...uleb(0x50)], v128AnyTrue: [0xfd, ...uleb(0x53)],
   /** 16 byte-lane indices into the concatenation of the two operands */

@@ -398,33 +398,47 @@ function mockLayer(): FunctionDef {
  * ConvertingReLU(shift) of a layer's z [batch, n] into `out` (floats, the next layer's raw input)
  * and the next layer's input lists: the non-zero values of every (sample, 128-row chunk), in order,
  * as (index, value) int32 pairs, with starts[b·chunks + c] the first entry (+ the total at the end).
+ * Four units at a time (i32x4 clamp and shift), then a scalar tail per chunk.
  */
 function reluToLists(): FunctionDef {
   const z = 0, batch = 1, n = 2, shift = 3, out = 4, chunks = 5, starts = 6, rows = 7, values = 8; // params
-  const b = 9, j = 10, at = 11, v = 12, index = 13; // locals
+  const b = 9, j = 10, at = 11, v = 12, c = 13, chunkEnd = 14, row = 15, vectorEnd = 16; // i32 locals (at: entry byte offset)
+  const V = 17; // v128
   const { body, emit } = bodyBuilder();
+  // v = z ≤ 0 ? 0 : min(min(z, 127) >> shift, 31), i.e. max(min(min(z, 127) >> shift, 31), 0)
+  const unit = (address: readonly number[]) => [...address, ...op.get(row), ...op.i32Add, ...op.get(j), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add];
+  // branch-free (about half the units are open, a branch would mispredict): always write the entry at
+  // `at`, keep it only if v ≠ 0 (the lists have room for one entry past the last)
+  const append = (value: readonly number[], lane: number) => {
+    emit(op.get(rows), op.get(at), op.i32Add, op.get(j), ...(lane ? [op.i32Const(lane), op.i32Add] : []), op.i32Store());
+    emit(op.get(values), op.get(at), op.i32Add, value, op.tee(v), op.i32Store());
+    emit(op.get(at), op.get(v), op.i32Const(0), op.i32Ne, op.i32Const(2), op.i32Shl, op.i32Add, op.set(at));
+  };
   emit(op.i32Const(0), op.set(at));
   forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
-    forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => {
-      emit(op.get(j), op.i32Const(127), op.i32And, op.i32Eqz, op.ifVoid);
-      emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(j), op.i32Const(7), op.i32ShrS, op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
-      emit(op.end);
-      emit(op.get(b), op.get(n), op.i32Mul, op.get(j), op.i32Add, op.i32Const(2), op.i32Shl, op.set(index));
-      // v = z ≤ 0 ? 0 : min(min(z, 127) >> shift, 31)
-      emit(op.get(z), op.get(index), op.i32Add, op.i32Load(), op.set(v));
+    emit(op.get(b), op.get(n), op.i32Mul, op.i32Const(2), op.i32Shl, op.set(row));
+    forLoop(emit, c, op.i32Const(0), op.get(chunks), 1, () => {
+      emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(c), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Const(2), op.i32ShrU, op.i32Store());
+      emit(op.get(c), op.i32Const(7), op.i32Shl, op.tee(j), op.i32Const(128), op.i32Add, op.tee(chunkEnd), op.get(n), op.get(chunkEnd), op.get(n), op.i32LtS, op.select, op.tee(chunkEnd));
+      emit(op.i32Const(3), op.i32Sub, op.set(vectorEnd));
+      emit(op.block, op.loop, op.get(j), op.get(vectorEnd), op.i32GeS, op.brIf(1));
+      emit(unit(op.get(z)), op.v128Load(), op.i32x4Const(127), op.i32x4MinS, op.get(shift), op.i32x4ShrS);
+      emit(op.i32x4Const(31), op.i32x4MinS, op.i32x4Const(0), op.i32x4MaxS, op.set(V));
+      emit(unit(op.get(out)), op.get(V), op.f32x4ConvertI32x4S, op.v128Store());
+      for (let lane = 0; lane < 4; lane++) append([...op.get(V), ...op.i32x4ExtractLane(lane)], lane);
+      emit(op.get(j), op.i32Const(4), op.i32Add, op.set(j), op.br(0), op.end, op.end);
+      emit(op.block, op.loop, op.get(j), op.get(chunkEnd), op.i32GeS, op.brIf(1)); // the chunk's last n mod 4 units
+      emit(unit(op.get(z)), op.i32Load(), op.set(v));
       emit(op.i32Const(127), op.get(v), op.get(v), op.i32Const(127), op.i32GtS, op.select, op.get(shift), op.i32ShrS, op.set(v));
       emit(op.i32Const(31), op.get(v), op.get(v), op.i32Const(31), op.i32GtS, op.select, op.set(v));
       emit(op.i32Const(0), op.get(v), op.get(v), op.i32Const(0), op.i32LtS, op.select, op.set(v));
-      emit(op.get(out), op.get(index), op.i32Add, op.get(v), op.f32ConvertI32S, op.f32Store());
-      // branch-free (about half the units are open, a branch would mispredict): always write the
-      // entry at `at`, keep it only if v ≠ 0 (the lists have room for one entry past the last)
-      emit(op.get(rows), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(j), op.i32Store());
-      emit(op.get(values), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(v), op.i32Store());
-      emit(op.get(at), op.get(v), op.i32Const(0), op.i32Ne, op.i32Add, op.set(at));
+      emit(unit(op.get(out)), op.get(v), op.f32ConvertI32S, op.f32Store());
+      append(op.get(v), 0);
+      emit(op.get(j), op.i32Const(1), op.i32Add, op.set(j), op.br(0), op.end, op.end);
     });
   });
-  emit(op.get(starts), op.get(batch), op.get(chunks), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
-  return { name: 'reluToLists', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32], body };
+  emit(op.get(starts), op.get(batch), op.get(chunks), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Const(2), op.i32ShrU, op.i32Store());
+  return { name: 'reluToLists', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32, I32, I32, V128], body };
 }
 
 /**
