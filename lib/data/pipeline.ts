@@ -38,6 +38,11 @@ export type FromAugmenter =
   | { type: 'noise'; id: number; values: Float32Array }
   | { type: 'failed'; id: number; message: string };
 
+/** Whether a run has work for the augmentation thread: crops to resize, or mock noise to draw. */
+export function usesAugmentThread(model: { backend: string; mock: { noiseStd: number } }, opts: { augment: AugmentMode }): boolean {
+  return opts.augment !== 'none' || (model.backend === 'mock' && model.mock.noiseStd > 0);
+}
+
 /** One end of a message channel between two threads; hosts adapt worker_threads / Web Workers to it. */
 export interface ThreadPort<In, Out> {
   send(message: Out, transfer?: ArrayBuffer[]): void;
@@ -223,7 +228,7 @@ export class DrawnNoise implements NoiseSupply {
 }
 
 /** A forward pass's noise on its way: `arrived` turns true when the thread has answered (or failed). */
-interface PendingNoise { drawn: Promise<DrawnNoise | null>; arrived: boolean }
+export interface PendingNoise { drawn: Promise<DrawnNoise | null>; arrived: boolean }
 
 /**
  * Noise for a sequence of forward passes, drawn ahead on an AugmentThread. Every pass draws its

@@ -1,6 +1,7 @@
 /**
  * Node edge: the entry of the augmentation worker_thread (lib/data/pipeline.ts serveAugmentation),
- * started by lib/host/node.ts. It loads tfjs on the wasm backend, then resizes crop boxes on request.
+ * started by lib/host/node.ts. It loads tfjs on the wasm backend, then resizes crop boxes on request;
+ * it draws the mock's noise ahead on request from the start (that needs no tfjs).
  */
 import { parentPort } from 'node:worker_threads';
 import { serveAugmentation, type FromAugmenter, type ToAugmenter } from '../data/pipeline';

@@ -6,7 +6,7 @@
  * The protocol types live here; browser.ts imports them type-only, so no worker code enters the page.
  */
 import { chipFromDescription, type ChipDescription } from '../chip/description';
-import { AugmentThread, serveAugmentation, type FromAugmenter, type ToAugmenter } from '../data/pipeline';
+import { AugmentThread, serveAugmentation, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../data/pipeline';
 import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
 import { configureWasmPaths, initTf } from '../tf/backend';
@@ -73,7 +73,7 @@ export function serveTraining(scope: WorkerScope, prepare: () => Promise<unknown
       await prepare();
       const { chip: chipDescription, ...opts } = message.opts;
       const chip = chipDescription ? chipFromDescription(chipDescription) : undefined;
-      const thread = opts.augment !== 'none' ? augmentThread() : null;
+      const thread = usesAugmentThread(message.model, opts) ? augmentThread() : null;
       let lastModel: HagenModel | null = null;
       for await (const progress of trainModel(message.model, dataset, { ...opts, chip, signal: controller.signal, ...(thread ? { augmentThread: thread } : {}) })) {
         let model: HagenModel | null = null;
@@ -118,14 +118,14 @@ function prepareTf(): Promise<string> {
   return tfReady;
 }
 
-/** The name of the nested worker (this same script) that resizes crops for the training worker. */
+/** The name of the nested worker (this same script) that resizes crops and draws mock noise for the training worker. */
 export const AUGMENT_WORKER_NAME = 'ziffern-augment';
 
 let nestedThread: AugmentThread | null | undefined;
 /**
  * The training worker's augmentation thread: a nested Web Worker running this script under
  * AUGMENT_WORKER_NAME, started on first use and kept for later runs. Null where workers cannot start
- * workers (then this worker resizes the crops itself: same batches, one core).
+ * workers (then this worker resizes the crops and draws the noise itself: same results, one core).
  */
 function nestedAugmentThread(): AugmentThread | null {
   if (nestedThread !== undefined && !nestedThread?.failure) return nestedThread;

@@ -5,7 +5,7 @@
  */
 import { type AugmentMode, AUGMENT_MODES } from '../data/augment';
 import { trainSubset } from '../data/batches';
-import { BatchStream, type AugmentThread } from '../data/pipeline';
+import { BatchStream, NoiseAhead, type AugmentThread } from '../data/pipeline';
 import type { Dataset } from '../data/types';
 import { resolveEngine, type EngineName } from '../hagen/engine';
 import { argmaxRows } from '../hagen/loss';
@@ -13,7 +13,7 @@ import { cloneModel } from '../hagen/model';
 import type { ChipDevice, HagenEngine, HagenModel } from '../hagen/types';
 import { Rng } from '../random';
 import { Adam } from './adam';
-import { evaluate } from './evaluate';
+import { evaluate, evaluateAhead } from './evaluate';
 
 export interface TrainOptions {
   lr: number;
@@ -171,7 +171,12 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
         await nextMacrotask();
       }
       if (opts.signal?.aborted) { yield progress('cancelled'); return; }
-      const test = evaluate(model, data.test, { engine, rng: Rng.derive(opts.seed, `noise/test/epoch${epoch}`), chip: opts.chip });
+      const testNoise = () => Rng.derive(opts.seed, `noise/test/epoch${epoch}`);
+      const testOptions = { engine, rng: testNoise(), chip: opts.chip };
+      // The test batches' noise is drawn ahead too (the thread has no crops to resize meanwhile).
+      const test = noiseAhead && opts.augmentThread
+        ? await evaluateAhead(model, data.test, testOptions, new NoiseAhead({ ...noiseAhead, rng: testNoise() }, opts.augmentThread))
+        : evaluate(model, data.test, testOptions);
       epochs.push({
         epoch, trainLoss: lossSum / batchesPerEpoch, trainAccuracy: correct / train.count, testAccuracy: test.accuracy,
         seconds: (performance.now() - started) / 1000, backend: model.backend, confusion: test.confusion,

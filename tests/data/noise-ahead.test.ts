@@ -15,6 +15,7 @@ import { loadMnistNode } from '../../lib/host/node-data';
 import { nodeAugmentThread } from '../../lib/host/node';
 import { Rng } from '../../lib/random';
 import { initTf } from '../../lib/tf/backend';
+import { evaluate, evaluateAhead } from '../../lib/train/evaluate';
 import { trainModel, type TrainOptions, type TrainProgress } from '../../lib/train/train';
 
 let data: Dataset;
@@ -28,24 +29,25 @@ beforeAll(async () => {
 const tutorialModel = (seed = 1) => buildModel({ hidden: 256, layers: 2, shift: 1 }, { backend: 'mock', mock: { ...DEFAULT_MOCK }, seed });
 const options = (over: Partial<TrainOptions> = {}): TrainOptions => ({ lr: 0.25, epochs: 1, batchSize: 200, augment: 'crop', seed: 4, trainSize: 2000, labelNoise: 0, ...over });
 
-/** The fast engine, counting the layers whose noise came from a supply (drawn ahead) and those it drew itself. */
+/**
+ * The fast engine, counting the layers whose noise came from a supply (drawn ahead) and those it drew
+ * itself, in training steps and in test forward passes.
+ */
 function countingEngine() {
-  const counts = { supplied: 0, drawnHere: 0 };
+  const counts = { supplied: 0, drawnHere: 0, testSupplied: 0, testDrawnHere: 0 };
+  const counting = (noise: NoiseSupply | undefined, test: boolean): NoiseSupply => ({
+    take(seed, std, target) {
+      const taken = noise?.take(seed, std, target) ?? false;
+      if (test) counts[taken ? 'testSupplied' : 'testDrawnHere']++;
+      else counts[taken ? 'supplied' : 'drawnHere']++;
+      return taken;
+    },
+  });
   const engine: HagenEngine = {
     name: 'fast',
     usesNoiseSupply: true,
-    forward: (...args) => fastEngine.forward(...args),
-    trainStep(model, x, labels, batch, rng, chip, noise) {
-      const counted: NoiseSupply = {
-        take(seed, std, target) {
-          const taken = noise?.take(seed, std, target) ?? false;
-          if (taken) counts.supplied++;
-          else counts.drawnHere++;
-          return taken;
-        },
-      };
-      return fastEngine.trainStep(model, x, labels, batch, rng, chip, counted);
-    },
+    forward: (model, x, batch, rng, chip, noise) => fastEngine.forward(model, x, batch, rng, chip, counting(noise, true)),
+    trainStep: (model, x, labels, batch, rng, chip, noise) => fastEngine.trainStep(model, x, labels, batch, rng, chip, counting(noise, false)),
   };
   return { engine, counts };
 }
@@ -115,6 +117,8 @@ describe('training with noise drawn ahead on the augmentation thread', () => {
     // 10 batches · 3 layers; most came from the thread (a batch whose noise was late is drawn here)
     expect(counts.supplied + counts.drawnHere).toBe(30);
     expect(counts.supplied).toBeGreaterThanOrEqual(15);
+    // the test pass (1000 images, one batch) draws ahead too
+    expect(counts).toMatchObject({ testSupplied: 3, testDrawnHere: 0 });
     expect(thread.pendingRequests).toBe(0);
   }, 120_000);
 
@@ -125,6 +129,7 @@ describe('training with noise drawn ahead on the augmentation thread', () => {
       const { engine, counts } = countingEngine();
       expectSameRun(await train({ augmentThread: pair.thread, engine }), inThisThread);
       expect(pair.thread.failure?.message).toBe('the thread crashed');
+      expect(counts.testDrawnHere).toBe(3);
       expect(counts.supplied).toBeGreaterThan(0);
       expect(counts.supplied).toBeLessThanOrEqual(3 * 3);
       expect(counts.drawnHere).toBeGreaterThanOrEqual(30 - 3 * 3);
@@ -205,6 +210,24 @@ describe('DrawnNoise and NoiseAhead', () => {
     expect(() => new NoiseAhead({ rng, std: 1, layers: [] }, null)).toThrow(/layers must be a non-empty array/);
     expect(() => new NoiseAhead({ rng, std: 1, layers: [{ inFeatures: 2.5, outFeatures: 1 }] }, null)).toThrow(/layer 0 has inFeatures 2.5/);
     expect(() => new NoiseAhead({ rng, std: 1, layers: [{ inFeatures: 2, outFeatures: 1 }] }, null).next(0, true)).toThrow(/batch must be a positive integer, got 0/);
+  });
+
+  it('evaluateAhead gives evaluate\'s result, batch by batch from the thread (a short last batch too)', async () => {
+    const pair = inProcessThread();
+    try {
+      await until(() => pair.thread.noiseReady, 'the in-process thread starting');
+      const model = tutorialModel(3);
+      const { engine, counts } = countingEngine();
+      const opts = (engineUsed: HagenEngine) => ({ engine: engineUsed, rng: new Rng(12), batchSize: 300 });
+      const ahead = new NoiseAhead({ rng: new Rng(12), std: model.mock.noiseStd, layers: model.layers }, pair.thread);
+      const result = await evaluateAhead(model, data.test, opts(engine), ahead);
+      expect(result).toEqual(evaluate(model, data.test, opts(fastEngine)));
+      expect(counts).toMatchObject({ testSupplied: 4 * 3, testDrawnHere: 0 });
+      expect(ahead.available).toBe(false); // closed
+      expect(pair.thread.pendingRequests).toBe(0);
+    } finally {
+      pair.close();
+    }
   });
 
   it("the thread's values equal the engine's own draws; a malformed request is answered with failed", async () => {
