@@ -446,46 +446,80 @@ function reluToLists(): FunctionDef {
  * 0…31 (hxtorch raises instead of clamping), list the non-zero values per (sample, chunk) as
  * reluToLists does. status[0] = the first index out of range or −1; status[1] = 1 if every x was integral;
  * status[2] = the one value all listed inputs share (31 for a binarised batch), 0 if they differ, −1 if none.
+ * Four pixels at a time: all-zero groups (most of an image; only +0.0 has all bits 0) cost one test,
+ * others are rounded and checked as a vector; a group with a value out of range, and each chunk's last
+ * k mod 4 pixels, take the scalar path, which stops at the first bad value.
  */
 function firstInputLists(): FunctionDef {
   const x = 0, batch = 1, k = 2, chunks = 3, starts = 4, rows = 5, values = 6, status = 7; // params
-  const b = 8, i = 9, at = 10, integral = 11, index = 12, uniform = 13, qi = 14; // i32 locals
-  const v = 15, q = 16; // f32 locals
+  const b = 8, i = 9, at = 10, integral = 11, rowBase = 12, qi = 13, c = 14, chunkEnd = 15, vectorEnd = 16, least = 17, most = 18, j = 19; // i32 locals
+  const v = 20, q = 21; // f32 locals
+  const X = 22, Q = 23, QI = 24, LEAST = 25, MOST = 26; // v128 locals
   const { body, emit } = bodyBuilder();
-  emit(op.i32Const(0), op.set(at), op.i32Const(1), op.set(integral), op.i32Const(-1), op.set(uniform));
-  emit(op.block); // leaves with status[0] set
+  // listed values lie in 1…31: uniform = least if least = most, 0 if they differ, −1 if nothing was listed
+  const finish = () => {
+    for (let lane = 0; lane < 4; lane++) {
+      emit(op.get(LEAST), op.i32x4ExtractLane(lane), op.get(least), op.get(LEAST), op.i32x4ExtractLane(lane), op.get(least), op.i32LtS, op.select, op.set(least));
+      emit(op.get(MOST), op.i32x4ExtractLane(lane), op.get(most), op.get(MOST), op.i32x4ExtractLane(lane), op.get(most), op.i32GtS, op.select, op.set(most));
+    }
+    emit(op.get(status), op.get(integral), op.i32Store(4));
+    emit(op.get(status), op.i32Const(-1), op.get(least), op.i32Const(0), op.get(least), op.get(most), op.i32Eq, op.select, op.get(most), op.i32Eqz, op.select, op.i32Store(8));
+  };
+  /** pixel j of sample b, one at a time (the original definition) */
+  const scalarPixel = () => {
+    emit(op.get(x), op.get(rowBase), op.get(j), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load(), op.tee(v), op.f32Const(0), op.f32Ne, op.ifVoid);
+    emit(op.get(v), op.f32Nearest, op.set(q));
+    // out of 0…31 (or NaN): report and stop
+    emit(op.get(q), op.f32Const(0), [0x60] /* f32.ge */, op.get(q), op.f32Const(31), [0x5f] /* f32.le */, op.i32And, op.i32Eqz, op.ifVoid);
+    emit(op.get(status), op.get(rowBase), op.get(j), op.i32Add, op.i32Store());
+    finish();
+    emit(op.return, op.end);
+    emit(op.get(q), op.get(v), op.f32Ne, op.ifVoid, op.i32Const(0), op.set(integral), op.end);
+    emit(op.get(q), op.f32Const(0), op.f32Ne, op.ifVoid);
+    emit(op.get(rows), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(j), op.i32Store());
+    emit(op.get(values), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(q), op.i32TruncF32S, op.tee(qi), op.i32Store());
+    emit(op.get(qi), op.get(least), op.get(qi), op.get(least), op.i32LtS, op.select, op.set(least));
+    emit(op.get(qi), op.get(most), op.get(qi), op.get(most), op.i32GtS, op.select, op.set(most));
+    emit(op.get(at), op.i32Const(1), op.i32Add, op.set(at), op.end);
+    emit(op.end);
+  };
+  emit(op.i32Const(0), op.set(at), op.i32Const(1), op.set(integral), op.i32Const(32), op.set(least), op.i32Const(0), op.set(most));
+  emit(op.i32x4Const(32), op.set(LEAST), op.i32x4Const(0), op.set(MOST));
   forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
-    forLoop(emit, i, op.i32Const(0), op.get(k), 1, () => {
-      emit(op.get(i), op.i32Const(127), op.i32And, op.i32Eqz, op.ifVoid);
-      emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(i), op.i32Const(7), op.i32ShrS, op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
-      emit(op.end);
-      emit(op.get(b), op.get(k), op.i32Mul, op.get(i), op.i32Add, op.set(index));
-      emit(op.block); // $next
-      // four zero pixels at once (most of an image; only +0.0 has all bits 0, so -0.0 takes the path below)
-      emit(op.get(i), op.i32Const(3), op.i32And, op.i32Eqz, op.get(i), op.i32Const(4), op.i32Add, op.get(k), op.i32LeS, op.i32And, op.ifVoid);
-      emit(op.get(x), op.get(index), op.i32Const(2), op.i32Shl, op.i32Add, op.v128Load(), op.v128AnyTrue, op.i32Eqz, op.ifVoid);
-      emit(op.get(i), op.i32Const(3), op.i32Add, op.set(i), op.br(2), op.end, op.end);
-      emit(op.get(x), op.get(index), op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load(), op.tee(v), op.f32Const(0), op.f32Ne, op.ifVoid);
-      emit(op.get(v), op.f32Nearest, op.set(q));
-      // out of 0…31 (or NaN): report and stop
-      emit(op.get(q), op.f32Const(0), [0x60] /* f32.ge */, op.get(q), op.f32Const(31), [0x5f] /* f32.le */, op.i32And, op.i32Eqz, op.ifVoid);
-      emit(op.get(status), op.get(index), op.i32Store(), op.br(7), op.end); // depth 7: the outer block
-      emit(op.get(q), op.get(v), op.f32Ne, op.ifVoid, op.i32Const(0), op.set(integral), op.end);
-      emit(op.get(q), op.f32Const(0), op.f32Ne, op.ifVoid);
-      emit(op.get(rows), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(i), op.i32Store());
-      emit(op.get(values), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(q), op.i32TruncF32S, op.tee(qi), op.i32Store());
-      // uniform = the first listed value while all agree, 0 once two differ
-      emit(op.get(qi), op.get(uniform), op.i32Const(0), op.get(uniform), op.get(qi), op.i32Eq, op.select, op.get(uniform), op.i32Const(-1), op.i32Eq, op.select, op.set(uniform));
-      emit(op.get(at), op.i32Const(1), op.i32Add, op.set(at), op.end);
-      emit(op.end);
-      emit(op.end); // $next
+    emit(op.get(b), op.get(k), op.i32Mul, op.set(rowBase));
+    forLoop(emit, c, op.i32Const(0), op.get(chunks), 1, () => {
+      emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(c), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
+      emit(op.get(c), op.i32Const(7), op.i32Shl, op.tee(i), op.i32Const(128), op.i32Add, op.tee(chunkEnd), op.get(k), op.get(chunkEnd), op.get(k), op.i32LtS, op.select, op.tee(chunkEnd));
+      emit(op.i32Const(3), op.i32Sub, op.set(vectorEnd));
+      emit(op.block, op.loop, op.get(i), op.get(vectorEnd), op.i32GeS, op.brIf(1));
+      emit(op.get(x), op.get(rowBase), op.get(i), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.v128Load(), op.tee(X), op.v128AnyTrue, op.ifVoid);
+      emit(op.get(X), op.f32x4Nearest, op.tee(Q), op.f32x4Const(0), op.f32x4Ge, op.get(Q), op.f32x4Const(31), op.f32x4Le, op.v128And, op.i32x4AllTrue, op.ifVoid);
+      emit(op.get(integral), op.get(Q), op.get(X), op.f32x4Eq, op.i32x4AllTrue, op.i32And, op.set(integral));
+      emit(op.get(Q), op.i32x4TruncSatF32x4S, op.tee(QI), op.get(MOST), op.i32x4MaxS, op.set(MOST));
+      // unlisted (zero) lanes count as 32 for the least value
+      emit(op.get(QI), op.get(QI), op.i32x4Const(0), op.i32x4Eq, op.i32x4Const(32), op.v128And, op.v128Or, op.get(LEAST), op.i32x4MinS, op.set(LEAST));
+      for (let lane = 0; lane < 4; lane++) {
+        // branch-free as reluToLists: write at `at`, keep the entry if the value is non-zero
+        emit(op.get(rows), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(i), ...(lane ? [op.i32Const(lane), op.i32Add] : []), op.i32Store());
+        emit(op.get(values), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(QI), op.i32x4ExtractLane(lane), op.tee(qi), op.i32Store());
+        emit(op.get(at), op.get(qi), op.i32Const(0), op.i32Ne, op.i32Add, op.set(at));
+      }
+      emit(op.else); // a value out of range in this group: find it in order
+      forLoop(emit, j, op.get(i), [...op.get(i), ...op.i32Const(4), ...op.i32Add], 1, scalarPixel);
+      emit(op.end, op.end);
+      emit(op.get(i), op.i32Const(4), op.i32Add, op.set(i), op.br(0), op.end, op.end);
+      forLoop(emit, j, op.get(i), op.get(chunkEnd), 1, scalarPixel); // the chunk's last k mod 4 pixels
     });
   });
   emit(op.get(starts), op.get(batch), op.get(chunks), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
   emit(op.get(status), op.i32Const(-1), op.i32Store());
-  emit(op.end);
-  emit(op.get(status), op.get(integral), op.i32Store(4), op.get(status), op.get(uniform), op.i32Store(8));
-  return { name: 'firstInputLists', params: [I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32, I32, F32, F32], body };
+  finish();
+  return {
+    name: 'firstInputLists',
+    params: [I32, I32, I32, I32, I32, I32, I32, I32],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F32, F32, V128, V128, V128, V128, V128],
+    body,
+  };
 }
 
 /**
