@@ -77,13 +77,14 @@ function expectSameBatches(actual: { images: Uint8Array; labels: Uint8Array; n?:
   });
 }
 
-describe('drawCropBoxes + resizeCrops (tf.image.cropAndResize)', () => {
-  it('compose to augmentBatch and leave no tensors', () => {
+describe('drawCropBoxes + resizeCrops', () => {
+  it('compose to augmentBatch with either resizer and leave no tensors', () => {
     const images = train.images.subarray(0, 50 * 784);
     const before = tf.memory().numTensors;
     const boxes = drawCropBoxes(50, 'crop', new Rng(6))!;
     expect(boxes.length).toBe(200);
     expect(Buffer.from(resizeCrops(images, 50, boxes)).equals(Buffer.from(augmentBatch(images, 50, 'crop', new Rng(6))))).toBe(true);
+    expect(Buffer.from(resizeCrops(images, 50, boxes, 'tfjs')).equals(Buffer.from(augmentBatch(images, 50, 'crop', new Rng(6), 'tfjs')))).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
     expect(drawCropBoxes(50, 'none', new Rng(6))).toBeNull();
   });
