@@ -49,7 +49,7 @@ export const op = {
   f64Load: (offset = 0) => [0x2b, 3, ...uleb(offset)],
   f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
   i32Store: (offset = 0) => [0x36, 2, ...uleb(offset)],
-  i32GeU: [0x4f], i32LtU: [0x49], i32Eqz: [0x45], i32Eq: [0x46], i32Ne: [0x47], i32LtS: [0x48], i32GtS: [0x4a], i32LeS: [0x4c], i32GeS: [0x4e],
+  i32GeU: [0x4f], i32LeU: [0x4d], i32LtU: [0x49], i32Eqz: [0x45], i32Eq: [0x46], i32Ne: [0x47], i32LtS: [0x48], i32GtS: [0x4a], i32LeS: [0x4c], i32GeS: [0x4e],
   f32Eq: [0x5b], f32Ne: [0x5c], f32Gt: [0x5e], f32Abs: [0x8b], f32Nearest: [0x90], f32Min: [0x96], f32Max: [0x97],
   i32TruncF32S: [0xa8], f32ConvertI32S: [0xb2], f64PromoteF32: [0xbb], f64Gt: [0x64],
   f64Store: (offset = 0) => [0x39, 3, ...uleb(offset)],

@@ -97,56 +97,67 @@ export const ROWS_PER_I16_SUM_GROUP = 520;
  * The forward MAC on int16 weights [rows, n] (round(W)ᵀ from transposeQuantise), into int32 dst[0..n):
  * - 'values' (rowsAxpyI16): dst = Σ_{i<count} vals[i] · src[rows[i]·n + 0..n), vals in 0…31, weights ±63.
  *   Eight products per i16x8.mul (twice the int32 path), summed in int16 over groups of
- *   ROWS_PER_I16_GROUP rows (exact, see there), then widened into int32 accumulators.
+ *   ROWS_PER_I16_GROUP rows (exact, see there), then widened and added to the int32 sums in dst.
  * - 'uniform' (rowsSumI16, every value the same — a binarised image): dst = factor · Σ_i src[rows[i]·n + …]:
  *   no multiply per row, groups of ROWS_PER_I16_SUM_GROUP, one i32x4.mul per group. The 5th
  *   parameter is the factor instead of a pointer to values.
- * BLOCK_COLUMNS columns per pass as rowsAxpy; the same integers as rowsAxpyI32.
+ * Passes of I16_WIDE_COLUMNS columns (8 int16 vectors; the int32 sums live in dst, not in registers),
+ * and one of BLOCK_COLUMNS if that many remain; the same integers as rowsAxpyI32.
  */
+const I16_WIDE_COLUMNS = 2 * BLOCK_COLUMNS;
 function rowsAxpyI16(kind: 'values' | 'uniform'): FunctionDef {
   const dst = 0, src = 1, n = 2, rows = 3, vals = 4, count = 5; // params (vals: the factor for 'uniform')
-  const col = 6, idx = 7, end = 8, rowBytes = 9, base = 10, p = 11, groupEnd = 12, dstCol = 13; // i32 locals
-  const v = 14, half0 = 15, acc0 = 15 + VECTORS_PER_BLOCK / 2; // v128 locals
-  const halves = Array.from({ length: VECTORS_PER_BLOCK / 2 }, (_, j) => j);
-  const vectors = Array.from({ length: VECTORS_PER_BLOCK }, (_, j) => j);
+  const col = 6, idx = 7, end = 8, rowBytes = 9, base = 10, p = 11, groupEnd = 12, dstCol = 13, first = 14; // i32 locals
+  const v = 15, half0 = 16; // v128 locals: the value (or factor) splat, int16 partial sums
   const groupRows = kind === 'values' ? ROWS_PER_I16_GROUP : ROWS_PER_I16_SUM_GROUP;
   const { body, emit } = bodyBuilder();
+  /** one pass over `halves` int16 vectors (8 columns each) starting at byte `col` of every row */
+  const pass = (halves: number) => {
+    const hs = Array.from({ length: halves }, (_, j) => j);
+    emit(op.get(src), op.get(col), op.i32Add, op.set(base));
+    emit(op.i32Const(0), op.set(idx), op.i32Const(1), op.set(first));
+    emit(op.loop); // groups of rows (at least one, so count 0 stores zeros)
+    emit(op.get(idx), op.i32Const(4 * groupRows), op.i32Add, op.tee(groupEnd), op.get(end), op.get(groupEnd), op.get(end), op.i32LtU, op.select, op.set(groupEnd));
+    for (const j of hs) emit(op.i32Const(0), op.i32x4Splat, op.set(half0 + j));
+    emit(op.block, op.loop, op.get(idx), op.get(groupEnd), op.i32GeU, op.brIf(1)); // rows of the group
+    emit(op.get(rows), op.get(idx), op.i32Add, op.i32Load(), op.get(rowBytes), op.i32Mul, op.get(base), op.i32Add, op.set(p));
+    if (kind === 'values') {
+      emit(op.get(vals), op.get(idx), op.i32Add, op.i32Load(), op.i16x8Splat, op.set(v));
+      for (const j of hs) emit(op.get(half0 + j), op.get(p), op.v128Load(16 * j), op.get(v), op.i16x8Mul, op.i16x8Add, op.set(half0 + j));
+    } else {
+      for (const j of hs) emit(op.get(half0 + j), op.get(p), op.v128Load(16 * j), op.i16x8Add, op.set(half0 + j));
+    }
+    emit(op.get(idx), op.i32Const(4), op.i32Add, op.set(idx), op.br(0), op.end, op.end);
+    // widen: the first group stores, later ones add
+    const factor = kind === 'uniform' ? [...op.get(v), ...op.i32x4Mul] : [];
+    const widened = (j: number, high: boolean) => [...op.get(half0 + j), ...(high ? op.i32x4ExtendHighI16x8S : op.i32x4ExtendLowI16x8S), ...factor];
+    emit(op.get(first), op.ifVoid);
+    for (const j of hs) emit(op.get(dstCol), widened(j, false), op.v128Store(32 * j), op.get(dstCol), widened(j, true), op.v128Store(32 * j + 16));
+    emit(op.else);
+    for (const j of hs) {
+      emit(op.get(dstCol), op.get(dstCol), op.v128Load(32 * j), widened(j, false), op.i32x4Add, op.v128Store(32 * j));
+      emit(op.get(dstCol), op.get(dstCol), op.v128Load(32 * j + 16), widened(j, true), op.i32x4Add, op.v128Store(32 * j + 16));
+    }
+    emit(op.end, op.i32Const(0), op.set(first));
+    emit(op.get(idx), op.get(end), op.i32LtU, op.brIf(0), op.end);
+    emit(op.get(dstCol), op.i32Const(4 * 8 * halves), op.i32Add, op.set(dstCol));
+    emit(op.get(col), op.i32Const(2 * 8 * halves), op.i32Add, op.set(col));
+  };
   emit(op.get(n), op.i32Const(1), op.i32Shl, op.set(rowBytes));
   emit(op.get(count), op.i32Const(2), op.i32Shl, op.set(end));
   emit(op.i32Const(0), op.set(col), op.get(dst), op.set(dstCol));
   if (kind === 'uniform') emit(op.get(vals), op.i32x4Splat, op.set(v));
-  emit(op.loop); // columns: BLOCK_COLUMNS int16 (2 bytes each) per pass
-  for (const j of vectors) emit(op.i32Const(0), op.i32x4Splat, op.set(acc0 + j));
-  emit(op.get(src), op.get(col), op.i32Add, op.set(base));
-  emit(op.i32Const(0), op.set(idx));
-  emit(op.block, op.loop); // groups of rows
-  emit(op.get(idx), op.get(end), op.i32GeU, op.brIf(1));
-  emit(op.get(idx), op.i32Const(4 * groupRows), op.i32Add, op.tee(groupEnd), op.get(end), op.get(groupEnd), op.get(end), op.i32LtU, op.select, op.set(groupEnd));
-  for (const j of halves) emit(op.i32Const(0), op.i32x4Splat, op.set(half0 + j));
-  emit(op.loop); // rows of the group (at least one: idx < groupEnd)
-  emit(op.get(rows), op.get(idx), op.i32Add, op.i32Load(), op.get(rowBytes), op.i32Mul, op.get(base), op.i32Add, op.set(p));
-  if (kind === 'values') {
-    emit(op.get(vals), op.get(idx), op.i32Add, op.i32Load(), op.i16x8Splat, op.set(v));
-    for (const j of halves) emit(op.get(half0 + j), op.get(p), op.v128Load(16 * j), op.get(v), op.i16x8Mul, op.i16x8Add, op.set(half0 + j));
-  } else {
-    for (const j of halves) emit(op.get(half0 + j), op.get(p), op.v128Load(16 * j), op.i16x8Add, op.set(half0 + j));
-  }
-  emit(op.get(idx), op.i32Const(4), op.i32Add, op.tee(idx), op.get(groupEnd), op.i32LtU, op.brIf(0));
-  emit(op.end);
-  const factor = kind === 'uniform' ? [...op.get(v), ...op.i32x4Mul] : [];
-  for (const j of halves) {
-    emit(op.get(acc0 + 2 * j), op.get(half0 + j), op.i32x4ExtendLowI16x8S, factor, op.i32x4Add, op.set(acc0 + 2 * j));
-    emit(op.get(acc0 + 2 * j + 1), op.get(half0 + j), op.i32x4ExtendHighI16x8S, factor, op.i32x4Add, op.set(acc0 + 2 * j + 1));
-  }
-  emit(op.br(0), op.end, op.end);
-  for (const j of vectors) emit(op.get(dstCol), op.get(acc0 + j), op.v128Store(16 * j));
-  emit(op.get(dstCol), op.i32Const(4 * BLOCK_COLUMNS), op.i32Add, op.set(dstCol));
-  emit(op.get(col), op.i32Const(2 * BLOCK_COLUMNS), op.i32Add, op.tee(col), op.get(rowBytes), op.i32LtU, op.brIf(0));
-  emit(op.end);
+  emit(op.block, op.loop); // columns: int16, 2 bytes each
+  emit(op.get(col), op.get(rowBytes), op.i32GeU, op.brIf(1));
+  emit(op.get(col), op.i32Const(2 * I16_WIDE_COLUMNS), op.i32Add, op.get(rowBytes), op.i32LeU, op.ifVoid);
+  pass(I16_WIDE_COLUMNS / 8);
+  emit(op.else);
+  pass(BLOCK_COLUMNS / 8);
+  emit(op.end, op.br(0), op.end, op.end);
   return {
     name: kind === 'values' ? 'rowsAxpyI16' : 'rowsSumI16',
     params: [I32, I32, I32, I32, I32, I32],
-    locals: [I32, I32, I32, I32, I32, I32, I32, I32, V128, ...halves.map((): ValType => V128), ...vectors.map((): ValType => V128)],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, V128, ...Array.from({ length: I16_WIDE_COLUMNS / 8 }, (): ValType => V128)],
     body,
   };
 }
