@@ -1,6 +1,6 @@
 /** Data pipeline costs: loading MNIST, RandomResizedCrop per batch and per epoch, compact encoding size. */
 import { gzipSync, gunzipSync } from 'node:zlib';
-import { augmentBatch } from '../lib/data/augment';
+import { augmentBatch, drawCropBoxes, resizeCrops, type CropResizer } from '../lib/data/augment';
 import { gatherImages, shuffledOrder } from '../lib/data/batches';
 import { decodeSplit, encodeSplit } from '../lib/data/encoding';
 import { loadMnistNode } from '../lib/host/node-data';
@@ -51,6 +51,27 @@ export default async function dataBench(): Promise<Record<string, unknown>> {
     perBatch[mode] = timePerCall(() => augmentBatch(images, BATCH, mode, rng), 20);
   }
 
+  // The resize alone (the augmentation thread's work), typed kernel vs tf.image.cropAndResize on the
+  // same 'crop' boxes: best and median of 7 rounds of 20 calls, CPU milliseconds per batch of 200.
+  const cropResize: Record<string, unknown> = {};
+  {
+    const { images } = gatherImages(data.train, order, 0, BATCH);
+    const boxes = drawCropBoxes(BATCH, 'crop', new Rng(3))!;
+    const resizers: CropResizer[] = ['typed', 'tfjs'];
+    const rounds: Record<string, number[]> = { typed: [], tfjs: [] };
+    for (const resizer of resizers) for (let i = 0; i < 5; i++) resizeCrops(images, BATCH, boxes, resizer);
+    for (let round = 0; round < 7; round++) {
+      for (const resizer of resizers) rounds[resizer].push(timePerCall(() => resizeCrops(images, BATCH, boxes, resizer), 20).cpuMs);
+    }
+    for (const resizer of resizers) {
+      const sorted = rounds[resizer].sort((a, b) => a - b);
+      cropResize[resizer] = { bestCpuMs: sorted[0], medianCpuMs: sorted[3] };
+    }
+    const median = (resizer: CropResizer) => (cropResize[resizer] as { medianCpuMs: number }).medianCpuMs;
+    cropResize.speedup = Number((median('tfjs') / median('typed')).toFixed(1));
+    cropResize.tfjsBackend = backend;
+  }
+
   // One epoch of the tutorial's pipeline: shuffle, gather and crop 300 batches of 200.
   const rng = new Rng(2);
   let batch = 0;
@@ -84,6 +105,7 @@ export default async function dataBench(): Promise<Record<string, unknown>> {
     loadMnistWallMs: loadTimes.map((t) => Number(t.toFixed(1))),
     loadMnistCpuMs: Number(((loadCpu.user + loadCpu.system) / 1000 / 4).toFixed(1)),
     augmentPerBatchOf200: perBatch,
+    cropResizePerBatchOf200: cropResize,
     augmentEpochCrop: epochCrop,
     encoding: {
       rawBytes: train.length + test.length,
