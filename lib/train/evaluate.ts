@@ -9,11 +9,11 @@ import type { Rng } from '../random';
 export interface EvaluateOptions { engine?: HagenEngine | EngineName; rng: Rng | null; chip?: ChipDevice; batchSize?: number }
 export interface Evaluation { accuracy: number; loss: number; confusion: number[][] }
 
-/** Binarised 0|1 images → the network's input, `image · 31` as in the tutorial. */
-export function imagesToInput(images: Uint8Array): Float32Array {
-  const x = new Float32Array(images.length);
-  for (let i = 0; i < images.length; i++) x[i] = images[i] * 31;
-  return x;
+/** Binarised 0|1 images → the network's input, `image · 31` as in the tutorial (into `out` when given: no allocation). */
+export function imagesToInput(images: Uint8Array, out: Float32Array = new Float32Array(images.length)): Float32Array {
+  if (out.length !== images.length) throw new RangeError(`imagesToInput: out must hold images.length = ${images.length} values, got ${out.length}`);
+  for (let i = 0; i < images.length; i++) out[i] = images[i] * 31;
+  return out;
 }
 
 export function emptyConfusion(classes = 10): number[][] {
@@ -27,12 +27,15 @@ class TestPass {
   private readonly confusion = emptyConfusion();
   private correct = 0;
   private lossSum = 0;
+  /** the network input of one batch, reused */
+  private readonly x: Float32Array;
 
   constructor(private readonly model: HagenModel, private readonly split: Split, private readonly opts: EvaluateOptions) {
     this.engine = resolveEngine(opts.engine);
     this.batchSize = opts.batchSize ?? 1000;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError(`evaluate: batchSize must be a positive integer, got ${opts.batchSize}`);
     if (split.count < 1) throw new RangeError('evaluate: the split has no images');
+    this.x = new Float32Array(Math.min(this.batchSize, split.count) * 784);
   }
 
   get batches(): number {
@@ -47,7 +50,8 @@ class TestPass {
     const { split, opts } = this;
     const from = index * this.batchSize, n = this.size(index);
     const labels = split.labels.subarray(from, from + n);
-    const logits = this.engine.forward(this.model, imagesToInput(split.images.subarray(from * 784, (from + n) * 784)), n, opts.rng, opts.chip, noise);
+    const x = imagesToInput(split.images.subarray(from * 784, (from + n) * 784), this.x.subarray(0, n * 784));
+    const logits = this.engine.forward(this.model, x, n, opts.rng, opts.chip, noise);
     const predicted = argmaxRows(logits, n);
     for (let b = 0; b < n; b++) {
       this.confusion[labels[b]][predicted[b]]++;

@@ -13,7 +13,7 @@ import { cloneModel } from '../hagen/model';
 import type { ChipDevice, HagenEngine, HagenModel } from '../hagen/types';
 import { Rng } from '../random';
 import { Adam } from './adam';
-import { evaluate, evaluateAhead } from './evaluate';
+import { evaluate, evaluateAhead, imagesToInput } from './evaluate';
 
 export interface TrainOptions {
   lr: number;
@@ -93,12 +93,6 @@ export function nextMacrotask(): Promise<void> {
   });
 }
 
-/** The network input image · 31 (a separate function: loops inside the async generator stay unoptimised). */
-function toNetworkInput(images: Uint8Array, out: Float32Array): Float32Array {
-  for (let i = 0; i < out.length; i++) out[i] = images[i] * 31;
-  return out;
-}
-
 /** Copy the model's weights into preallocated arrays (no allocation per batch). */
 function copyWeightsInto(target: HagenModel, source: HagenModel): void {
   source.layers.forEach((layer, i) => {
@@ -150,7 +144,8 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
         const { images, labels, n, noise } = await batches.next();
         if (opts.signal?.aborted) { snapshot = cloneModel(model); yield progress('cancelled'); return; }
         const to = batch * opts.batchSize + n;
-        const input = toNetworkInput(images, x.subarray(0, n * 784));
+        // (a separate function: loops inside the async generator stay unoptimised)
+        const input = imagesToInput(images, x.subarray(0, n * 784));
         const step = engine.trainStep(model, input, labels, n, noiseRng, opts.chip, noise ?? undefined);
         batch++;
         // Adam refuses NaN or infinite gradients (checked in wasm); before it updates, keep the weights
