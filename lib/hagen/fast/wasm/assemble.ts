@@ -76,7 +76,7 @@ export const op = {
   i32x4ExtractLane: (lane: number) => [0xfd, ...uleb(0x1b), lane],
   f32x4Min: [0xfd, ...uleb(0xe8)], f32x4Max: [0xfd, ...uleb(0xe9)], f32x4Abs: [0xfd, ...uleb(0xe0)], f32x4Nearest: [0xfd, ...uleb(0x6a)],
   f32x4Eq: [0xfd, ...uleb(0x41)], f32x4Ne: [0xfd, ...uleb(0x42)], f32x4Gt: [0xfd, ...uleb(0x44)], f32x4Le: [0xfd, ...uleb(0x45)], f32x4Ge: [0xfd, ...uleb(0x46)],
-  i32x4Eq: [0xfd, ...uleb(0x37)], v128And: [0xfd, ...uleb(0x4e)], i32x4AllTrue: [0xfd, ...uleb(0xa3)], v128Or: [0xfd, ...uleb(0x50)], v128AnyTrue: [0xfd, ...uleb(0x53)],
+  i32x4Eq: [0xfd, ...uleb(0x37)], i32x4GtS: [0xfd, ...uleb(0x3b)], i64x2ExtendLowI32x4S: [0xfd, ...uleb(0xc7)], v128And: [0xfd, ...uleb(0x4e)], i32x4AllTrue: [0xfd, ...uleb(0xa3)], v128Or: [0xfd, ...uleb(0x50)], v128AnyTrue: [0xfd, ...uleb(0x53)],
   /** 16 byte-lane indices into the concatenation of the two operands */
   i8x16Shuffle: (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes],
   f32x4Const: (v: number) => { const b = new Uint8Array(new Float32Array([v, v, v, v]).buffer); return [0xfd, ...uleb(0x0c), ...b]; },

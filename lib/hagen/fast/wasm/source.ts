@@ -389,7 +389,14 @@ function mockLayer(): FunctionDef {
       emit(op.get(width), op.get(scale), op.call(FN_DIGITISE));
     });
     emit(op.get(z), op.get(b), op.get(n), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.set(zRow));
-    forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => {
+    // four outputs per step (i32x4 clamps), then the last n mod 4 one at a time
+    const clampV = [...op.i32x4Const(-128), ...op.i32x4MaxS, ...op.i32x4Const(127), ...op.i32x4MinS];
+    emit(op.i32Const(0), op.set(j), op.block, op.loop, op.get(j), op.i32Const(3), op.i32Add, op.get(n), op.i32GeS, op.brIf(1));
+    emit(op.get(zRow), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add);
+    emit(op.get(sums), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.v128Load(), clampV);
+    emit(op.get(biasQ), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.v128Load(), op.i32x4Add, clampV, op.v128Store());
+    emit(op.get(j), op.i32Const(4), op.i32Add, op.set(j), op.br(0), op.end, op.end);
+    forLoop(emit, j, op.get(j), op.get(n), 1, () => {
       emit(op.get(sums), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.set(v));
       clampOutput(emit, v);
       emit(op.get(v), op.get(biasQ), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.i32Add, op.set(v));
@@ -575,18 +582,26 @@ function listsPerInput(): FunctionDef {
 function layerGradients(): FunctionDef {
   const dz = 0, batch = 1, n = 2, width = 3, gradScale = 4, g = 5, biasSum = 6, gradBias = 7,
     gradWeightT = 8, listRows = 9, listValues = 10, counts = 11, k = 12, uniform = 13; // params (gradScale f64, uniform f32)
-  const b = 14, j = 15, i = 16, d = 17, factor = 18; // locals (d f64, factor f32)
+  const b = 14, j = 15, i = 16, d = 17, factor = 18, D = 19, gradScaleV = 20, factorV = 21; // locals (d f64, factor f32, v128s)
   const { body, emit } = bodyBuilder();
   emit(op.f32Const(1), op.get(uniform), op.get(uniform), op.f32Const(0), op.f32Eq, op.select, op.set(factor));
   const f64At = (base: number, index: readonly number[]) => [...op.get(base), ...index, ...op.i32Const(3), ...op.i32Shl, ...op.i32Add];
   forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => emit(f64At(biasSum, op.get(j)), op.f64Const(0), op.f64Store()));
+  emit(op.get(gradScale), op.f64x2Splat, op.set(gradScaleV), op.get(factor), op.f32x4Splat, op.set(factorV));
   forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
-    forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => {
-      emit(f64At(dz, [...op.get(b), ...op.get(n), ...op.i32Mul, ...op.get(j), ...op.i32Add]), op.f64Load(), op.set(d));
-      emit(f64At(biasSum, op.get(j)), op.tee(i), op.get(i), op.f64Load(), op.get(d), op.f64Add, op.f64Store());
-      emit(op.get(g), op.get(b), op.get(width), op.i32Mul, op.get(j), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add);
-      emit(op.get(d), op.get(gradScale), op.f64Mul, op.f32DemoteF64, op.get(factor), [0x94] /* f32.mul */, op.f32Store());
-    });
+    // two outputs per step (f64x2; the same float64 sums in sample order, the same float32 roundings)
+    emit(op.i32Const(0), op.set(j), op.block, op.loop, op.get(j), op.i32Const(1), op.i32Add, op.get(n), op.i32GeS, op.brIf(1));
+    emit(f64At(dz, [...op.get(b), ...op.get(n), ...op.i32Mul, ...op.get(j), ...op.i32Add]), op.v128Load(), op.set(D));
+    emit(f64At(biasSum, op.get(j)), op.tee(i), op.get(i), op.v128Load(), op.get(D), op.f64x2Add, op.v128Store());
+    emit(op.get(g), op.get(b), op.get(width), op.i32Mul, op.get(j), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add);
+    emit(op.get(D), op.get(gradScaleV), op.f64x2Mul, op.f32x4DemoteF64x2Zero, op.get(factorV), op.f32x4Mul, op.v128Store64Lane0());
+    emit(op.get(j), op.i32Const(2), op.i32Add, op.set(j), op.br(0), op.end, op.end);
+    emit(op.get(j), op.get(n), op.i32LtS, op.ifVoid); // an odd n leaves one
+    emit(f64At(dz, [...op.get(b), ...op.get(n), ...op.i32Mul, ...op.get(j), ...op.i32Add]), op.f64Load(), op.set(d));
+    emit(f64At(biasSum, op.get(j)), op.tee(i), op.get(i), op.f64Load(), op.get(d), op.f64Add, op.f64Store());
+    emit(op.get(g), op.get(b), op.get(width), op.i32Mul, op.get(j), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add);
+    emit(op.get(d), op.get(gradScale), op.f64Mul, op.f32DemoteF64, op.get(factor), [0x94] /* f32.mul */, op.f32Store());
+    emit(op.end);
   });
   forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => {
     emit(op.get(gradBias), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, f64At(biasSum, op.get(j)), op.f64Load(), op.f32DemoteF64, op.f32Store());
@@ -607,7 +622,7 @@ function layerGradients(): FunctionDef {
   return {
     name: 'layerGradients',
     params: [I32, I32, I32, I32, F64, I32, I32, I32, I32, I32, I32, I32, I32, F32],
-    locals: [I32, I32, I32, F64, F32],
+    locals: [I32, I32, I32, F64, F32, V128, V128, V128],
     body,
   };
 }
@@ -619,8 +634,9 @@ function layerGradients(): FunctionDef {
 function inputGradients(): FunctionDef {
   const g = 0, batch = 1, n = 2, width = 3, weightRows = 4, kWidth = 5, k = 6, listRows = 7, listValues = 8, dxRow = 9,
     zPrev = 10, dzPrev = 11, reluScale = 12; // params (reluScale f64)
-  const b = 13, j = 14, count = 15, index = 16, gv = 17; // locals (gv f32)
+  const b = 13, j = 14, count = 15, index = 16, gv = 17, scale = 18; // locals (gv f32, scale v128)
   const { body, emit } = bodyBuilder();
+  emit(op.get(reluScale), op.f64x2Splat, op.set(scale));
   forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
     emit(op.i32Const(0), op.set(count));
     forLoop(emit, j, op.i32Const(0), op.get(n), 1, () => {
@@ -631,18 +647,26 @@ function inputGradients(): FunctionDef {
       emit(op.get(count), op.get(gv), op.f32Const(0), op.f32Ne, op.i32Add, op.set(count));
     });
     emit(op.get(dxRow), op.get(weightRows), op.get(kWidth), op.get(listRows), op.get(listValues), op.get(count), op.call(FN_ROWS_AXPY_F32));
-    forLoop(emit, j, op.i32Const(0), op.get(k), 1, () => {
-      emit(op.get(b), op.get(k), op.i32Mul, op.get(j), op.i32Add, op.set(index));
-      emit(op.get(dzPrev), op.get(index), op.i32Const(3), op.i32Shl, op.i32Add);
-      emit(op.get(dxRow), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load(), op.f64PromoteF32, op.get(reluScale), op.f64Mul);
-      emit(op.f64Const(0));
-      emit(op.get(zPrev), op.get(index), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.i32Const(0), op.i32GtS, op.select, op.f64Store());
-    });
+    // two units per step: f64x2 products, the z > 0 test widened to a 64-bit lane mask (+0.0 where closed)
+    emit(op.get(b), op.get(k), op.i32Mul, op.set(index));
+    emit(op.i32Const(0), op.set(j), op.block, op.loop, op.get(j), op.i32Const(1), op.i32Add, op.get(k), op.i32GeS, op.brIf(1));
+    emit(op.get(dzPrev), op.get(index), op.get(j), op.i32Add, op.i32Const(3), op.i32Shl, op.i32Add);
+    emit(op.get(dxRow), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.v128Load64Zero(), op.f64x2PromoteLowF32x4, op.get(scale), op.f64x2Mul);
+    emit(op.get(zPrev), op.get(index), op.get(j), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.v128Load64Zero());
+    emit(op.i32x4Const(0), op.i32x4GtS, op.i64x2ExtendLowI32x4S, op.v128And, op.v128Store());
+    emit(op.get(j), op.i32Const(2), op.i32Add, op.set(j), op.br(0), op.end, op.end);
+    emit(op.get(j), op.get(k), op.i32LtS, op.ifVoid); // an odd k leaves one
+    emit(op.get(index), op.get(j), op.i32Add, op.set(index));
+    emit(op.get(dzPrev), op.get(index), op.i32Const(3), op.i32Shl, op.i32Add);
+    emit(op.get(dxRow), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load(), op.f64PromoteF32, op.get(reluScale), op.f64Mul);
+    emit(op.f64Const(0));
+    emit(op.get(zPrev), op.get(index), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.i32Const(0), op.i32GtS, op.select, op.f64Store());
+    emit(op.end);
   });
   return {
     name: 'inputGradients',
     params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64],
-    locals: [I32, I32, I32, I32, F32],
+    locals: [I32, I32, I32, I32, F32, V128],
     body,
   };
 }
