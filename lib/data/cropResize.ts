@@ -38,8 +38,35 @@ interface Geometry {
 
 const DEFAULT_SIDE = 28;
 
-/** Widest crop the binarised kernel packs into one 32-bit mask per row. */
+/** Widest crop (and image) the binarised kernel packs into one 32-bit mask per row. */
 const MAX_MASK_COLUMNS = 32;
+
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** NIBBLE_BYTES[m]: 4 bytes (little-endian word) that are 1 where bit k of m is set. */
+const NIBBLE_BYTES = Uint32Array.from({ length: 16 }, (_, m) => (m & 1) | ((m & 2) << 7) | ((m & 4) << 14) | ((m & 8) << 21));
+
+/**
+ * Bit c set where pixel c of the row starting at `pixels` is non-zero. Rows of 4-byte words
+ * (`words`, a view of a Uint8Array batch) go 4 pixels at a time: each byte's bits are folded into
+ * its lowest bit, and one multiply gathers the 4 lowest bits into the top nibble.
+ */
+function nonZeroPixels(images: Uint8Array | Float32Array, words: Uint32Array | null, pixels: number, imageWidth: number): number {
+  let mask = 0;
+  if (words !== null) {
+    for (let c = 0, w = pixels >> 2; c < imageWidth; c += 4, w++) {
+      let word = words[w];
+      word |= word >>> 4;
+      word |= word >>> 2;
+      word |= word >>> 1;
+      mask |= (Math.imul(word & 0x01010101, 0x10204080) >>> 28) << c;
+    }
+    return mask;
+  }
+  for (let c = 0; c < imageWidth; c++) if (images[pixels + c] !== 0) mask |= 1 << c;
+  return mask;
+}
 
 /**
  * Scratch reused across boxes and calls (grown on demand). Per crop column: its source columns
@@ -53,6 +80,9 @@ const scratch = {
   xLerp: new Float64Array(DEFAULT_SIDE),
   xFirst: 0,
   xEnd: 0,
+  /** Per source column c (ascending boxes): the first crop column reading c or beyond, and one past the last reading c or before. */
+  fromColumn: new Int32Array(MAX_MASK_COLUMNS + 1),
+  toColumn: new Int32Array(MAX_MASK_COLUMNS + 1),
   rowValues: new Float64Array(DEFAULT_SIDE * DEFAULT_SIDE),
   rowZeros: new Int32Array(DEFAULT_SIDE),
   rowOnes: new Int32Array(DEFAULT_SIDE),
@@ -207,8 +237,8 @@ export function cropAndResizeBilinear(
  * - where both source rows of an output pixel are exactly 0 (or both exactly 1) the formula gives
  *   exactly 0 (1) whatever the lerps, so those pixels come from per-row bit masks; only the rest
  *   (the strokes' edges) are interpolated vertically;
- * - the output starts at 0 and only its 1s are written.
- * Crops wider than 32 columns (beyond one mask) threshold `cropAndResizeBilinear` instead.
+ * - the output starts at 0 and only rows with 1s are written, 4 pixels per store.
+ * Crops or images wider than 32 columns (beyond one mask) threshold `cropAndResizeBilinear` instead.
  */
 export function cropAndResizeBinarised(
   images: Uint8Array | Float32Array,
@@ -221,15 +251,21 @@ export function cropAndResizeBinarised(
   if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new RangeError(`threshold must be a number, got ${String(threshold)}`);
   const { imageHeight, imageWidth, cropHeight, cropWidth, extrapolationValue } = geometry;
   const out = new Uint8Array(n * cropHeight * cropWidth);
-  if (cropWidth > MAX_MASK_COLUMNS) {
+  if (cropWidth > MAX_MASK_COLUMNS || imageWidth > MAX_MASK_COLUMNS) {
     const values = cropAndResizeBilinear(images, n, boxes, options);
     for (let i = 0; i < out.length; i++) out[i] = values[i] > threshold ? 1 : 0;
     return out;
   }
   ensureScratch(geometry);
-  const { left, right, xLerp, rowValues, rowZeros, rowOnes, rowFilledFor } = scratch;
+  const { left, right, xLerp, rowValues, rowZeros, rowOnes, rowFilledFor, fromColumn, toColumn } = scratch;
   const lastRow = imageHeight - 1;
   const lastColumn = imageWidth - 1;
+  const words =
+    LITTLE_ENDIAN && images instanceof Uint8Array && images.byteOffset % 4 === 0 && imageWidth % 4 === 0
+      ? new Uint32Array(images.buffer, images.byteOffset, images.length >> 2)
+      : null;
+  // Rows of whole 4-byte words are written 4 pixels per store.
+  const outWords = LITTLE_ENDIAN && cropWidth % 4 === 0 ? new Uint32Array(out.buffer) : null;
   const columnsBelow = (x: number) => (x >= 32 ? -1 : (1 << x) - 1); // mask of columns 0 ..< x
   const allColumns = columnsBelow(cropWidth);
   const outsideIsOne = Math.fround(extrapolationValue) > threshold;
@@ -251,7 +287,19 @@ export function cropAndResizeBinarised(
     // The source columns the box reads, and whether crop columns read them left to right.
     const sourceFirst = inside ? Math.min(left[xFirst], left[xEnd - 1]) : 0;
     const sourceLast = inside ? Math.max(right[xFirst], right[xEnd - 1]) : -1;
+    const sourceColumns = sourceFirst <= sourceLast ? columnsBelow(sourceLast + 1) & ~columnsBelow(sourceFirst) : 0;
     const ascending = x2 >= x1;
+    if (ascending && inside) {
+      // left and right grow with the crop column: one sweep gives each source column its range.
+      for (let c = 0, x = xFirst; c <= lastColumn; c++) {
+        while (x < xEnd && right[x] < c) x++;
+        fromColumn[c] = x;
+      }
+      for (let c = lastColumn, x = xEnd; c >= 0; c--) {
+        while (x > xFirst && left[x - 1] > c) x--;
+        toColumn[c] = x;
+      }
+    }
     const image = b * imageHeight * imageWidth;
 
     for (let y = 0; y < cropHeight; y++, o += cropWidth) {
@@ -268,16 +316,15 @@ export function cropAndResizeBinarised(
           rowFilledFor[row] = boxId;
           // Horizontal pass over the columns that read a non-zero pixel of this row.
           const pixels = image + row * imageWidth;
-          let first = sourceFirst;
-          let last = sourceLast;
-          while (first <= last && images[pixels + first] === 0) first++;
-          while (last >= first && images[pixels + last] === 0) last--;
+          const read = nonZeroPixels(images, words, pixels, imageWidth) & sourceColumns;
+          const first = 31 - Math.clz32(read & -read);
+          const last = 31 - Math.clz32(read);
           let xFrom = xFirst;
           let xTo = xEnd;
-          if (first > last) xTo = xFrom;
+          if (read === 0) xTo = xFrom;
           else if (ascending) {
-            while (right[xFrom] < first) xFrom++;
-            while (left[xTo - 1] > last) xTo--;
+            xFrom = fromColumn[first];
+            xTo = toColumn[last];
           }
           let zeros = insideColumns & ~(columnsBelow(xTo) & ~columnsBelow(xFrom));
           let rowOneBits = 0;
@@ -286,8 +333,9 @@ export function cropAndResizeBinarised(
             const leftValue = images[pixels + left[x]];
             const value = leftValue + (images[pixels + right[x]] - leftValue) * xLerp[x];
             rowValues[values + x] = value;
-            if (value === 0) zeros |= 1 << x;
-            else if (value === 1) rowOneBits |= 1 << x;
+            // Branch-free: stroke edges make these comparisons unpredictable.
+            zeros |= +(value === 0) << x;
+            rowOneBits |= +(value === 1) << x;
           }
           rowZeros[row] = zeros;
           rowOnes[row] = rowOneBits;
@@ -308,14 +356,18 @@ export function cropAndResizeBinarised(
             // Columns skipped by the horizontal pass hold stale values; theirs is exactly 0.
             const topValue = (topZeros >>> x) & 1 ? 0 : rowValues[top + x];
             const bottomValue = (bottomZeros >>> x) & 1 ? 0 : rowValues[bottom + x];
-            if (Math.fround(topValue + (bottomValue - topValue) * yLerp) > threshold) ones |= 1 << x;
+            ones |= +(Math.fround(topValue + (bottomValue - topValue) * yLerp) > threshold) << x;
           }
         }
       }
-      while (ones !== 0) {
-        const x = 31 - Math.clz32(ones);
-        ones ^= 1 << x;
-        out[o + x] = 1;
+      if (outWords !== null) {
+        for (let w = o >> 2; ones !== 0; w++, ones >>>= 4) outWords[w] = NIBBLE_BYTES[ones & 15];
+      } else {
+        while (ones !== 0) {
+          const x = 31 - Math.clz32(ones);
+          ones ^= 1 << x;
+          out[o + x] = 1;
+        }
       }
     }
   }

@@ -230,6 +230,12 @@ describe('cropAndResizeBilinear / cropAndResizeBinarised edge cases', () => {
     const grey = Uint8Array.from({ length: n * 784 }, () => (rng.next() < 0.5 ? 0 : rng.int(256)));
     const floats = Float32Array.from({ length: n * 784 }, () => (rng.next() < 0.4 ? 0 : rng.uniform(-1, 2)));
     await expectMatchesTfjs(floats, n, boxes);
+    // A view at an odd byte offset cannot be read 4 pixels at a time: the same pixels, byte by byte.
+    const strokes = strokeImages(n, 46);
+    const unaligned = new Uint8Array(new ArrayBuffer(strokes.length + 1), 1, strokes.length);
+    unaligned.set(strokes);
+    expect(countDifferent(cropAndResizeBinarised(unaligned, n, boxes, THRESHOLD), cropAndResizeBinarised(strokes, n, boxes, THRESHOLD))).toBe(0);
+    expect(countDifferent(cropAndResizeBinarised(strokes, n, boxes, THRESHOLD), binarise(cropAndResizeBilinear(strokes, n, boxes)))).toBe(0);
     for (const threshold of [THRESHOLD, 100.5, -0.25, 1]) {
       expect(countDifferent(cropAndResizeBinarised(grey, n, boxes, threshold), binarise(cropAndResizeBilinear(grey, n, boxes), threshold))).toBe(0);
       expect(countDifferent(cropAndResizeBinarised(floats, n, boxes, threshold), binarise(cropAndResizeBilinear(floats, n, boxes), threshold))).toBe(0);
