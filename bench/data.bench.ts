@@ -47,7 +47,7 @@ export default async function dataBench(): Promise<Record<string, unknown>> {
   for (const mode of ['crop', 'mild', 'none'] as const) {
     const rng = new Rng(1);
     const { images } = gatherImages(data.train, order, 0, BATCH);
-    for (let i = 0; i < 3; i++) augmentBatch(images, BATCH, mode, rng);
+    for (let i = 0; i < 10; i++) augmentBatch(images, BATCH, mode, rng); // past the JIT warm-up
     perBatch[mode] = timePerCall(() => augmentBatch(images, BATCH, mode, rng), 20);
   }
 
