@@ -297,9 +297,13 @@ function clampOutput(emit: Emit, local: number): void {
   emit(op.i32Const(127), op.get(local), op.get(local), op.i32Const(127), op.i32GtS, op.select, op.set(local));
 }
 
-// Function indices (assembleModule keeps this order); kernels call each other by them.
-const FN_ROWS_AXPY_I32 = KERNEL_IMPORTS.length, FN_ROWS_AXPY_F32 = FN_ROWS_AXPY_I32 + 1, FN_DIGITISE = FN_ROWS_AXPY_I32 + 2,
-  FN_ROWS_AXPY_I16 = FN_ROWS_AXPY_I32 + 3, FN_ROWS_SUM_I16 = FN_ROWS_AXPY_I32 + 4, FN_ROWS_SUM_F32 = FN_ROWS_AXPY_I32 + 5;
+/** The module's functions in assembleModule's order: kernels call each other by index (imports first). */
+const FUNCTION_ORDER = ['rowsAxpyI32', 'rowsAxpyF32', 'digitiseChunk', 'rowsAxpyI16', 'rowsSumI16', 'rowsSumF32', 'normalFill', 'adamQuads',
+  'transposeQuantise', 'transposeF32', 'mockLayer', 'reluToLists', 'firstInputLists', 'listsPerInput', 'layerGradients', 'inputGradients',
+  'allFinite'] as const;
+const functionIndex = (name: (typeof FUNCTION_ORDER)[number]) => KERNEL_IMPORTS.length + FUNCTION_ORDER.indexOf(name);
+const FN_ROWS_AXPY_F32 = functionIndex('rowsAxpyF32'), FN_DIGITISE = functionIndex('digitiseChunk'), FN_ROWS_AXPY_I16 = functionIndex('rowsAxpyI16'),
+  FN_ROWS_SUM_I16 = functionIndex('rowsSumI16'), FN_ROWS_SUM_F32 = functionIndex('rowsSumF32');
 
 const lanes = (picks: [0 | 1, number][]) => picks.flatMap(([operand, lane]) => [0, 1, 2, 3].map((byte) => operand * 16 + lane * 4 + byte));
 
@@ -687,10 +691,13 @@ function allFinite(): FunctionDef {
 }
 
 export function buildKernelModule(): Uint8Array {
-  return assembleModule([
+  const functions = [
     rowsAxpy('rowsAxpyI32', 'i32'), rowsAxpy('rowsAxpyF32', 'f32'), digitiseChunk(), rowsAxpyI16('values'), rowsAxpyI16('uniform'), rowsAxpy('rowsSumF32', 'f32sum'),
     normalFill(), adamQuads(),
     transposeTiles('transposeQuantise', 'quantise'), transposeTiles('transposeF32', 'f32'),
     mockLayer(), reluToLists(), firstInputLists(), listsPerInput(), layerGradients(), inputGradients(), allFinite(),
-  ], 1, KERNEL_IMPORTS);
+  ];
+  const names = functions.map((f) => f.name).join();
+  if (names !== FUNCTION_ORDER.join()) throw new Error(`kernel order ${names} differs from FUNCTION_ORDER`);
+  return assembleModule(functions, 1, KERNEL_IMPORTS);
 }
