@@ -14,7 +14,6 @@
  * neighbouring pixel outside the crop (weight < 0.5) or 0 beyond the image. After rounding this
  * changes a pixel only on the crop's border, rarely (tests/data/augment.test.ts measures it).
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random';
 import { roundHalfEven } from '../round';
 import { cropAndResizeBinarised } from './cropResize';
@@ -119,60 +118,50 @@ export function drawCropBoxes(n: number, mode: AugmentMode, rng: Rng): Float32Ar
   return boxes;
 }
 
-/** Who resizes the crops: the typed-array kernel (default) or tfjs itself (the oracle). */
-export type CropResizer = 'typed' | 'tfjs';
+/** A batch resizer: (images, n, boxes) → binarised 28x28 crops, as resizeCrops. */
+export type CropResizer = (images: Uint8Array, n: number, boxes: Float32Array) => Uint8Array;
 
-export const CROP_RESIZERS: readonly CropResizer[] = ['typed', 'tfjs'];
+/** Exact ties (0.5) are common with 0|1 pixels and rational scales; float32 puts them a hair on either side.
+ *  Everything within TIE_TOLERANCE of 0.5 is the tie (→ 0, as torch's half-to-even round does): that matches
+ *  torchvision and gives the same pixels on every tfjs backend. */
+export const BINARISE_THRESHOLD = 0.5 + TIE_TOLERANCE;
+
+/** resizeCrops' argument checks, shared with the tfjs oracle (lib/data/augment-tfjs.ts). */
+export function checkResizeArguments(images: Uint8Array, n: number, boxes: Float32Array): void {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
+  if (images.length !== n * IMAGE_PIXELS) {
+    throw new RangeError(`images must hold n*784 = ${n * IMAGE_PIXELS} pixels for n = ${n}, got ${images.length}`);
+  }
+  if (boxes.length !== n * 4) throw new RangeError(`boxes must hold n*4 = ${n * 4} values (y1, x1, y2, x2 per image), got ${boxes.length}`);
+}
 
 /**
  * Resize the boxes of `drawCropBoxes` to 28x28 with tf.image.cropAndResize's bilinear arithmetic
  * (outside → 0), then round to 0|1 (halves to 0, like torch's round). This is the work
  * lib/data/pipeline.ts moves to another thread.
  *
- * Two implementations, the same pixels (tests/data/cropResize.test.ts: every drawable box, both
- * tfjs backends):
- * - 'typed' (default): lib/data/cropResize.ts, a port of tfjs's kernel on typed arrays that skips
- *   the blank parts of digits: 0.86-0.95 ms of CPU per batch of 200 where tf.image.cropAndResize
- *   takes 5.7-6.3 ms on the wasm backend and about as long on cpu (bench/data.bench.ts,
- *   cropResizePerBatchOf200) — 0.3 s instead of 1.5-2 s per epoch. Plain JavaScript, no tfjs
- *   backend involved, so every host computes the same pixels.
- * - 'tfjs': one batched `tf.image.cropAndResize` on the current tfjs backend, the oracle the typed
- *   kernel is tested against. Leaves no tensors behind.
+ * It runs lib/data/cropResize.ts, a port of tfjs's kernel on typed arrays that skips the blank parts
+ * of digits: 0.86-0.95 ms of CPU per batch of 200 where tf.image.cropAndResize takes 5.7-6.3 ms on
+ * the wasm backend and about as long on cpu (bench/data.bench.ts, cropResizePerBatchOf200) — 0.3 s
+ * instead of 1.5-2 s per epoch, and no tfjs to load in the augmentation thread. tfjs itself stays
+ * the oracle: lib/data/augment-tfjs.ts resizeCropsWithTfjs gives the same pixels
+ * (tests/data/cropResize.test.ts: every drawable box, both tfjs backends).
  */
-export function resizeCrops(images: Uint8Array, n: number, boxes: Float32Array, resizer: CropResizer = 'typed'): Uint8Array {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
-  if (images.length !== n * IMAGE_PIXELS) {
-    throw new RangeError(`images must hold n*784 = ${n * IMAGE_PIXELS} pixels for n = ${n}, got ${images.length}`);
-  }
-  if (boxes.length !== n * 4) throw new RangeError(`boxes must hold n*4 = ${n * 4} values (y1, x1, y2, x2 per image), got ${boxes.length}`);
-  if (!CROP_RESIZERS.includes(resizer)) throw new RangeError(`resizer must be one of ${CROP_RESIZERS.join(', ')}, got ${JSON.stringify(resizer)}`);
-  // Exact ties (0.5) are common with 0|1 pixels and rational scales; float32 puts them a hair on
-  // either side. Treating everything within TIE_TOLERANCE of 0.5 as the tie (→ 0, as torch's
-  // half-to-even round does) matches torchvision and gives the same result on every backend.
-  const threshold = 0.5 + TIE_TOLERANCE;
-  if (resizer === 'typed') return cropAndResizeBinarised(images, n, boxes, threshold);
-  if (n === 0) return new Uint8Array(0);
-  const resized = tf.tidy(() => {
-    const pixels = tf.tensor4d(Float32Array.from(images), [n, IMAGE_SIDE, IMAGE_SIDE, 1]);
-    const boxIndex = tf.tensor1d(Int32Array.from({ length: n }, (_, b) => b), 'int32');
-    return tf.image.cropAndResize(pixels, tf.tensor2d(boxes, [n, 4]), boxIndex, [IMAGE_SIDE, IMAGE_SIDE], 'bilinear', 0);
-  });
-  const values = resized.dataSync() as Float32Array;
-  resized.dispose();
-  const out = new Uint8Array(n * IMAGE_PIXELS);
-  for (let i = 0; i < out.length; i++) out[i] = values[i] > threshold ? 1 : 0;
-  return out;
+export function resizeCrops(images: Uint8Array, n: number, boxes: Float32Array): Uint8Array {
+  checkResizeArguments(images, n, boxes);
+  return cropAndResizeBinarised(images, n, boxes, BINARISE_THRESHOLD);
 }
 
 /**
  * Augment a batch of binarised 28x28 images in this thread: `drawCropBoxes` then `resizeCrops`.
- * 'none' returns an unchanged copy and draws nothing. `resizer` as in resizeCrops.
+ * 'none' returns an unchanged copy and draws nothing. `resize` defaults to resizeCrops (the tests
+ * pass tfjs's, resizeCropsWithTfjs).
  */
-export function augmentBatch(images: Uint8Array, n: number, mode: AugmentMode, rng: Rng, resizer: CropResizer = 'typed'): Uint8Array {
+export function augmentBatch(images: Uint8Array, n: number, mode: AugmentMode, rng: Rng, resize: CropResizer = resizeCrops): Uint8Array {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
   if (images.length !== n * IMAGE_PIXELS) {
     throw new RangeError(`images must hold n*784 = ${n * IMAGE_PIXELS} pixels for n = ${n}, got ${images.length}`);
   }
   const boxes = drawCropBoxes(n, mode, rng);
-  return boxes ? resizeCrops(images, n, boxes, resizer) : images.slice();
+  return boxes ? resize(images, n, boxes) : images.slice();
 }

@@ -157,7 +157,7 @@ if (isWorkerScope && (self as unknown as { name?: string }).name === AUGMENT_WOR
   serveAugmentation({
     send: (message, transfer) => scope.postMessage(message, transfer ?? []),
     listen: (onMessage) => scope.addEventListener('message', (event) => onMessage(event.data)),
-  }, prepareTf);
+  }, () => Promise.resolve()); // the typed crop kernel and the noise need no tfjs backend
 } else if (isWorkerScope) {
   serveTraining(self as unknown as WorkerScope, prepareTf, nestedAugmentThread);
 }

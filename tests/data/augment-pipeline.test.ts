@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { augmentBatch, drawCropBoxes, resizeCrops, type AugmentMode } from '../../lib/data/augment';
+import { resizeCropsWithTfjs } from '../../lib/data/augment-tfjs';
 import { gatherImages, shuffledOrder } from '../../lib/data/batches';
 import { AugmentThread, BatchStream, serveAugmentation, type FromAugmenter, type ThreadPort, type ToAugmenter } from '../../lib/data/pipeline';
 import type { Split } from '../../lib/data/types';
@@ -84,7 +85,7 @@ describe('drawCropBoxes + resizeCrops', () => {
     const boxes = drawCropBoxes(50, 'crop', new Rng(6))!;
     expect(boxes.length).toBe(200);
     expect(Buffer.from(resizeCrops(images, 50, boxes)).equals(Buffer.from(augmentBatch(images, 50, 'crop', new Rng(6))))).toBe(true);
-    expect(Buffer.from(resizeCrops(images, 50, boxes, 'tfjs')).equals(Buffer.from(augmentBatch(images, 50, 'crop', new Rng(6), 'tfjs')))).toBe(true);
+    expect(Buffer.from(resizeCropsWithTfjs(images, 50, boxes)).equals(Buffer.from(augmentBatch(images, 50, 'crop', new Rng(6), resizeCropsWithTfjs)))).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
     expect(drawCropBoxes(50, 'none', new Rng(6))).toBeNull();
   });

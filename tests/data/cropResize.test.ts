@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cropBoxToNormalised, drawCropBoxes, resizeCrops } from '../../lib/data/augment';
+import { resizeCropsWithTfjs } from '../../lib/data/augment-tfjs';
 import { cropAndResizeBilinear, cropAndResizeBinarised, type CropResizeOptions } from '../../lib/data/cropResize';
 import type { Split } from '../../lib/data/types';
 import { loadMnistNode } from '../../lib/host/node-data';
@@ -116,7 +117,7 @@ describe('resizeCrops: typed kernel vs tf.image.cropAndResize', () => {
         for (const backend of BACKENDS) {
           await initTf(backend);
           try {
-            expect(countDifferent(typed, resizeCrops(images, BATCH, boxes, 'tfjs'))).toBe(0);
+            expect(countDifferent(typed, resizeCropsWithTfjs(images, BATCH, boxes))).toBe(0);
           } finally {
             await initTf();
           }
@@ -256,7 +257,8 @@ describe('cropAndResizeBilinear / cropAndResizeBinarised edge cases', () => {
     expect(() => cropAndResizeBilinear(image, 1, box, { imageWidth: 2.5 })).toThrow(/imageWidth must be a positive integer, got 2.5/);
     expect(() => cropAndResizeBilinear(image, 1, box, { extrapolationValue: Infinity })).toThrow(/extrapolationValue must be a finite number, got Infinity/);
     expect(() => cropAndResizeBinarised(image, 1, box, NaN)).toThrow(/threshold must be a number, got NaN/);
-    expect(() => resizeCrops(image, 1, box, 'gpu' as never)).toThrow(/resizer must be one of typed, tfjs, got "gpu"/);
+    expect(() => resizeCrops(image, 2, box)).toThrow(/images must hold n\*784 = 1568 pixels for n = 2, got 784/);
+    expect(() => resizeCropsWithTfjs(image, 1, new Float32Array(3))).toThrow(/boxes must hold n\*4 = 4 values/);
     expect(cropAndResizeBinarised(new Uint8Array(0), 0, new Float32Array(0), THRESHOLD).length).toBe(0);
   });
 });
