@@ -80,7 +80,7 @@ export const dataDisplayCells: CellSpec[] = [
     name: 'augmentPreview',
     inputs: ['host', 'testSet', 'augment', 'seed', 'lang'],
     define: async (host: Host, testSet: Split, augment: AugmentMode, seed: number, lang: Lang) => {
-      // augmentBatch resizes with tfjs, exactly as training does.
+      // augmentBatch resizes exactly as training does (tf.image.cropAndResize's arithmetic, lib/data/cropResize.ts).
       await host.tfBackend();
       const rng = Rng.derive(seed, 'page/augment-preview');
       const root = element('div', { class: 'zf-augment' });
