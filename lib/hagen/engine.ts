@@ -15,7 +15,7 @@ import { clampWeightInPlace, transpose } from './linear';
 import { crossEntropy64 } from './loss';
 import { checkInputRange, checkWeightRange, chunkRows, drawChunkNoise, macScale, roundAll, roundHalfEven, type RowChunk } from './mac';
 import { fastEngine } from './fast/index';
-import { checkEngineCall, referenceEngine } from './referenceEngine';
+import { checkEngineCall, engineInputFloats, referenceEngine } from './referenceEngine';
 import type { ChipDevice, HagenEngine, HagenModel, LayerGrads, LayerParams, TrainStepResult } from './types';
 
 export type { HagenEngine, TrainStepResult } from './types';
@@ -105,12 +105,14 @@ export function createTfjsEngine(): HagenEngine {
   return {
     name: 'tfjs',
     forward(model, x, batch, rng, chip) {
-      return tf.tidy(() => forwardTensors(model, x, batch, rng, chip).logits.dataSync() as Float32Array);
+      const xs = engineInputFloats(model, x, batch);
+      return tf.tidy(() => forwardTensors(model, xs, batch, rng, chip).logits.dataSync() as Float32Array);
     },
     trainStep(model, x, labels, batch, rng, chip): TrainStepResult {
       let result: TrainStepResult | undefined;
+      const xs = engineInputFloats(model, x, batch);
       tf.tidy(() => {
-        const trace = forwardTensors(model, x, batch, rng, chip);
+        const trace = forwardTensors(model, xs, batch, rng, chip);
         const logits = trace.logits.dataSync() as Float32Array;
         const { loss, dlogits } = crossEntropy64(logits, labels, batch);
         const grads: LayerGrads[] = new Array(model.layers.length);

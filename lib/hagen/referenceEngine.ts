@@ -9,7 +9,8 @@ import { clampWeightInPlace, transpose } from './linear';
 import { crossEntropy64 } from './loss';
 import { mockMacBackward, mockMacForward } from './mac';
 import { convertingReluBackward, convertingReluForward } from './relu';
-import type { ChipDevice, HagenEngine, HagenModel, LayerGrads, TrainStepResult } from './types';
+import { checkNetworkInput, isScaledPixels, networkInputFloats } from './input';
+import type { ChipDevice, HagenEngine, HagenModel, LayerGrads, NetworkInput, TrainStepResult } from './types';
 
 /** Throws unless the model/backend/chip/input combination can run. */
 export function checkEngineCall(model: HagenModel, x: Float32Array, batch: number, chip: ChipDevice | undefined): void {
@@ -17,6 +18,12 @@ export function checkEngineCall(model: HagenModel, x: Float32Array, batch: numbe
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a positive integer, got ${batch}`);
   const inFeatures = model.layers[0].inFeatures;
   if (x.length !== batch * inFeatures) throw new RangeError(`input has ${x.length} values, expected batch*${inFeatures} = ${batch * inFeatures}`);
+}
+
+/** The input as floats (scaled pixels are checked and converted; the engine's checks follow on the floats). */
+export function engineInputFloats(model: HagenModel, x: NetworkInput, batch: number): Float32Array {
+  if (isScaledPixels(x)) checkNetworkInput(x, batch, model.layers[0].inFeatures);
+  return networkInputFloats(x);
 }
 
 interface ForwardTrace { inputs: Float32Array[]; preActivations: Float32Array[]; logits: Float32Array }
@@ -50,10 +57,10 @@ function forwardTrace(model: HagenModel, x: Float32Array, batch: number, rng: Rn
 export const referenceEngine: HagenEngine = {
   name: 'reference',
   forward(model, x, batch, rng, chip) {
-    return forwardTrace(model, x, batch, rng, chip).logits;
+    return forwardTrace(model, engineInputFloats(model, x, batch), batch, rng, chip).logits;
   },
   trainStep(model, x, labels, batch, rng, chip): TrainStepResult {
-    const trace = forwardTrace(model, x, batch, rng, chip);
+    const trace = forwardTrace(model, engineInputFloats(model, x, batch), batch, rng, chip);
     const { loss, dlogits } = crossEntropy64(trace.logits, labels, batch);
     const grads: LayerGrads[] = new Array(model.layers.length);
     let dy = dlogits;

@@ -55,11 +55,21 @@ export interface NoiseSupply {
   take(seed: Int32Array, std: number, target: Float32Array): boolean;
 }
 
+/**
+ * Images as the network input without a float copy: x[i] = pixels[i] · scale (binarised MNIST · 31
+ * in the tutorial), scale an integer 1…31. Engines treat it as that Float32Array (lib/hagen/input.ts);
+ * the fast engine lists the non-zero pixels straight from the bytes.
+ */
+export interface ScaledPixels { pixels: Uint8Array; scale: number }
+
+/** The first layer's input [batch, in]: floats (0…31 after rounding, except for 'ideal'), or scaled pixels. */
+export type NetworkInput = Float32Array | ScaledPixels;
+
 export interface HagenEngine {
   name: string;
   /** Whether forward/trainStep use a `noise` supply (others ignore it and draw every value from `rng`). */
   usesNoiseSupply?: boolean;
-  forward(model: HagenModel, x: Float32Array /* B*in, 0..31 */, batch: number, rng: Rng | null, chip?: ChipDevice, noise?: NoiseSupply): Float32Array;
-  trainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, rng: Rng | null, chip?: ChipDevice, noise?: NoiseSupply): TrainStepResult;
+  forward(model: HagenModel, x: NetworkInput, batch: number, rng: Rng | null, chip?: ChipDevice, noise?: NoiseSupply): Float32Array;
+  trainStep(model: HagenModel, x: NetworkInput, labels: Uint8Array, batch: number, rng: Rng | null, chip?: ChipDevice, noise?: NoiseSupply): TrainStepResult;
   dispose?(): void;
 }

@@ -5,15 +5,16 @@
  */
 import { type AugmentMode, AUGMENT_MODES } from '../data/augment';
 import { trainSubset } from '../data/batches';
-import { BatchStream, NoiseAhead, type AugmentThread } from '../data/pipeline';
+import { BatchStream, nextMacrotask, type AugmentThread } from '../data/pipeline';
 import type { Dataset } from '../data/types';
 import { resolveEngine, type EngineName } from '../hagen/engine';
+import { INPUT_MAX } from '../hagen/constants';
 import { argmaxRows } from '../hagen/loss';
 import { cloneModel } from '../hagen/model';
 import type { ChipDevice, HagenEngine, HagenModel } from '../hagen/types';
 import { Rng } from '../random';
 import { Adam } from './adam';
-import { evaluate, evaluateAhead, imagesToInput } from './evaluate';
+import { evaluate, evaluateShared } from './evaluate';
 
 export interface TrainOptions {
   lr: number;
@@ -83,16 +84,6 @@ function checkOptions(opts: TrainOptions, trainCount: number): void {
   if (!Number.isFinite(opts.seed)) throw new RangeError(`training option seed must be a finite number, got ${opts.seed}`);
 }
 
-/** Let timers and message events (e.g. an abort) run between batches; a resolved promise would not. */
-export function nextMacrotask(): Promise<void> {
-  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
-    channel.port2.postMessage(null);
-  });
-}
-
 /** Copy the model's weights into preallocated arrays (no allocation per batch). */
 function copyWeightsInto(target: HagenModel, source: HagenModel): void {
   source.layers.forEach((layer, i) => {
@@ -123,8 +114,6 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
     ? { rng: Rng.derive(opts.seed, 'noise/train'), std: model.mock.noiseStd, layers: model.layers }
     : undefined;
   const batches = new BatchStream(train, { batchSize: opts.batchSize, augment: opts.augment, seed: opts.seed, epochs: opts.epochs, noise: noiseAhead }, augmentRng, opts.augmentThread);
-  // The network input (image · 31), reused.
-  const x = new Float32Array(opts.batchSize * 784);
   let epoch = 0;
   let batch = 0;
   let samplesPerSecond = 0;
@@ -144,9 +133,8 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
         const { images, labels, n, noise } = await batches.next();
         if (opts.signal?.aborted) { snapshot = cloneModel(model); yield progress('cancelled'); return; }
         const to = batch * opts.batchSize + n;
-        // (a separate function: loops inside the async generator stay unoptimised)
-        const input = imagesToInput(images, x.subarray(0, n * 784));
-        const step = engine.trainStep(model, input, labels, n, noiseRng, opts.chip, noise ?? undefined);
+        // The network input image · 31 as scaled pixels: the fast engine lists them without a float copy.
+        const step = engine.trainStep(model, { pixels: images, scale: INPUT_MAX }, labels, n, noiseRng, opts.chip, noise ?? undefined);
         batch++;
         // Adam refuses NaN or infinite gradients (checked in wasm); before it updates, keep the weights
         // this step ran with (clamped in place by the engine): they gave a finite loss and gradients.
@@ -166,12 +154,12 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
         await nextMacrotask();
       }
       if (opts.signal?.aborted) { yield progress('cancelled'); return; }
-      const testNoise = () => Rng.derive(opts.seed, `noise/test/epoch${epoch}`);
-      const testOptions = { engine, rng: testNoise(), chip: opts.chip };
-      // The test batches' noise is drawn ahead too (the thread has no crops to resize meanwhile).
-      const test = noiseAhead && opts.augmentThread
-        ? await evaluateAhead(model, data.test, testOptions, new NoiseAhead({ ...noiseAhead, rng: testNoise() }, opts.augmentThread))
+      const testOptions = { engine, rng: Rng.derive(opts.seed, `noise/test/epoch${epoch}`), chip: opts.chip };
+      // The mock's test batches are shared with the augmentation thread (it has no crops to resize meanwhile).
+      const test = opts.augmentThread && engine.name === 'fast' && model.backend === 'mock'
+        ? await evaluateShared(model, data.test, { ...testOptions, signal: opts.signal }, opts.augmentThread)
         : evaluate(model, data.test, testOptions);
+      if (!test) { yield progress('cancelled'); return; } // aborted during the test pass
       epochs.push({
         epoch, trainLoss: lossSum / batchesPerEpoch, trainAccuracy: correct / train.count, testAccuracy: test.accuracy,
         seconds: (performance.now() - started) / 1000, backend: model.backend, confusion: test.confusion,

@@ -95,3 +95,47 @@ describe('firstInputLists', () => {
     }
   });
 });
+
+describe('pixelInputLists', () => {
+  /** firstInputLists' definition on the floats pixels · scale */
+  const definition = (pixels: Uint8Array, scale: number, batch: number, k: number) => {
+    const q = Array.from(pixels, (p) => p * scale);
+    const listed = q.filter((v) => v !== 0);
+    const uniform = listed.length === 0 ? -1 : listed.every((v) => v === listed[0]) ? listed[0] : 0;
+    return { bad: q.findIndex((v) => v > 31), uniform, lists: listsOf(q, batch, k) };
+  };
+  const runPixels = (pixels: Uint8Array, scale: number, batch: number, k: number) => run(batch, k,
+    (m, a) => new Uint8Array(m.f32(a.x, 1).buffer, a.x, pixels.length).set(pixels),
+    (m, a) => m.exports.pixelInputLists(a.x, batch, k, a.chunks, a.starts, a.rows, a.values, scale, a.status));
+  const check = (pixels: Uint8Array, scale: number, batch: number, k: number) => {
+    const { mem, at, lists } = runPixels(pixels, scale, batch, k);
+    const status = Array.from(mem.i32(at.status, 3));
+    const expected = definition(pixels, scale, batch, k);
+    expect(status[0]).toBe(expected.bad);
+    if (expected.bad < 0) {
+      expect(status.slice(1)).toEqual([1, expected.uniform]);
+      expect(lists).toEqual(expected.lists);
+    }
+  };
+  it.each([1, 6, 17, 130, 259, 784])('k %i: binarised, empty and mixed pixels as the definition', (k) => {
+    const rng = new Rng(k + 1);
+    const batch = 3;
+    check(Uint8Array.from({ length: batch * k }, () => (rng.next() < 0.3 ? 1 : 0)), 31, batch, k);
+    check(new Uint8Array(batch * k), 31, batch, k); // nothing listed: uniform −1
+    check(Uint8Array.from({ length: batch * k }, () => (rng.next() < 0.5 ? rng.int(8) : 0)), 3, batch, k); // values differ: uniform 0
+    check(Uint8Array.from({ length: batch * k }, () => (rng.next() < 0.5 ? 2 : 0)), 7, batch, k); // uniform 14
+  });
+  it('reports the first pixel above 31 / scale wherever it sits in a group of sixteen', () => {
+    const k = 259, batch = 2;
+    for (const [scale, bad] of [[31, 2], [31, 255], [10, 4], [1, 32]]) {
+      for (const position of [0, 5, 15, 16, 127, 130, 257, 258, k + 5]) {
+        const pixels = new Uint8Array(batch * k).fill(1);
+        pixels[position] = bad;
+        pixels[k + 100] = 200; // a later bad value must not be the one reported
+        check(pixels, scale, batch, k);
+        const { mem, at } = runPixels(pixels, scale, batch, k);
+        expect(mem.i32(at.status, 1)[0]).toBe(position < k + 100 ? position : k + 100);
+      }
+    }
+  });
+});

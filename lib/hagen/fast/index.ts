@@ -9,7 +9,8 @@
  */
 import type { Rng } from '../../random';
 import type { ChipDevice, HagenEngine, HagenModel, TrainStepResult } from './types';
-import type { NoiseSupply } from '../types';
+import type { NetworkInput, NoiseSupply } from '../types';
+import { checkNetworkInput, networkInputFloats } from '../input';
 import { drawNormalSeed, NormalSource } from './normal';
 import {
   chunkCount, chunkScale, directMockLinearForward, clampWeightsInPlace, convertingRelu, crossEntropyOver64, digitalBiasAdd,
@@ -71,10 +72,14 @@ function checkModel(model: HagenModel): void {
   });
 }
 
-function checkBatch(model: HagenModel, x: Float32Array, batch: number): void {
+function checkBatch(model: HagenModel, x: NetworkInput, batch: number): void {
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch is ${batch}; allowed are positive integers`);
   const expected = batch * model.layers[0].inFeatures;
-  if (!(x instanceof Float32Array) || x.length !== expected) throw new Error(`x must be a Float32Array of batch·inFeatures = ${expected} values, got ${x?.length}`);
+  if (x instanceof Float32Array) {
+    if (x.length !== expected) throw new Error(`x must be a Float32Array of batch·inFeatures = ${expected} values, got ${x.length}`);
+  } else {
+    checkNetworkInput(x, batch, model.layers[0].inFeatures);
+  }
 }
 
 /** The allocating path: ideal and chip backends (and the mock for tiny batches). */
@@ -184,15 +189,18 @@ export function createFastEngine(): HagenEngine {
   return {
     name: 'fast',
     usesNoiseSupply: true,
+    // The workspace path takes scaled pixels as they are; the others get them as floats.
     forward(model, x, batch, rng, chip, noise) {
       checkModel(model);
       checkBatch(model, x, batch);
-      return usesWorkspace(model, batch) ? workspaces.forward(model, x, batch, rng, noise) : runForward(model, x, batch, rng, chip, noise).logits;
+      return usesWorkspace(model, batch) ? workspaces.forward(model, x, batch, rng, noise) : runForward(model, networkInputFloats(x), batch, rng, chip, noise).logits;
     },
     trainStep(model, x, labels, batch, rng, chip, noise) {
       checkModel(model);
       checkBatch(model, x, batch);
-      const result = usesWorkspace(model, batch) ? workspaces.trainStep(model, x, labels, batch, rng, noise) : genericTrainStep(model, x, labels, batch, rng, chip, noise);
+      const result = usesWorkspace(model, batch)
+        ? workspaces.trainStep(model, x, labels, batch, rng, noise)
+        : genericTrainStep(model, networkInputFloats(x), labels, batch, rng, chip, noise);
       // the optimiser changes these weights in place next: forget their quantised copies
       for (const layer of model.layers) quantisedWeights.delete(layer.weight);
       return result;

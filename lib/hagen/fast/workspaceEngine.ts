@@ -8,7 +8,7 @@
 import type { Rng } from '../../random';
 import { chunkScale, crossEntropyOver64 } from './kernels';
 import { drawNormalSeed, NormalSource } from './normal';
-import type { NoiseSupply } from '../types';
+import type { NetworkInput, NoiseSupply } from '../types';
 import type { HagenModel, LayerParams, TrainStepResult } from './types';
 import { Workspace, type LayerBuffers } from './workspace';
 
@@ -44,16 +44,28 @@ function clampAndQuantiseWeights(ws: Workspace, L: LayerBuffers, weight: Float32
 
 /**
  * round(x) with hxtorch's range check (it raises instead of clamping), written straight into the
- * first layer's input lists: the non-zero entries of every (sample, chunk) in order.
+ * first layer's input lists: the non-zero entries of every (sample, chunk) in order. Scaled pixels
+ * are listed from their bytes (pixelInputLists), without a float copy of the batch.
  */
-function listFirstInput(ws: Workspace, x: Float32Array): void {
+function listFirstInput(ws: Workspace, x: NetworkInput): void {
   const L = ws.layers[0];
-  ws.heapF32.set(x, ws.input >> 2);
-  ws.memory.exports.firstInputLists(ws.input, ws.batch, L.k, L.chunks, L.starts, L.inRows, L.inValues, ws.status);
+  const kernels = ws.memory.exports;
+  if (x instanceof Float32Array) {
+    ws.heapF32.set(x, ws.input >> 2);
+    kernels.firstInputLists(ws.input, ws.batch, L.k, L.chunks, L.starts, L.inRows, L.inValues, ws.status);
+  } else {
+    // the pixels take a quarter of the float input's region
+    new Uint8Array(ws.heapF32.buffer, ws.input, x.pixels.length).set(x.pixels);
+    kernels.pixelInputLists(ws.input, ws.batch, L.k, L.chunks, L.starts, L.inRows, L.inValues, x.scale, ws.status);
+  }
   const bad = ws.heapI32[ws.status >> 2];
   if (bad >= 0) {
-    const q = x[bad] + ROUND - ROUND;
-    throw new RangeError(`input value ${q} (at index ${bad}, after rounding) is outside the allowed range 0..${INPUT_MAX}; hxtorch raises an OverflowError here and does not clamp`);
+    if (x instanceof Float32Array) {
+      const q = x[bad] + ROUND - ROUND;
+      throw new RangeError(`input value ${q} (at index ${bad}, after rounding) is outside the allowed range 0..${INPUT_MAX}; hxtorch raises an OverflowError here and does not clamp`);
+    }
+    const { pixels, scale } = x;
+    throw new RangeError(`input value ${pixels[bad] * scale} (x.pixels[${bad}] = ${pixels[bad]} · x.scale ${scale}) is outside the allowed range 0..${INPUT_MAX}; hxtorch raises an OverflowError here and does not clamp`);
   }
   ws.firstInputIntegral = ws.heapI32[(ws.status >> 2) + 1] === 1;
   ws.firstInputUniform = Math.max(0, ws.heapI32[(ws.status >> 2) + 2]);
@@ -81,7 +93,7 @@ function mockLayerForward(ws: Workspace, L: LayerBuffers, layer: LayerParams, mo
     noiseOn ? L.noise : ws.zeroRow, noiseOn ? 4 * n : 0, scale, L.biasQ, L.zAt, L === ws.layers[0] ? ws.firstInputUniform : 0);
 }
 
-function forwardOn(ws: Workspace, model: HagenModel, x: Float32Array, rng: Rng | null, noise: NoiseSupply | undefined): Float32Array {
+function forwardOn(ws: Workspace, model: HagenModel, x: NetworkInput, rng: Rng | null, noise: NoiseSupply | undefined): Float32Array {
   const layers = model.layers;
   listFirstInput(ws, x);
   for (let l = 0; l < layers.length; l++) {
@@ -103,11 +115,12 @@ function forwardOn(ws: Workspace, model: HagenModel, x: Float32Array, rng: Rng |
  * From the forward lists (listsPerInput) when the inputs are integers (always, except a first layer
  * fed non-integer values: then raw values that round to 0 still count, so scan x).
  */
-function sampleListsPerInput(ws: Workspace, l: number, x: Float32Array): void {
+function sampleListsPerInput(ws: Workspace, l: number, x: NetworkInput): void {
   const L = ws.layers[l];
   const { k, chunks } = L;
   const batch = ws.batch;
-  if (l > 0 || ws.firstInputIntegral) {
+  // (scaled pixels are integers)
+  if (l > 0 || ws.firstInputIntegral || !(x instanceof Float32Array)) {
     ws.memory.exports.listsPerInput(L.inRows, L.inValues, batch, chunks, L.starts, k, ws.counts, ws.fillAt, ws.listRows, ws.listValues);
     return;
   }
@@ -135,7 +148,7 @@ function sampleListsPerInput(ws: Workspace, l: number, x: Float32Array): void {
  * for l > 0 also dz of the layer below = (g·W)·(zPrev > 0)/2^shift (zero g skipped), with the
  * clamped weights the forward left in L.weightRows.
  */
-function layerBackward(ws: Workspace, model: HagenModel, l: number, x: Float32Array): void {
+function layerBackward(ws: Workspace, model: HagenModel, l: number, x: NetworkInput): void {
   const L = ws.layers[l];
   const { k, n, width, k4, n4 } = L;
   const layer = model.layers[l];
@@ -156,8 +169,8 @@ function layerBackward(ws: Workspace, model: HagenModel, l: number, x: Float32Ar
 }
 
 export interface WorkspaceEngine {
-  forward(model: HagenModel, x: Float32Array, batch: number, rng: Rng | null, noise?: NoiseSupply): Float32Array;
-  trainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, rng: Rng | null, noise?: NoiseSupply): TrainStepResult;
+  forward(model: HagenModel, x: NetworkInput, batch: number, rng: Rng | null, noise?: NoiseSupply): Float32Array;
+  trainStep(model: HagenModel, x: NetworkInput, labels: Uint8Array, batch: number, rng: Rng | null, noise?: NoiseSupply): TrainStepResult;
   dispose(): void;
 }
 

@@ -29,6 +29,7 @@ export interface KernelExports {
   inputGradients(g: number, batch: number, n: number, width: number, weightRows: number, kWidth: number, k: number, listRows: number,
     listValues: number, dxRow: number, zPrev: number, dzPrev: number, reluScale: number): void;
   allFinite(src: number, count: number): number;
+  pixelInputLists(pixels: number, batch: number, k: number, chunks: number, starts: number, rows: number, values: number, scale: number, status: number): void;
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {

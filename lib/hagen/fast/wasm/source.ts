@@ -300,7 +300,7 @@ function clampOutput(emit: Emit, local: number): void {
 /** The module's functions in assembleModule's order: kernels call each other by index (imports first). */
 const FUNCTION_ORDER = ['rowsAxpyI32', 'rowsAxpyF32', 'digitiseChunk', 'rowsAxpyI16', 'rowsSumI16', 'rowsSumF32', 'normalFill', 'adamQuads',
   'transposeQuantise', 'transposeF32', 'mockLayer', 'reluToLists', 'firstInputLists', 'listsPerInput', 'layerGradients', 'inputGradients',
-  'allFinite'] as const;
+  'allFinite', 'pixelInputLists'] as const;
 const functionIndex = (name: (typeof FUNCTION_ORDER)[number]) => KERNEL_IMPORTS.length + FUNCTION_ORDER.indexOf(name);
 const FN_ROWS_AXPY_F32 = functionIndex('rowsAxpyF32'), FN_DIGITISE = functionIndex('digitiseChunk'), FN_ROWS_AXPY_I16 = functionIndex('rowsAxpyI16'),
   FN_ROWS_SUM_I16 = functionIndex('rowsSumI16'), FN_ROWS_SUM_F32 = functionIndex('rowsSumF32');
@@ -675,6 +675,86 @@ function inputGradients(): FunctionDef {
   };
 }
 
+/**
+ * firstInputLists for binarised images given as bytes, x = pixels · scale (the tutorial's image · 31;
+ * scale an integer 1…31): no float copy of the batch. The same lists and status: status[0] = the first
+ * index whose value pixel · scale exceeds 31 (or −1); status[1] = 1 (integers); status[2] = the one
+ * value all listed inputs share, 0 if they differ, −1 if none. Sixteen pixels at a time: an all-zero
+ * group costs one test, the others are listed by walking the bits of their non-zero mask; a group with
+ * a pixel above 31 / scale, and each chunk's last k mod 16 pixels, take the scalar path.
+ */
+function pixelInputLists(): FunctionDef {
+  const pixels = 0, batch = 1, k = 2, chunks = 3, starts = 4, rows = 5, values = 6, scale = 7, status = 8; // params
+  const b = 9, c = 10, i = 11, at = 12, rowIndex = 13, chunkEnd = 14, vectorEnd = 15, mask = 16, j = 17, pixel = 18, least = 19, most = 20, limit = 21; // i32 locals
+  const P = 22, LEAST = 23, MOST = 24, LIMIT = 25; // v128 locals
+  const { body, emit } = bodyBuilder();
+  const pixelAt = (index: readonly number[]) => [...op.get(pixels), ...op.get(rowIndex), ...op.i32Add, ...index, ...op.i32Add, ...op.i32Load8U()];
+  /** append (input j, pixel · scale) at `at` */
+  const append = () => {
+    emit(op.get(rows), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(j), op.i32Store());
+    emit(op.get(values), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(pixel), op.get(scale), op.i32Mul, op.i32Store());
+    emit(op.get(at), op.i32Const(1), op.i32Add, op.set(at));
+  };
+  // least and most listed pixel: the vector lanes folded into the scalars
+  const finish = () => {
+    for (let lane = 0; lane < 16; lane++) {
+      emit(op.get(LEAST), op.i8x16ExtractLaneU(lane), op.get(least), op.get(LEAST), op.i8x16ExtractLaneU(lane), op.get(least), op.i32LtS, op.select, op.set(least));
+      emit(op.get(MOST), op.i8x16ExtractLaneU(lane), op.get(most), op.get(MOST), op.i8x16ExtractLaneU(lane), op.get(most), op.i32GtS, op.select, op.set(most));
+    }
+    emit(op.get(status), op.i32Const(1), op.i32Store(4));
+    emit(op.get(status), op.i32Const(-1), op.get(least), op.get(scale), op.i32Mul, op.i32Const(0), op.get(least), op.get(most), op.i32Eq, op.select, op.get(most), op.i32Eqz, op.select, op.i32Store(8));
+  };
+  /** pixel j of sample b, one at a time */
+  const scalarPixel = () => {
+    emit(pixelAt(op.get(j)), op.tee(pixel), op.ifVoid);
+    emit(op.get(pixel), op.get(limit), op.i32GtS, op.ifVoid); // pixel · scale > 31: report and stop
+    emit(op.get(status), op.get(rowIndex), op.get(j), op.i32Add, op.i32Store());
+    finish();
+    emit(op.return, op.end);
+    append();
+    emit(op.get(pixel), op.get(least), op.get(pixel), op.get(least), op.i32LtS, op.select, op.set(least));
+    emit(op.get(pixel), op.get(most), op.get(pixel), op.get(most), op.i32GtS, op.select, op.set(most));
+    emit(op.end);
+  };
+  emit(op.i32Const(0), op.set(at), op.i32Const(255), op.set(least), op.i32Const(0), op.set(most));
+  emit(op.i32Const(31), op.get(scale), op.i32DivU, op.tee(limit), op.i8x16Splat, op.set(LIMIT));
+  emit(op.i32Const(-1), op.i8x16Splat, op.set(LEAST), op.i32Const(0), op.i8x16Splat, op.set(MOST));
+  forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
+    emit(op.get(b), op.get(k), op.i32Mul, op.set(rowIndex));
+    forLoop(emit, c, op.i32Const(0), op.get(chunks), 1, () => {
+      emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(c), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
+      emit(op.get(c), op.i32Const(7), op.i32Shl, op.tee(i), op.i32Const(128), op.i32Add, op.tee(chunkEnd), op.get(k), op.get(chunkEnd), op.get(k), op.i32LtS, op.select, op.tee(chunkEnd));
+      emit(op.i32Const(15), op.i32Sub, op.set(vectorEnd));
+      emit(op.block, op.loop, op.get(i), op.get(vectorEnd), op.i32GeS, op.brIf(1));
+      emit(op.get(pixels), op.get(rowIndex), op.i32Add, op.get(i), op.i32Add, op.v128Load(), op.tee(P), op.v128AnyTrue, op.ifVoid);
+      emit(op.get(P), op.get(LIMIT), op.i8x16GtU, op.v128AnyTrue, op.ifVoid); // a pixel above the limit: find it in order
+      forLoop(emit, j, op.get(i), [...op.get(i), ...op.i32Const(16), ...op.i32Add], 1, scalarPixel);
+      emit(op.else);
+      emit(op.get(P), op.get(MOST), op.i8x16MaxU, op.set(MOST));
+      // zero lanes count as 255 for the least pixel
+      emit(op.get(P), op.get(P), op.i32Const(0), op.i8x16Splat, op.i8x16Eq, op.v128Or, op.get(LEAST), op.i8x16MinU, op.set(LEAST));
+      emit(op.get(P), op.i32Const(0), op.i8x16Splat, op.i8x16Ne, op.i8x16Bitmask, op.set(mask));
+      emit(op.block, op.loop, op.get(mask), op.i32Eqz, op.brIf(1));
+      emit(op.get(i), op.get(mask), op.i32Ctz, op.i32Add, op.set(j));
+      emit(pixelAt(op.get(j)), op.set(pixel));
+      append();
+      emit(op.get(mask), op.get(mask), op.i32Const(1), op.i32Sub, op.i32And, op.set(mask), op.br(0), op.end, op.end);
+      emit(op.end, op.end);
+      emit(op.get(i), op.i32Const(16), op.i32Add, op.set(i), op.br(0), op.end, op.end);
+      forLoop(emit, j, op.get(i), op.get(chunkEnd), 1, scalarPixel); // the chunk's last k mod 16 pixels
+    });
+  });
+  emit(op.get(starts), op.get(batch), op.get(chunks), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
+  emit(op.get(status), op.i32Const(-1), op.i32Store());
+  finish();
+  return {
+    name: 'pixelInputLists',
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32],
+    locals: [...Array.from({ length: 13 }, (): ValType => I32), V128, V128, V128, V128],
+    body,
+  };
+}
+
 /** 1 if all `count` float32 values at `src` are finite (v − v is 0 only then), else 0; reads whole vectors (pad with zeros). */
 function allFinite(): FunctionDef {
   const src = 0, count = 1; // params
@@ -695,7 +775,7 @@ export function buildKernelModule(): Uint8Array {
     rowsAxpy('rowsAxpyI32', 'i32'), rowsAxpy('rowsAxpyF32', 'f32'), digitiseChunk(), rowsAxpyI16('values'), rowsAxpyI16('uniform'), rowsAxpy('rowsSumF32', 'f32sum'),
     normalFill(), adamQuads(),
     transposeTiles('transposeQuantise', 'quantise'), transposeTiles('transposeF32', 'f32'),
-    mockLayer(), reluToLists(), firstInputLists(), listsPerInput(), layerGradients(), inputGradients(), allFinite(),
+    mockLayer(), reluToLists(), firstInputLists(), listsPerInput(), layerGradients(), inputGradients(), allFinite(), pixelInputLists(),
   ];
   const names = functions.map((f) => f.name).join();
   if (names !== FUNCTION_ORDER.join()) throw new Error(`kernel order ${names} differs from FUNCTION_ORDER`);
