@@ -16,11 +16,17 @@
  * every mock layer seeds a NormalSource from four draws of the run's noise Rng, so the trainer
  * draws those seeds for a planned batch from a twin of that Rng (the same stream, run ahead) and
  * the thread fills the values; the engine finds them by seed (NoiseSupply) or draws them itself.
+ *
+ * After every epoch the thread also runs part of the test pass (lib/train/evaluate.ts
+ * evaluateShared): the trainer sends a copy of the weights once (`testModel`), then test batches
+ * with the random words their forward pass draws (recorded from the pass's Rng in batch order, so
+ * either thread gets the same noise), and gets each batch's logits back (`tested`).
  */
-import { ROWS_PER_CHUNK } from '../hagen/constants';
+import { INPUT_MAX, ROWS_PER_CHUNK } from '../hagen/constants';
+import { fastEngine } from '../hagen/fast/index';
 import { drawNormalSeed, NormalFiller } from '../hagen/fast/normal';
-import type { NoiseSupply } from '../hagen/types';
-import type { Rng } from '../random';
+import type { HagenModel, NoiseSupply } from '../hagen/types';
+import { Rng } from '../random';
 import { drawCropBoxes, resizeCrops, type AugmentMode } from './augment';
 import { gatherImages, shuffledOrder } from './batches';
 import type { Split } from './types';
@@ -28,7 +34,12 @@ import type { Split } from './types';
 export type ToAugmenter =
   | { type: 'resize'; id: number; images: Uint8Array; boxes: Float32Array; n: number }
   /** Fill `values` (transferred; given back filled) part by part: counts[p] values · std from seeds[4p … 4p+3]. */
-  | { type: 'noise'; id: number; seeds: Int32Array; counts: number[]; std: number; values: Float32Array };
+  | { type: 'noise'; id: number; seeds: Int32Array; counts: number[]; std: number; values: Float32Array }
+  /** The weights of test pass `pass` (a copy, kept until `testEnd`), for its `testBatch` requests. */
+  | { type: 'testModel'; pass: number; model: HagenModel }
+  /** Forward n binarised images (transferred) with the fast engine; its Rng gives exactly `draws`. Answer: `tested`. */
+  | { type: 'testBatch'; id: number; pass: number; images: Uint8Array; n: number; draws: Uint32Array }
+  | { type: 'testEnd'; pass: number };
 export type FromAugmenter =
   /** tfjs is loaded: resize requests are served from now on */
   | { type: 'ready' }
@@ -36,6 +47,8 @@ export type FromAugmenter =
   | { type: 'noiseReady' }
   | { type: 'resized'; id: number; images: Uint8Array }
   | { type: 'noise'; id: number; values: Float32Array }
+  /** a test batch's logits, n·classes */
+  | { type: 'tested'; id: number; logits: Float32Array }
   | { type: 'failed'; id: number; message: string };
 
 /** Whether a run has work for the augmentation thread: crops to resize, or mock noise to draw. */
@@ -50,6 +63,16 @@ export interface ThreadPort<In, Out> {
   listen(onMessage: (message: In) => void, onError?: (error: Error) => void): void;
   /** Node: keep the process alive while replies are awaited (an idle thread must not). */
   keepAlive?(waiting: boolean): void;
+}
+
+/** Let message events (a thread's answers, an abort) run; a resolved promise would not. */
+export function nextMacrotask(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+    channel.port2.postMessage(null);
+  });
 }
 
 /** The noise request's parts drawn into its `values` (the thread's side; throws on a malformed request). */
@@ -67,14 +90,79 @@ function fillNoise(filler: NormalFiller, { seeds, counts, std, values }: Extract
 }
 
 /**
+ * An Rng that gives back recorded draws of another stream, then refuses: a test batch's forward pass
+ * draws exactly the words that pass drew from the test pass's Rng, whichever thread runs it.
+ */
+export class RecordedDraws extends Rng {
+  private at = 0;
+
+  constructor(private readonly words: Uint32Array) {
+    super(0);
+  }
+
+  override uint32(): number {
+    if (this.words === undefined) return super.uint32(); // the Rng constructor's warm-up, before `words` is set
+    if (this.at >= this.words.length) throw new Error(`a test batch's forward pass drew more than its ${this.words.length} recorded random words`);
+    return this.words[this.at++];
+  }
+
+  /** Recorded words not drawn (a forward pass must draw them all, or the next batch's noise would shift). */
+  get unused(): number {
+    return this.words.length - this.at;
+  }
+}
+
+/**
+ * The random words one forward pass of the fast engine draws from its Rng (when it has one): a
+ * NormalSource seed (4 words) per layer when the mock's noise is on, none otherwise. RecordedDraws
+ * checks that this holds.
+ */
+export function wordsPerForward(model: HagenModel): number {
+  return model.backend === 'mock' && model.mock.noiseStd > 0 ? 4 * model.layers.length : 0;
+}
+
+/**
+ * One test batch of binarised images (0|1) through `model` with the fast engine, as the tutorial's
+ * `model(image · 31)`; `draws` are its Rng's words (none: no Rng, no noise). Returns a copy of the logits.
+ */
+export function forwardTestBatch(model: HagenModel, images: Uint8Array, n: number, draws: Uint32Array): Float32Array {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`test batch: n must be a positive integer, got ${n}`);
+  const inFeatures = model.layers[0]?.inFeatures;
+  if (!(images instanceof Uint8Array) || images.length !== n * inFeatures) throw new RangeError(`test batch: images must be a Uint8Array of n·${inFeatures} = ${n * inFeatures} pixels, got ${images?.length}`);
+  const words = wordsPerForward(model);
+  if (!(draws instanceof Uint32Array) || (draws.length !== 0 && draws.length !== words)) {
+    throw new RangeError(`test batch: draws must be a Uint32Array of the ${words} words a forward pass draws (or none: no noise), got ${draws?.length}`);
+  }
+  const rng = draws.length ? new RecordedDraws(draws) : null;
+  const logits = fastEngine.forward(model, { pixels: images, scale: INPUT_MAX }, n, rng);
+  if (rng?.unused) throw new Error(`test batch: the forward pass left ${rng.unused} of its ${draws.length} recorded random words undrawn`);
+  return logits.slice();
+}
+
+/**
  * The augmentation thread's side: prepare (load tfjs), say `ready`, then resize every request; noise
- * requests are served at once (`noiseReady`). A failing request is answered with `failed`, so the
- * trainer does that work itself.
+ * and test requests are served at once (`noiseReady`). A failing request is answered with `failed`,
+ * so the trainer does that work itself.
  */
 export function serveAugmentation(port: ThreadPort<ToAugmenter, FromAugmenter>, prepare: () => Promise<unknown>): void {
   const ready = prepare();
   let filler: NormalFiller | null = null;
+  /** the weights of the test passes in progress, by pass id */
+  const testModels = new Map<number, HagenModel>();
   port.listen((message) => {
+    if (message?.type === 'testModel') { testModels.set(message.pass, message.model); return; }
+    if (message?.type === 'testEnd') { testModels.delete(message.pass); return; }
+    if (message?.type === 'testBatch') {
+      try {
+        const model = testModels.get(message.pass);
+        if (!model) throw new Error(`test batch: test pass ${message.pass} has no model (testModel first, none after testEnd)`);
+        const logits = forwardTestBatch(model, message.images, message.n, message.draws);
+        port.send({ type: 'tested', id: message.id, logits }, [logits.buffer as ArrayBuffer]);
+      } catch (error) {
+        port.send({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) });
+      }
+      return;
+    }
     if (message?.type === 'noise') {
       try {
         filler ??= new NormalFiller();
@@ -153,6 +241,33 @@ export class AugmentThread {
     return this.request(id, { type: 'noise', id, seeds, counts, std, values }, [values.buffer as ArrayBuffer]) as Promise<Float32Array>;
   }
 
+  /**
+   * Start a test pass's share on the thread: a copy of `model`'s weights goes there (about 1 MB for the
+   * tutorial model). Null when the thread does not take requests now.
+   */
+  openTestPass(model: HagenModel): ThreadTestPass | null {
+    if (!this.noiseReady) return null;
+    const pass = this.nextId++;
+    const layers = model.layers.map((layer) => ({ ...layer, weight: layer.weight.slice(), bias: layer.bias.slice() }));
+    // Fresh arrays, transferred: a view into a larger buffer would copy all of that buffer.
+    const copy: HagenModel = { layers, shift: model.shift, backend: model.backend, mock: { ...model.mock } };
+    this.port.send({ type: 'testModel', pass, model: copy }, layers.flatMap((l) => [l.weight.buffer as ArrayBuffer, l.bias.buffer as ArrayBuffer]));
+    return new ThreadTestPass(this, pass);
+  }
+
+  /** A test batch of pass `pass` forwarded on the thread (see ThreadTestPass.forward). */
+  forwardTest(pass: number, images: Uint8Array, n: number, draws: Uint32Array, onSent?: (id: number) => void): Promise<Float32Array> {
+    if (!this.noiseReady) return Promise.reject(this.broken ?? new Error('augmentation thread does not take requests yet'));
+    const id = this.nextId++;
+    onSent?.(id);
+    return this.request(id, { type: 'testBatch', id, pass, images, n, draws }, [images.buffer as ArrayBuffer]) as Promise<Float32Array>;
+  }
+
+  /** The thread drops the weights of test pass `pass`. */
+  endTestPass(pass: number): void {
+    if (!this.broken) this.port.send({ type: 'testEnd', pass });
+  }
+
   /** Forget a request (its run stopped): its promise rejects now and a late answer is dropped. */
   cancel(id: number): void {
     const waiting = this.pending.get(id);
@@ -182,6 +297,7 @@ export class AugmentThread {
     this.settled(message.id);
     if (message.type === 'resized') waiting.resolve(message.images);
     else if (message.type === 'noise') waiting.resolve(message.values);
+    else if (message.type === 'tested') waiting.resolve(message.logits);
     else waiting.reject(new Error(message.message));
   }
 
@@ -190,6 +306,41 @@ export class AugmentThread {
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
     this.port.keepAlive?.(false);
+  }
+}
+
+/** A test pass's share on an AugmentThread: batches forwarded there with the weights sent when it opened. */
+export class ThreadTestPass {
+  private readonly inFlight = new Set<number>();
+  private closed = false;
+
+  constructor(private readonly thread: AugmentThread, readonly pass: number) {}
+
+  /** Whether batches go to the thread now (the pass is open and the thread has not failed). */
+  get available(): boolean {
+    return !this.closed && this.thread.noiseReady;
+  }
+
+  /**
+   * The logits of n binarised test images (`images` is transferred: pass a copy) forwarded on the
+   * thread with the Rng words `draws` (forwardTestBatch); rejects if the thread fails or the pass closes.
+   */
+  forward(images: Uint8Array, n: number, draws: Uint32Array): Promise<Float32Array> {
+    if (this.closed) return Promise.reject(new Error(`test pass ${this.pass} is closed`));
+    let id = 0;
+    const settled = () => { this.inFlight.delete(id); };
+    const logits = this.thread.forwardTest(this.pass, images, n, draws, (sent) => { id = sent; this.inFlight.add(sent); });
+    logits.then(settled, settled);
+    return logits;
+  }
+
+  /** End the pass: what is in flight is cancelled (late answers are dropped), the thread drops the weights. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const id of [...this.inFlight]) this.thread.cancel(id);
+    this.inFlight.clear();
+    this.thread.endTestPass(this.pass);
   }
 }
 

@@ -1,9 +1,9 @@
 /** Test a model on a split: accuracy, the tutorial's loss, and the confusion matrix [true][pred]. */
-import type { NoiseAhead, PendingNoise } from '../data/pipeline';
+import { nextMacrotask, RecordedDraws, wordsPerForward, type AugmentThread } from '../data/pipeline';
 import type { Split } from '../data/types';
 import { resolveEngine, type EngineName } from '../hagen/engine';
 import { argmaxRows, crossEntropy64 } from '../hagen/loss';
-import type { ChipDevice, HagenEngine, HagenModel, NoiseSupply } from '../hagen/types';
+import type { ChipDevice, HagenEngine, HagenModel } from '../hagen/types';
 import type { Rng } from '../random';
 
 export interface EvaluateOptions { engine?: HagenEngine | EngineName; rng: Rng | null; chip?: ChipDevice; batchSize?: number }
@@ -20,13 +20,15 @@ export function emptyConfusion(classes = 10): number[][] {
   return Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
 }
 
-/** The split's test batches in order, each with the noise of its forward pass (see evaluate / evaluateAhead). */
+/** The split's test batches (any order, any thread), each recorded from its logits; the result as one loop in batch order. */
 class TestPass {
   readonly engine: HagenEngine;
   readonly batchSize: number;
   private readonly confusion = emptyConfusion();
   private correct = 0;
-  private lossSum = 0;
+  /** loss · n of every batch, summed in batch order at the end (the same float sum as one loop) */
+  private readonly batchLoss: Float64Array;
+  private readonly recorded: Uint8Array;
   /** the network input of one batch, reused */
   private readonly x: Float32Array;
 
@@ -36,6 +38,8 @@ class TestPass {
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError(`evaluate: batchSize must be a positive integer, got ${opts.batchSize}`);
     if (split.count < 1) throw new RangeError('evaluate: the split has no images');
     this.x = new Float32Array(Math.min(this.batchSize, split.count) * 784);
+    this.batchLoss = new Float64Array(this.batches);
+    this.recorded = new Uint8Array(this.batches);
   }
 
   get batches(): number {
@@ -46,22 +50,41 @@ class TestPass {
     return Math.min(this.batchSize, this.split.count - index * this.batchSize);
   }
 
-  run(index: number, noise?: NoiseSupply): void {
-    const { split, opts } = this;
-    const from = index * this.batchSize, n = this.size(index);
-    const labels = split.labels.subarray(from, from + n);
-    const x = imagesToInput(split.images.subarray(from * 784, (from + n) * 784), this.x.subarray(0, n * 784));
-    const logits = this.engine.forward(this.model, x, n, opts.rng, opts.chip, noise);
+  /** Batch `index`'s images (a view into the split). */
+  images(index: number): Uint8Array {
+    const from = index * this.batchSize;
+    return this.split.images.subarray(from * 784, (from + this.size(index)) * 784);
+  }
+
+  /** Forward batch `index` in this thread with `rng` (default: the pass's), and record it. */
+  run(index: number, rng: Rng | null = this.opts.rng): void {
+    const n = this.size(index);
+    const x = imagesToInput(this.images(index), this.x.subarray(0, n * 784));
+    this.record(index, this.engine.forward(this.model, x, n, rng, this.opts.chip));
+  }
+
+  /** Count batch `index`'s predictions and loss from its logits (n·10). */
+  record(index: number, logits: Float32Array): void {
+    if (this.recorded[index]) throw new Error(`evaluate: test batch ${index} was recorded twice`);
+    const n = this.size(index);
+    const from = index * this.batchSize;
+    const labels = this.split.labels.subarray(from, from + n);
     const predicted = argmaxRows(logits, n);
     for (let b = 0; b < n; b++) {
       this.confusion[labels[b]][predicted[b]]++;
       if (predicted[b] === labels[b]) this.correct++;
     }
-    this.lossSum += crossEntropy64(logits, labels, n).loss * n;
+    this.batchLoss[index] = crossEntropy64(logits, labels, n).loss * n;
+    this.recorded[index] = 1;
   }
 
   result(): Evaluation {
-    return { accuracy: this.correct / this.split.count, loss: this.lossSum / this.split.count, confusion: this.confusion };
+    let lossSum = 0;
+    for (let i = 0; i < this.batches; i++) {
+      if (!this.recorded[i]) throw new Error(`evaluate: test batch ${i} was never run`);
+      lossSum += this.batchLoss[i];
+    }
+    return { accuracy: this.correct / this.split.count, loss: lossSum / this.split.count, confusion: this.confusion };
   }
 }
 
@@ -71,25 +94,95 @@ export function evaluate(model: HagenModel, split: Split, opts: EvaluateOptions)
   return pass.result();
 }
 
+/** Test batches the augmentation thread holds at once: one it forwards, one waiting (it never idles between them). */
+const THREAD_QUEUE = 2;
+
 /**
- * evaluate(), with the mock noise of every batch drawn `ahead` batches in advance by `noise` (a
- * NoiseAhead over a twin of opts.rng, for this engine's layers): the same result, both cores busy.
- * Batches whose noise the thread could not draw are drawn here. Closes `noise` when done.
+ * evaluate() for the mock with the fast engine, its batches shared between this thread and
+ * `thread` (lib/data/pipeline.ts ThreadTestPass): the same result, both cores busy. Each batch's
+ * noise seeds are drawn from opts.rng up front, in batch order (what evaluate draws), and replayed
+ * by whichever thread runs the batch. This thread takes batches from the front, the other from the
+ * back, two at a time; when none are left, this thread takes back what the other has not started and
+ * waits for the one it is on only as long as running it here would take. If the thread is not
+ * available or fails, this thread runs the rest. Resolves null when `signal` aborts (between batches).
  */
-export async function evaluateAhead(model: HagenModel, split: Split, opts: EvaluateOptions, noise: NoiseAhead, ahead = 2): Promise<Evaluation> {
+export async function evaluateShared(model: HagenModel, split: Split, opts: EvaluateOptions & { signal?: AbortSignal }, thread: AugmentThread | null): Promise<Evaluation | null> {
+  const pass = new TestPass(model, split, opts);
+  if (pass.engine.name !== 'fast') throw new Error(`evaluateShared: the thread runs the fast engine, so the engine must be 'fast', got '${pass.engine.name}'`);
+  const batches = pass.batches;
+  const words = opts.rng ? wordsPerForward(model) : 0;
+  const draws = new Uint32Array(batches * words);
+  for (let i = 0; i < draws.length; i++) draws[i] = opts.rng!.uint32();
+  const drawsOf = (index: number) => draws.subarray(index * words, (index + 1) * words);
+  const UNCLAIMED = 0, ON_THREAD = 1, DONE = 2;
+  const state = new Uint8Array(batches);
+  /** batches on the thread, in the order sent; each entry settles when its answer is in (or lost) */
+  const onThread = new Map<number, Promise<void>>();
+  let threadAnswers = 0;
+  /** this thread's speed, from its last batch */
+  let msPerImage = 0;
+  const runHere = (index: number) => {
+    state[index] = DONE;
+    const started = performance.now();
+    pass.run(index, words ? new RecordedDraws(drawsOf(index)) : null);
+    msPerImage = (performance.now() - started) / pass.size(index);
+  };
+  const remote = batches > 1 ? thread?.openTestPass(model) ?? null : null;
+  const send = () => {
+    while (remote?.available && onThread.size < THREAD_QUEUE) {
+      const first = state.indexOf(UNCLAIMED), last = state.lastIndexOf(UNCLAIMED);
+      if (last <= first) return; // the last one stays here: this thread is free whenever this runs
+      state[last] = ON_THREAD;
+      const answered = remote.forward(pass.images(last).slice(), pass.size(last), drawsOf(last).slice()).then((logits) => {
+        if (state[last] === DONE) return; // taken back meanwhile
+        pass.record(last, logits);
+        state[last] = DONE;
+        threadAnswers++;
+      }, () => {
+        // The thread failed or refused: this thread runs the batch, and the rest of the pass.
+        if (state[last] === ON_THREAD) state[last] = UNCLAIMED;
+        remote.close();
+      }).finally(() => {
+        onThread.delete(last);
+        send();
+      });
+      onThread.set(last, answered);
+    }
+  };
   try {
-    const pass = new TestPass(model, split, opts);
-    // Requested in batch order: each request draws its layers' seeds from the twin stream.
-    const requested: (PendingNoise | null)[] = [];
-    for (let i = 0; i < pass.batches; i++) {
-      while (requested.length < Math.min(pass.batches, i + ahead + 1)) requested.push(noise.next(pass.size(requested.length), true));
-      const drawn = (await requested[i]?.drawn) ?? null;
-      requested[i] = null;
-      pass.run(i, drawn ?? undefined);
-      if (drawn) noise.release(drawn);
+    for (;;) {
+      if (opts.signal?.aborted) return null;
+      send();
+      const next = state.indexOf(UNCLAIMED);
+      if (next >= 0) {
+        runHere(next);
+        await nextMacrotask(); // the thread's answers come in, it gets its next batch
+        continue;
+      }
+      const waiting = [...onThread.keys()].filter((index) => state[index] === ON_THREAD);
+      if (waiting.length === 0) break;
+      // Taken back: a batch the thread has not started (sent last), or the one it is on when it has not
+      // answered yet in this pass (it may be stuck) or does not answer within the time it takes here.
+      const current = waiting[0];
+      if (waiting.length === 1 && threadAnswers > 0) {
+        await settledWithin(onThread.get(current)!, msPerImage * pass.size(current), opts.signal);
+        if (state[current] !== ON_THREAD) continue;
+      }
+      runHere(waiting[waiting.length - 1]);
+      await nextMacrotask();
     }
     return pass.result();
   } finally {
-    noise.close();
+    remote?.close();
   }
+}
+
+/** Resolves when `promise` settles, `ms` pass, or `signal` aborts, whichever comes first. */
+function settledWithin(promise: Promise<unknown>, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+    promise.then(done, done);
+  });
 }

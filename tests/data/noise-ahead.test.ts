@@ -15,7 +15,6 @@ import { loadMnistNode } from '../../lib/host/node-data';
 import { nodeAugmentThread } from '../../lib/host/node';
 import { Rng } from '../../lib/random';
 import { initTf } from '../../lib/tf/backend';
-import { evaluate, evaluateAhead } from '../../lib/train/evaluate';
 import { trainModel, type TrainOptions, type TrainProgress } from '../../lib/train/train';
 
 let data: Dataset;
@@ -117,8 +116,8 @@ describe('training with noise drawn ahead on the augmentation thread', () => {
     // 10 batches · 3 layers; most came from the thread (a batch whose noise was late is drawn here)
     expect(counts.supplied + counts.drawnHere).toBe(30);
     expect(counts.supplied).toBeGreaterThanOrEqual(15);
-    // the test pass (1000 images, one batch) draws ahead too
-    expect(counts).toMatchObject({ testSupplied: 3, testDrawnHere: 0 });
+    // the test pass (1000 images, one batch) runs here with its own draws (tests/train/eval-split.test.ts)
+    expect(counts).toMatchObject({ testSupplied: 0, testDrawnHere: 3 });
     expect(thread.pendingRequests).toBe(0);
   }, 120_000);
 
@@ -210,24 +209,6 @@ describe('DrawnNoise and NoiseAhead', () => {
     expect(() => new NoiseAhead({ rng, std: 1, layers: [] }, null)).toThrow(/layers must be a non-empty array/);
     expect(() => new NoiseAhead({ rng, std: 1, layers: [{ inFeatures: 2.5, outFeatures: 1 }] }, null)).toThrow(/layer 0 has inFeatures 2.5/);
     expect(() => new NoiseAhead({ rng, std: 1, layers: [{ inFeatures: 2, outFeatures: 1 }] }, null).next(0, true)).toThrow(/batch must be a positive integer, got 0/);
-  });
-
-  it('evaluateAhead gives evaluate\'s result, batch by batch from the thread (a short last batch too)', async () => {
-    const pair = inProcessThread();
-    try {
-      await until(() => pair.thread.noiseReady, 'the in-process thread starting');
-      const model = tutorialModel(3);
-      const { engine, counts } = countingEngine();
-      const opts = (engineUsed: HagenEngine) => ({ engine: engineUsed, rng: new Rng(12), batchSize: 300 });
-      const ahead = new NoiseAhead({ rng: new Rng(12), std: model.mock.noiseStd, layers: model.layers }, pair.thread);
-      const result = await evaluateAhead(model, data.test, opts(engine), ahead);
-      expect(result).toEqual(evaluate(model, data.test, opts(fastEngine)));
-      expect(counts).toMatchObject({ testSupplied: 4 * 3, testDrawnHere: 0 });
-      expect(ahead.available).toBe(false); // closed
-      expect(pair.thread.pendingRequests).toBe(0);
-    } finally {
-      pair.close();
-    }
   });
 
   it("the thread's values equal the engine's own draws; a malformed request is answered with failed", async () => {
