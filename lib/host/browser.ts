@@ -29,6 +29,14 @@ const ABORT_GRACE_MS = 3000;
  */
 const SILENCE_LIMIT_MS = 30_000;
 const SILENCE_GAP_FACTOR = 20;
+/**
+ * A running training is handed to the page at most this often (terminal states at once). The worker reports
+ * every batch (~100 a second for the tutorial model), and the notebook runtime takes one generator value per
+ * animation frame and re-runs every dependent cell for it: fed every batch, the page fell seconds behind the
+ * worker and its rendering took a core away from training. Progress is cumulative (all losses, all epochs,
+ * the newest weights), so the values in between can be skipped without losing anything.
+ */
+const PROGRESS_INTERVAL_MS = 100;
 /** setWasmPaths may only run before the wasm backend starts: once per page. */
 let wasmPathsConfigured = false;
 
@@ -45,6 +53,8 @@ export interface BrowserHostOptions {
   abortGraceMs?: number;
   /** How long a running training may stay silent before its worker is declared dead (default 30 s). */
   silenceLimitMs?: number;
+  /** Least time between two running progress values handed to the page (default 100 ms; 0: as fast as they are read). */
+  progressIntervalMs?: number;
 }
 
 export interface BrowserHost extends Host {
@@ -111,6 +121,7 @@ class TrainingWorker {
     private readonly create: () => Worker,
     private readonly abortGraceMs: number,
     private readonly silenceLimitMs: number,
+    private readonly progressIntervalMs: number,
   ) {}
 
   private ensure(): Worker {
@@ -156,8 +167,13 @@ class TrainingWorker {
       wake?.();
       wake = null;
     };
+    let lastMessageAt = performance.now();
+    let slowestGap = 0;
     this.runs.set(runId, {
       push: (message) => {
+        const now = performance.now();
+        slowestGap = Math.max(slowestGap, now - lastMessageAt);
+        lastMessageAt = now;
         inbox.push(message);
         notify();
       },
@@ -188,8 +204,20 @@ class TrainingWorker {
         this.sentDataset = data;
       }
       worker.postMessage(message);
-      let lastMessageAt = performance.now();
-      let slowestGap = 0;
+      lastMessageAt = performance.now();
+      // Sleeps until `ms` have passed or a message (or a crash) arrives.
+      const pause = (ms: number) => new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          wake = null;
+          resolve();
+        }, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      const endIsQueued = () => failure !== null || inbox.some((m) => m.type !== 'progress' || m.progress.state !== 'running');
+      let runningYieldedAt = -Infinity;
       for (;;) {
         while (inbox.length === 0 && !failure) {
           const limit = Math.max(this.silenceLimitMs, SILENCE_GAP_FACTOR * slowestGap);
@@ -200,9 +228,9 @@ class TrainingWorker {
             clearTimeout(watchdog);
           }
         }
-        const now = performance.now();
-        slowestGap = Math.max(slowestGap, now - lastMessageAt);
-        lastMessageAt = now;
+        // Running progress waits out the interval while newer batches replace it; the end of a run never waits.
+        const holdUntil = runningYieldedAt + this.progressIntervalMs;
+        while (!endIsQueued() && performance.now() < holdUntil) await pause(holdUntil - performance.now());
         if (inbox.length === 0 && failure) {
           if (signal?.aborted) return; // terminated on purpose after an abort: a cancelled run, not an error
           throw failure;
@@ -217,6 +245,9 @@ class TrainingWorker {
           throw new Error(`training failed: ${next.message}`);
         }
         if (next.progress.model) lastModel = next.progress.model;
+        // A newer progress is already here: it carries everything this one does (losses, epochs; the weights are kept above).
+        if (next.progress.state === 'running' && inbox[0]?.type === 'progress') continue;
+        if (next.progress.state === 'running') runningYieldedAt = performance.now();
         yield { ...next.progress, model: lastModel };
       }
     } finally {
@@ -233,6 +264,10 @@ export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost
   const lang = options.lang ?? 'en';
   const assetBase = checkAssetBase(options.assetBase ?? bundleDirectory());
   const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const progressIntervalMs = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
+  if (!(Number.isFinite(progressIntervalMs) && progressIntervalMs >= 0)) {
+    throw new Error(`progressIntervalMs must be a finite number of milliseconds ≥ 0, got ${String(progressIntervalMs)}`);
+  }
   const createWorker = options.createWorker ?? (() => new Worker(new URL('worker.js', assetBase), { type: 'module', name: 'ziffern-training' }));
 
   // One worker per concurrent run (the capacity sweep trains several widths at once); idle ones are reused.
@@ -240,7 +275,7 @@ export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost
   const trainOnIdleWorker = async function* (model: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
     let worker = workers.find((candidate) => candidate.reserved === 0);
     if (!worker) {
-      worker = new TrainingWorker(createWorker, options.abortGraceMs ?? ABORT_GRACE_MS, options.silenceLimitMs ?? SILENCE_LIMIT_MS);
+      worker = new TrainingWorker(createWorker, options.abortGraceMs ?? ABORT_GRACE_MS, options.silenceLimitMs ?? SILENCE_LIMIT_MS, progressIntervalMs);
       workers.push(worker);
     }
     const reservedWorker = worker;

@@ -126,7 +126,7 @@ const options = { lr: 0.25, epochs: 1, batchSize: 2, augment: 'none' as const, s
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('browser host: training in a worker', () => {
-  it('streams progress, reuses the last weights when the worker sends none, and sends the dataset once', async () => {
+  it('streams progress, keeps the last weights when the worker sends none, and sends the dataset once', async () => {
     const workers: FakeWorker[] = [];
     const host = createBrowserHost({ assetBase: 'http://x/', createWorker: () => (workers.push(new FakeWorker()), workers.at(-1) as unknown as Worker) });
     const seen: TrainProgress[] = [];
@@ -140,6 +140,7 @@ describe('browser host: training in a worker', () => {
     expect(start.data).toBe(data);
     expect(start.opts).toEqual(options);
     worker.reply({ type: 'progress', runId: start.runId, progress: progress(0, model(1)) });
+    await flush();
     worker.reply({ type: 'progress', runId: start.runId, progress: progress(1, null) });
     worker.reply({ type: 'finished', runId: start.runId });
     await run;
@@ -156,6 +157,56 @@ describe('browser host: training in a worker', () => {
     worker.reply({ type: 'failed', runId: restart.runId, message: 'loss is NaN' });
     await expect(second).rejects.toThrow(/training failed: loss is NaN/);
     expect(workers).toHaveLength(1);
+  });
+
+  it('hands over only the newest of the progress that piled up, with the newest weights, and every final state', async () => {
+    const workers: FakeWorker[] = [];
+    const host = createBrowserHost({ assetBase: 'http://x/', progressIntervalMs: 0, createWorker: () => (workers.push(new FakeWorker()), workers.at(-1) as unknown as Worker) });
+    const iterator = host.runTraining(model(0), data, options)[Symbol.asyncIterator]();
+    const first = iterator.next();
+    await flush();
+    const { runId } = workers[0].posted[0] as Extract<ToWorker, { type: 'train' }>;
+    // Four batches arrive before the page reads: it gets the last one, with the weights of the second.
+    workers[0].reply({ type: 'progress', runId, progress: { ...progress(0, model(1)), losses: [1] } });
+    workers[0].reply({ type: 'progress', runId, progress: { ...progress(1, model(2)), losses: [1, 0.5] } });
+    workers[0].reply({ type: 'progress', runId, progress: { ...progress(2, null), losses: [1, 0.5, 0.4] } });
+    workers[0].reply({ type: 'progress', runId, progress: { ...progress(3, null), losses: [1, 0.5, 0.4, 0.3] } });
+    const newest = (await first).value!;
+    expect(newest.batch).toBe(3);
+    expect(newest.losses).toEqual([1, 0.5, 0.4, 0.3]);
+    expect(newest.model.layers[0].weight[0]).toBe(2);
+    // A final state is never skipped, even when it is followed at once by the end of the run.
+    workers[0].reply({ type: 'progress', runId, progress: { ...progress(3, null), state: 'done' } });
+    workers[0].reply({ type: 'finished', runId });
+    expect((await iterator.next()).value?.state).toBe('done');
+    expect((await iterator.next()).done).toBe(true);
+  });
+
+  it('holds running progress back for the interval, but not the end of a run', async () => {
+    const workers: FakeWorker[] = [];
+    const host = createBrowserHost({ assetBase: 'http://x/', progressIntervalMs: 60_000, createWorker: () => (workers.push(new FakeWorker()), workers.at(-1) as unknown as Worker) });
+    const iterator = host.runTraining(model(0), data, options)[Symbol.asyncIterator]();
+    const first = iterator.next();
+    await flush();
+    const { runId } = workers[0].posted[0] as Extract<ToWorker, { type: 'train' }>;
+    workers[0].reply({ type: 'progress', runId, progress: progress(0, model(1)) });
+    expect((await first).value?.batch).toBe(0); // the first progress is not held
+    let second: IteratorResult<TrainProgress> | null = null;
+    void iterator.next().then((result) => (second = result));
+    workers[0].reply({ type: 'progress', runId, progress: progress(1, model(3)) });
+    workers[0].reply({ type: 'progress', runId, progress: progress(2, null) });
+    await flush();
+    expect(second).toBeNull(); // within the minute: held back
+    workers[0].reply({ type: 'progress', runId, progress: { ...progress(2, null), state: 'cancelled' } });
+    await flush();
+    expect(second!.value?.state).toBe('cancelled');
+    expect(second!.value?.model.layers[0].weight[0]).toBe(3); // the weights of a skipped progress are kept
+  });
+
+  it('refuses a progress interval that is not a number of milliseconds ≥ 0', () => {
+    for (const bad of [-1, NaN, Infinity, '100' as unknown as number]) {
+      expect(() => createBrowserHost({ assetBase: 'http://x/', progressIntervalMs: bad })).toThrow(/progressIntervalMs must be a finite number of milliseconds ≥ 0/);
+    }
   });
 
   it('aborts through the signal, and terminates a worker that does not stop in time', async () => {
