@@ -4,8 +4,9 @@
  * path): every op rounds to float32, Python-float scalars become float32 first.
  * The update runs in the wasm kernel `adamQuads` (lib/hagen/fast/wasm/source.ts, f32x4 lanes);
  * `adamUpdate` below is the same arithmetic in JS (Math.fround after every + − × ÷ √ is exactly IEEE
- * float32), and a test keeps the two bit-identical. The moments live in the kernel's memory;
- * parameters and gradients are copied in and out per step.
+ * float32), and a test keeps the two bit-identical. The moments live in the kernel's memory; so do
+ * the parameters of an optimiser made with `Adam.resident` (the training loop's: no copies per step),
+ * while `new Adam(arrays)` copies the caller's arrays in and out per step. Gradients are copied in.
  * Not modelled: torch's vectorised CPU lerp fuses its multiply-add (one rounding instead of two).
  */
 import { KernelMemory } from '../hagen/fast/wasm/runtime';
@@ -51,21 +52,39 @@ function adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float3
   p[j] = f(p[j] + f(f(s.negStepSize * m[j]) / denom));
 }
 
-export interface AdamOptions { lr: number; beta1?: number; beta2?: number; eps?: number }
+export interface AdamOptions {
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /**
+   * Own the parameters: `adam.params` are views of the optimiser's memory holding copies of the
+   * arrays given, updated in place with no copies per step (the arrays given are left alone).
+   * Whoever reads or changes them between steps (the engine's in-place weight clamp) works on the
+   * optimiser's values directly. Default false: the arrays given are updated, copied in and out per step.
+   */
+  resident?: boolean;
+}
 
 export class Adam {
   readonly lr: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
-  private readonly params: Float32Array[];
+  /** The parameters it updates: the caller's arrays, or (resident) views of its own memory. */
+  readonly params: Float32Array[];
   private readonly memory = new KernelMemory();
   private readonly total: number;
-  /** byte offsets of the concatenated parameters, gradients and moments in kernel memory */
-  private readonly at: { p: number; g: number; m: number; v: number };
+  /**
+   * byte offsets of the concatenated parameters, gradients and moments in kernel memory, and of the
+   * parameters before the last update (written by the same kernel pass)
+   */
+  private readonly at: { p: number; g: number; m: number; v: number; previous: number };
+  /** whether `params` are views of `at.p` (nothing to copy in or out) */
+  private readonly resident: boolean;
   private stepCount = 0;
 
-  constructor(params: Float32Array[], { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: AdamOptions) {
+  constructor(params: Float32Array[], { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, resident = false }: AdamOptions) {
     if (!(Number.isFinite(lr) && lr > 0)) throw new RangeError(`Adam lr must be a finite number > 0, got ${lr}`);
     for (const [name, beta] of [['beta1', beta1], ['beta2', beta2]] as const) {
       if (!(beta >= 0 && beta < 1)) throw new RangeError(`Adam ${name} must lie in [0, 1), got ${beta}`);
@@ -75,11 +94,23 @@ export class Adam {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.eps = eps;
-    this.params = params;
     this.total = params.reduce((sum, p) => sum + p.length, 0);
     // alloc rounds every region up to whole 16-byte vectors; the padding stays zero (p = g = m = v = 0 there)
     const bytes = this.total * 4;
-    this.at = { p: this.memory.alloc(bytes), g: this.memory.alloc(bytes), m: this.memory.alloc(bytes), v: this.memory.alloc(bytes) };
+    this.at = {
+      p: this.memory.alloc(bytes), g: this.memory.alloc(bytes), m: this.memory.alloc(bytes), v: this.memory.alloc(bytes),
+      previous: this.memory.alloc(bytes),
+    };
+    this.resident = resident === true;
+    // Kernel memory never grows after these allocations, so views made now stay valid.
+    let offset = 0;
+    this.params = params.map((initial) => {
+      const view = this.memory.f32(this.at.p + offset * 4, initial.length);
+      offset += initial.length;
+      if (!this.resident) return initial;
+      view.set(initial);
+      return view;
+    });
   }
 
   get steps(): number {
@@ -88,35 +119,49 @@ export class Adam {
 
   /**
    * One update with gradients in the same order and shapes as the parameters. If a gradient is NaN or
-   * infinite nothing changes and it returns false; otherwise it calls `beforeUpdate` (the parameters
-   * are still the old ones), updates, and returns true.
+   * infinite nothing changes and it returns false; otherwise it updates and returns true.
    */
-  step(grads: Float32Array[], beforeUpdate?: () => void): boolean {
+  step(grads: Float32Array[]): boolean {
     if (grads.length !== this.params.length) throw new RangeError(`Adam.step: got ${grads.length} gradients for ${this.params.length} parameters`);
     this.params.forEach((p, i) => {
       if (grads[i].length !== p.length) throw new RangeError(`Adam.step: gradient ${i} has ${grads[i].length} values, parameter has ${p.length}`);
     });
-    const { total, at } = this;
-    // Views are made per step: kernel memory never grows after the constructor, but stay safe.
+    const { total, at, resident } = this;
     const p = this.memory.f32(at.p, total), g = this.memory.f32(at.g, total);
     let offset = 0;
     this.params.forEach((param, i) => {
-      p.set(param, offset);
+      if (!resident) p.set(param, offset);
       g.set(grads[i], offset);
       offset += param.length;
     });
     if (!this.memory.exports.allFinite(at.g, total)) return false;
-    beforeUpdate?.();
     this.stepCount++;
     const s = stepScalars(this.lr, this.beta1, this.beta2, this.eps, this.stepCount);
     this.memory.exports.adamQuads(at.p, at.g, at.m, at.v, Math.ceil(total / 4), s.lerpCoefficient, s.lerpFromEnd ? 1 : 0,
-      s.beta2, s.oneMinusBeta2, s.negStepSize, s.biasCorrection2Sqrt, s.eps);
-    offset = 0;
-    for (const param of this.params) {
-      param.set(p.subarray(offset, offset + param.length));
-      offset += param.length;
+      s.beta2, s.oneMinusBeta2, s.negStepSize, s.biasCorrection2Sqrt, s.eps, at.previous);
+    if (!resident) {
+      offset = 0;
+      for (const param of this.params) {
+        param.set(p.subarray(offset, offset + param.length));
+        offset += param.length;
+      }
     }
     return true;
+  }
+
+  /**
+   * Copies of the parameters as they were before the last update (with whatever changes they had
+   * got since the update before: the engine's weight clamp), or null before the first update. A step
+   * refused for a non-finite gradient changes nothing, so these stay the last ones updated from.
+   */
+  previousParams(): Float32Array[] | null {
+    if (this.stepCount === 0) return null;
+    let offset = 0;
+    return this.params.map((param) => {
+      const copy = this.memory.f32(this.at.previous + offset * 4, param.length).slice();
+      offset += param.length;
+      return copy;
+    });
   }
 }
 

@@ -84,14 +84,6 @@ function checkOptions(opts: TrainOptions, trainCount: number): void {
   if (!Number.isFinite(opts.seed)) throw new RangeError(`training option seed must be a finite number, got ${opts.seed}`);
 }
 
-/** Copy the model's weights into preallocated arrays (no allocation per batch). */
-function copyWeightsInto(target: HagenModel, source: HagenModel): void {
-  source.layers.forEach((layer, i) => {
-    target.layers[i].weight.set(layer.weight);
-    target.layers[i].bias.set(layer.bias);
-  });
-}
-
 export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
   checkOptions(opts, data.train.count);
   const engine = resolveEngine(opts.engine);
@@ -99,15 +91,26 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
   const model = cloneModel(input);
   const train = trainSubset(data.train, opts.trainSize, opts.labelNoise, opts.seed);
   const batchesPerEpoch = Math.ceil(train.count / opts.batchSize);
-  const adam = new Adam(model.layers.flatMap((l) => [l.weight, l.bias]), { lr: opts.lr });
+  // The trained weights live in the optimiser's memory (no copies per step): the model's arrays are
+  // its views. The model is this generator's own; what it hands out are copies (snapshots).
+  const adam = new Adam(model.layers.flatMap((l) => [l.weight, l.bias]), { lr: opts.lr, resident: true });
+  model.layers.forEach((layer, i) => { layer.weight = adam.params[2 * i]; layer.bias = adam.params[2 * i + 1]; });
   const augmentRng = Rng.derive(opts.seed, 'augment');
   const noiseRng = Rng.derive(opts.seed, 'noise/train');
   const losses: number[] = [];
   const epochs: EpochResult[] = [];
   let snapshot = cloneModel(model);
-  // The weights of the last step with a finite loss: kept in place, handed out only on divergence.
-  const lastFinite = cloneModel(model);
-  let lastFiniteValid = false;
+  /**
+   * On divergence: the weights of the last step with a finite loss and gradients (clamped in place by
+   * the engine), i.e. those Adam updated last (a refused step changes nothing); else the snapshot.
+   */
+  const lastFiniteModel = (): HagenModel => {
+    const previous = adam.previousParams();
+    if (!previous) return snapshot;
+    const last = cloneModel(model);
+    last.layers.forEach((layer, i) => { layer.weight = previous[2 * i]; layer.bias = previous[2 * i + 1]; });
+    return last;
+  };
   // The engine's noise (a fresh source per mock layer, seeded from noiseRng) is drawn ahead on the
   // augmentation thread from a twin of noiseRng; the engine finds it by seed, so results do not change.
   const noiseAhead = engine.usesNoiseSupply && model.backend === 'mock' && model.mock.noiseStd > 0
@@ -120,7 +123,7 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
 
   const progress = (state: TrainProgress['state'], error?: string): TrainProgress => ({
     state, epoch, batch, batchesPerEpoch, loss: losses.length ? losses[losses.length - 1] : NaN, samplesPerSecond,
-    losses: losses.slice(), epochs: epochs.slice(), model: state === 'error' && lastFiniteValid ? cloneModel(lastFinite) : snapshot, ...(error ? { error } : {}),
+    losses: losses.slice(), epochs: epochs.slice(), model: state === 'error' ? lastFiniteModel() : snapshot, ...(error ? { error } : {}),
   });
 
   try {
@@ -136,10 +139,8 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
         // The network input image · 31 as scaled pixels: the fast engine lists them without a float copy.
         const step = engine.trainStep(model, { pixels: images, scale: INPUT_MAX }, labels, n, noiseRng, opts.chip, noise ?? undefined);
         batch++;
-        // Adam refuses NaN or infinite gradients (checked in wasm); before it updates, keep the weights
-        // this step ran with (clamped in place by the engine): they gave a finite loss and gradients.
-        const keepLastFinite = () => { copyWeightsInto(lastFinite, model); lastFiniteValid = true; };
-        if (!Number.isFinite(step.loss) || !adam.step(step.grads.flatMap((g) => [g.weight, g.bias]), keepLastFinite)) {
+        // Adam refuses NaN or infinite gradients (checked in wasm) and keeps the weights it updated from.
+        if (!Number.isFinite(step.loss) || !adam.step(step.grads.flatMap((g) => [g.weight, g.bias]))) {
           const what = Number.isFinite(step.loss) ? 'a gradient is NaN or infinite' : `the loss is ${step.loss}`;
           yield progress('error', `training diverged in epoch ${epoch}, batch ${batch}: ${what}. Try a smaller learning rate (now ${opts.lr}); the model shown is the last one with a finite loss.`);
           return;

@@ -93,21 +93,65 @@ describe('Adam in wasm equals the plain-JS definition bit for bit', () => {
 });
 
 describe('Adam refuses non-finite gradients', () => {
-  it.each([NaN, Infinity, -Infinity])('a single %s anywhere leaves parameters and steps unchanged and skips beforeUpdate', (bad) => {
+  it.each([NaN, Infinity, -Infinity])('a single %s anywhere leaves parameters, steps and the previous parameters unchanged', (bad) => {
     const params = [Float32Array.of(1, 2, 3, 4, 5), Float32Array.of(6, 7)]; // 7 values: the last vector is padded
     const adam = new Adam(params, { lr: 0.1 });
-    let calls = 0;
     for (const [array, index] of [[0, 0], [0, 4], [1, 1]] as const) {
       const grads = [new Float32Array(5).fill(0.5), new Float32Array(2).fill(0.5)];
       grads[array][index] = bad;
-      expect(adam.step(grads, () => calls++)).toBe(false);
+      expect(adam.step(grads)).toBe(false);
     }
-    expect(calls).toBe(0);
     expect(adam.steps).toBe(0);
+    expect(adam.previousParams()).toBeNull();
     expect(Array.from(params[0])).toEqual([1, 2, 3, 4, 5]);
-    expect(adam.step([new Float32Array(5).fill(0.5), new Float32Array(2).fill(-3e38)], () => calls++)).toBe(true);
-    expect(calls).toBe(1);
+    expect(adam.step([new Float32Array(5).fill(0.5), new Float32Array(2).fill(-3e38)])).toBe(true);
     expect(adam.steps).toBe(1);
     expect(params[0][0]).toBeLessThan(1);
+    const updated = params.map((p) => Array.from(p));
+    const refused = [new Float32Array(5).fill(0.5), Float32Array.of(0.5, bad)];
+    expect(adam.step(refused)).toBe(false);
+    expect(params.map((p) => Array.from(p))).toEqual(updated);
+    expect(adam.previousParams()!.map((p) => Array.from(p))).toEqual([[1, 2, 3, 4, 5], [6, 7]]);
+  });
+});
+
+describe('Adam previousParams and resident parameters', () => {
+  const shapes = [1001, 7, 256, 1];
+  const draw = (seed: number) => {
+    const rng = new Rng(seed);
+    return shapes.map((n) => Float32Array.from({ length: n }, () => rng.normal()));
+  };
+
+  it('previousParams: copies of the parameters the last update started from, changes made before it included', () => {
+    const params = draw(1);
+    const adam = new Adam(params, { lr: 0.25 });
+    for (let step = 0; step < 3; step++) {
+      params[0][step] = 63; // as the engine's in-place clamp does between steps
+      const before = params.map((p) => Array.from(p));
+      expect(adam.step(draw(10 + step))).toBe(true);
+      const previous = adam.previousParams()!;
+      expect(previous.map((p) => Array.from(p))).toEqual(before);
+      previous[0][0] = 1e9; // a copy
+      expect(adam.previousParams()![0][0]).toBe(before[0][0]);
+    }
+  });
+
+  it('resident: the same updates bit for bit on views of its memory; the arrays given stay as they were', () => {
+    const initial = draw(2);
+    const given = initial.map((p) => p.slice());
+    const callerOwned = draw(2);
+    const reference = new Adam(callerOwned, { lr: 0.25 });
+    const resident = new Adam(given, { lr: 0.25, resident: true });
+    expect(resident.params.every((p, i) => p !== given[i] && p.length === given[i].length)).toBe(true);
+    for (let step = 0; step < 5; step++) {
+      // changes between steps (the engine's clamp) reach both optimisers
+      callerOwned[1][step] = 63;
+      resident.params[1][step] = 63;
+      const grads = draw(20 + step);
+      expect(resident.step(grads)).toBe(reference.step(grads));
+      resident.params.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(callerOwned[i])));
+      resident.previousParams()!.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(reference.previousParams()![i])));
+    }
+    given.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(initial[i])));
   });
 });

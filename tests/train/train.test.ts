@@ -122,11 +122,16 @@ describe('trainModel engines and snapshots', () => {
   it('copies the model only every snapshotEveryBatches batches, at epoch ends and on cancel', async () => {
     const controller = new AbortController();
     const seen: TrainProgress[] = [];
+    const weightsWhenSeen: Float32Array[] = [];
     for await (const p of trainModel(small(), data, opts({ epochs: 2, snapshotEveryBatches: 4, signal: controller.signal }))) {
       seen.push(p);
+      weightsWhenSeen.push(p.model.layers[0].weight.slice());
       if (p.epoch === 2 && p.batch === 6) controller.abort();
     }
     const models = seen.map((p) => p.model);
+    // snapshots are copies: training on (its weights live in the optimiser's memory) never changes one handed out
+    models.forEach((model, i) => expect(model.layers[0].weight).toEqual(weightsWhenSeen[i]));
+    expect(weightsWhenSeen[3]).not.toEqual(weightsWhenSeen[0]);
     expect(models[1]).toBe(models[0]); // batches 1 and 2 share the initial snapshot
     expect(models[3]).not.toBe(models[2]); // batch 4 takes a new one
     const last = seen[seen.length - 1];

@@ -13,9 +13,9 @@ export interface KernelExports {
   rowsAxpyF32(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
   digitiseChunk(y: number, acc: number, noise: number, n: number, scale: number): void;
   normalFill(dst: number, from: number, to: number, std: number, state: number, tables: number): number;
-  /** lerpFromEnd: 1 or 0 (see wasm/source.ts adamQuads); the scalars are float32 values */
+  /** lerpFromEnd: 1 or 0 (see wasm/source.ts adamQuads); the scalars are float32 values; the old p goes to `previous` */
   adamQuads(p: number, g: number, m: number, v: number, quads: number, lerpCoefficient: number, lerpFromEnd: number,
-    beta2: number, oneMinusBeta2: number, negStepSize: number, biasCorrection2Sqrt: number, eps: number): void;
+    beta2: number, oneMinusBeta2: number, negStepSize: number, biasCorrection2Sqrt: number, eps: number, previous: number): void;
   transposeQuantise(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): number;
   transposeF32(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): number;
   mockLayer(batch: number, chunks: number, width: number, n: number, starts: number, inRows: number, inValues: number, weightQT: number,

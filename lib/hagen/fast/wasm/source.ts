@@ -243,13 +243,15 @@ function normalFill(): FunctionDef {
  *   m = base + c·(g − m)          (exp_avg.lerp_(g, w): base m, c = w if w < 0.5, else base g, c = −(1 − w))
  *   v = v·β2 + ((1−β2)·g)·g       (exp_avg_sq.mul_(β2).addcmul_(g, g, value=1−β2))
  *   p = p + (−stepSize·m) / (√v / bc2 + eps)   (param.addcdiv_(m, denom, value=−stepSize))
- * The scalars arrive as float32, as torch converts Python floats for float32 tensors.
+ * The scalars arrive as float32, as torch converts Python floats for float32 tensors. The old p is
+ * stored at `previous` first (the optimiser's last-update copy, without a pass of its own; previous = p
+ * keeps none).
  */
 function adamQuads(): FunctionDef {
   const p = 0, g = 1, m = 2, v = 3, quads = 4, lerpCoefficient = 5, lerpFromEnd = 6, beta2 = 7, oneMinusBeta2 = 8,
-    negStepSize = 9, bc2 = 10, eps = 11; // params (i32 pointers, quads, lerpFromEnd; f32 scalars)
-  const offset = 12, end = 13; // i32 locals
-  const G = 14, M = 15, V = 16, c1 = 17, fromEnd = 18, b2 = 19, c2 = 20, s = 21, bc = 22, e = 23; // v128 locals
+    negStepSize = 9, bc2 = 10, eps = 11, previous = 12; // params (i32 pointers, quads, lerpFromEnd; f32 scalars; i32 pointer)
+  const offset = 13, end = 14; // i32 locals
+  const G = 15, M = 16, V = 17, c1 = 18, fromEnd = 19, b2 = 20, c2 = 21, s = 22, bc = 23, e = 24, P = 25; // v128 locals
   const { body, emit } = bodyBuilder();
   for (const [local, param] of [[c1, lerpCoefficient], [b2, beta2], [c2, oneMinusBeta2], [s, negStepSize], [bc, bc2], [e, eps]]) {
     emit(op.get(param), op.f32x4Splat, op.set(local));
@@ -265,14 +267,15 @@ function adamQuads(): FunctionDef {
     // v
     emit(at(v), at(v), op.v128Load(), op.get(b2), op.f32x4Mul, op.get(c2), op.get(G), op.f32x4Mul, op.get(G), op.f32x4Mul, op.f32x4Add);
     emit(op.tee(V), op.v128Store());
-    // p
-    emit(at(p), at(p), op.v128Load(), op.get(s), op.get(M), op.f32x4Mul);
+    // p (the old value to `previous` first)
+    emit(at(previous), at(p), op.v128Load(), op.tee(P), op.v128Store());
+    emit(at(p), op.get(P), op.get(s), op.get(M), op.f32x4Mul);
     emit(op.get(V), op.f32x4Sqrt, op.get(bc), op.f32x4Div, op.get(e), op.f32x4Add, op.f32x4Div, op.f32x4Add, op.v128Store());
   });
   return {
     name: 'adamQuads',
-    params: [I32, I32, I32, I32, I32, F32, I32, F32, F32, F32, F32, F32],
-    locals: [I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128],
+    params: [I32, I32, I32, I32, I32, F32, I32, F32, F32, F32, F32, F32, I32],
+    locals: [I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128],
     body,
   };
 }
