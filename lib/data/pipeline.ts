@@ -6,8 +6,8 @@
  * Division of work, so that the same seed gives the same batches whichever thread resizes:
  * - the trainer's thread gathers every batch and draws its crop boxes (`drawCropBoxes`, in batch
  *   order, from the run's augmentation Rng — the only random draws of augmentation);
- * - the augmentation thread only resizes (`resizeCrops`: one batched tf.image.cropAndResize).
- * Until that thread is ready (it loads tfjs first), or if it fails, batches are resized in the
+ * - the augmentation thread only resizes (`resizeCrops`: the typed crop-and-resize kernel).
+ * Until that thread is ready, or if it fails, batches are resized in the
  * trainer's thread with the same function. Only the transport differs by host: a worker_thread in
  * Node (lib/host/node.ts), a nested Web Worker in the page's training worker (lib/host/worker.ts);
  * both wrap their port in a `ThreadPort` and hand it to `AugmentThread` / `serveAugmentation`.
@@ -41,9 +41,9 @@ export type ToAugmenter =
   | { type: 'testBatch'; id: number; pass: number; images: Uint8Array; n: number; draws: Uint32Array }
   | { type: 'testEnd'; pass: number };
 export type FromAugmenter =
-  /** tfjs is loaded: resize requests are served from now on */
+  /** prepared: resize requests are served from now on */
   | { type: 'ready' }
-  /** the thread listens: noise requests are served from now on (they need no tfjs) */
+  /** the thread listens: noise and test requests are served from now on (they need no preparing) */
   | { type: 'noiseReady' }
   | { type: 'resized'; id: number; images: Uint8Array }
   | { type: 'noise'; id: number; values: Float32Array }
@@ -140,7 +140,7 @@ export function forwardTestBatch(model: HagenModel, images: Uint8Array, n: numbe
 }
 
 /**
- * The augmentation thread's side: prepare (load tfjs), say `ready`, then resize every request; noise
+ * The augmentation thread's side: prepare, say `ready`, then resize every request; noise
  * and test requests are served at once (`noiseReady`). A failing request is answered with `failed`,
  * so the trainer does that work itself.
  */
@@ -198,12 +198,12 @@ export class AugmentThread {
     port.listen((message) => this.receive(message), (error) => this.fail(error));
   }
 
-  /** Whether requests go to the thread now (it has loaded tfjs and has not failed). */
+  /** Whether resize requests go to the thread now (it is prepared and has not failed). */
   get ready(): boolean {
     return this.isReady && !this.broken;
   }
 
-  /** Whether noise requests go to the thread now (it listens and has not failed; tfjs is not needed). */
+  /** Whether noise and test requests go to the thread now (it listens and has not failed). */
   get noiseReady(): boolean {
     return this.servesNoise && !this.broken;
   }
