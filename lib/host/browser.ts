@@ -36,7 +36,7 @@ const SILENCE_GAP_FACTOR = 20;
  * worker and its rendering took a core away from training. Progress is cumulative (all losses, all epochs,
  * the newest weights), so the values in between can be skipped without losing anything.
  */
-const PROGRESS_INTERVAL_MS = 100;
+const PROGRESS_INTERVAL_MS = 200;
 /** setWasmPaths may only run before the wasm backend starts: once per page. */
 let wasmPathsConfigured = false;
 
@@ -53,7 +53,7 @@ export interface BrowserHostOptions {
   abortGraceMs?: number;
   /** How long a running training may stay silent before its worker is declared dead (default 30 s). */
   silenceLimitMs?: number;
-  /** Least time between two running progress values handed to the page (default 100 ms; 0: as fast as they are read). */
+  /** Least time between two running progress values handed to the page (default 200 ms; 0: as fast as they are read). */
   progressIntervalMs?: number;
 }
 

@@ -172,6 +172,40 @@ describe('the page in Chromium', () => {
     }
   });
 
+  it('keeps up with the training worker: the page sees the run end about when the worker ends it, updated several times a second', async () => {
+    // Many quick batches (600 of 10 images, 32 hidden units): a page that took every batch's progress in turn,
+    // one per animation frame or two, saw this run end many times later than the worker finished it.
+    const { page, problems, close } = await open('?trainSize=6000&batchSize=10&epochs=1&hidden=32');
+    try {
+      await page.waitForFunction(() => 'ziffern' in window);
+      const run = await page.evaluate(() => new Promise<{ state: string; workerSeconds: number; pageSeconds: number; updates: number; losses: number; batches: number }>((resolve) => {
+        const w = window as unknown as { ziffern: { observe(n: string, f: (v: unknown) => void): void } };
+        let firstSeenAt = NaN;
+        let updates = 0;
+        w.ziffern.observe('training', (v) => {
+          const p = v as { state: string; batch: number; batchesPerEpoch: number; losses: number[]; epochs: { seconds: number }[] } | null;
+          if (!p) return;
+          if (p.state === 'running') {
+            updates++;
+            if (Number.isNaN(firstSeenAt)) firstSeenAt = performance.now();
+            return;
+          }
+          resolve({ state: p.state, workerSeconds: p.epochs[0]?.seconds ?? NaN, pageSeconds: (performance.now() - firstSeenAt) / 1000, updates, losses: p.losses.length, batches: p.batchesPerEpoch });
+        });
+      }));
+      expect(run.state).toBe('done');
+      expect(run.batches).toBe(600);
+      expect(run.losses).toBe(600); // nothing lost: the final progress holds every batch's loss
+      // The page's view of the run (from its first update to the end) against the worker's own epoch time, which is longer
+      // than that when the page keeps up; 2× plus half a second of slack for a loaded machine.
+      expect(run.pageSeconds).toBeLessThan(2 * run.workerSeconds + 0.5);
+      expect(run.updates / Math.max(run.pageSeconds, 1)).toBeGreaterThanOrEqual(2);
+      expect(problems()).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('trains in the worker; changing the hidden width cancels the run and starts a new one; Stop stops it', async () => {
     const { page, problems, close } = await open('?trainSize=400&batchSize=20&epochs=50');
     try {
