@@ -72,6 +72,21 @@ describe('fast engine agrees with the reference engine', () => {
     expect(() => createFastEngine().forward(model, x, 8, null)).toThrow(/input value 40 .*0\.\.31/);
   });
 
+  it.each([[12, 0.01], [5, 1]])('batch %i, a share %s of the weights beyond ±63: clamped in place exactly as the reference, same logits and gradients', (batch, share) => {
+    // share 1 lists more values than the clamp list holds (batch · max(k, n)): the fallback clamps all
+    const base = buildModel({ hidden: 16, layers: 2, shift: 1 }, { backend: 'mock', mock: mockParameter(2, 0.002), seed: 3 });
+    const rng = new Rng(8);
+    for (const layer of base.layers) layer.weight.forEach((w, j) => { if (rng.next() < share) layer.weight[j] = (rng.next() < 0.5 ? -1 : 1) * rng.uniform(63.01, 200); });
+    const { x, labels } = randomBatch(batch, 2);
+    const refModel = cloneModel(base), fastModel = cloneModel(base);
+    const ref = referenceEngine.trainStep(refModel, x, labels, batch, new Rng(5));
+    const fast = createFastEngine().trainStep(fastModel, x, labels, batch, new Rng(5));
+    expect(Array.from(fast.logits)).toEqual(Array.from(ref.logits));
+    fastModel.layers.forEach((layer, i) => expect(Array.from(layer.weight)).toEqual(Array.from(refModel.layers[i].weight)));
+    expect(fastModel.layers.some((layer) => layer.weight.some((w) => w === -63)) && fastModel.layers.some((layer) => layer.weight.some((w) => w === 63))).toBe(true);
+    ref.grads.forEach((g, i) => expect(relativeError(fast.grads[i].weight, g.weight)).toBeLessThan(1e-5));
+  });
+
   it('single predictions quantise a snapshot once, and see weights a training step and its optimiser changed', () => {
     const engine = createFastEngine();
     const model = buildModel({ hidden: 24, layers: 2, shift: 1 }, { backend: 'mock', mock: mockParameter(2, 0.002), seed: 6 });

@@ -18,27 +18,46 @@ const OUTPUT_MAX = 127;
 const ROUND = 6755399441055744; // x + ROUND − ROUND rounds to an integer, ties to even (torch.round)
 /** Workspaces kept per engine: training batch, evaluation batch, one spare. */
 const MAX_WORKSPACES = 3;
-/** transposeQuantise's report bits */
-const CLAMPED = 1, NOT_A_NUMBER = 2;
+const WEIGHT_MAX = 63;
 
 /**
  * Clamp the stored weights to ±63 in place (hxtorch) and write round(W)ᵀ into the workspace: the
- * weights are copied into kernel memory, clamped and transposed there (transposeQuantise), and
- * copied back only if a value was clamped.
+ * weights are copied into kernel memory (L.weightRows) and transposed, clamped and rounded from
+ * there (transposeQuantise), which lists the few values beyond ±63; only those are clamped, in both
+ * copies (the backward's dx reads the clamped weightRows). Layer 0's rows are stored at stride k —
+ * one copy; layers above need weightRows at the padded stride kWidth for dx.
  */
 function clampAndQuantiseWeights(ws: Workspace, L: LayerBuffers, weight: Float32Array, layerIndex: number): void {
   const { k, n, kWidth, k4, n4, width } = L;
+  const stride = layerIndex === 0 && k4 === k ? k : kWidth;
   const heap = ws.heapF32, base = L.weightRows >> 2;
-  if (kWidth === k) heap.set(weight, base);
-  else for (let j = 0; j < n; j++) heap.set(weight.subarray(j * k, (j + 1) * k), base + j * kWidth);
-  const report = ws.memory.exports.transposeQuantise(L.weightRows, kWidth, L.weightQT, width, n4, k4);
-  if (report & NOT_A_NUMBER) {
+  if (stride === k) heap.set(weight, base);
+  else for (let j = 0; j < n; j++) heap.set(weight.subarray(j * k, (j + 1) * k), base + j * stride);
+  // The backward's lists are free during the forward: they hold the clamp list (room for batch · max(k, n) + 1).
+  const capacity = ws.batch * Math.max(k, n);
+  const report = ws.memory.exports.transposeQuantise(L.weightRows, stride, L.weightQT, width, n4, k4, ws.listRows, capacity);
+  if (report & 1) {
     const at = weight.findIndex((w) => w !== w);
     throw new Error(`layer ${layerIndex} weight[${at}] is NaN; weights must be finite numbers`);
   }
-  if (report & CLAMPED) {
-    if (kWidth === k) weight.set(heap.subarray(base, base + n * k));
-    else for (let j = 0; j < n; j++) weight.set(heap.subarray(base + j * kWidth, base + j * kWidth + k), j * k);
+  const clamped = report >>> 1;
+  if (clamped > capacity) {
+    // more than the list holds (a model far outside ±63): clamp every value
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < k; i++) {
+        const w = weight[j * k + i];
+        if (w > WEIGHT_MAX || w < -WEIGHT_MAX) heap[base + j * stride + i] = weight[j * k + i] = w > 0 ? WEIGHT_MAX : -WEIGHT_MAX;
+      }
+    }
+    return;
+  }
+  const list = ws.heapI32, listBase = ws.listRows >> 2;
+  for (let c = 0; c < clamped; c++) {
+    const element = list[listBase + c] >> 2; // byte offset from weightRows
+    const row = Math.floor(element / stride);
+    const value = heap[base + element] > 0 ? WEIGHT_MAX : -WEIGHT_MAX;
+    heap[base + element] = value;
+    weight[row * k + element - row * stride] = value;
   }
 }
 

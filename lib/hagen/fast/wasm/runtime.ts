@@ -16,7 +16,8 @@ export interface KernelExports {
   /** lerpFromEnd: 1 or 0 (see wasm/source.ts adamQuads); the scalars are float32 values; the old p goes to `previous` */
   adamQuads(p: number, g: number, m: number, v: number, quads: number, lerpCoefficient: number, lerpFromEnd: number,
     beta2: number, oneMinusBeta2: number, negStepSize: number, biasCorrection2Sqrt: number, eps: number, previous: number): void;
-  transposeQuantise(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): number;
+  /** returns (values beyond ±63, listed at clampList) · 2 + 1 if a value was NaN */
+  transposeQuantise(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number, clampList: number, clampCapacity: number): number;
   transposeF32(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): number;
   mockLayer(batch: number, chunks: number, width: number, n: number, starts: number, inRows: number, inValues: number, weightQT: number,
     acc: number, sums: number, noise: number, noiseStep: number, scale: number, biasQ: number, z: number, uniform: number): void;

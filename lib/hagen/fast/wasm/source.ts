@@ -312,18 +312,22 @@ const lanes = (picks: [0 | 1, number][]) => picks.flatMap(([operand, lane]) => [
 
 /**
  * dst[c, r] = src[r, c] for a [rows, cols] block (both multiples of 4; strides in elements), in 4x4
- * tiles of SIMD shuffles. 'quantise' (the weights before a forward) also clamps src to ±63 in place,
- * as hxtorch's Linear does, and writes round-half-even(src) as int16 (for rowsAxpyI16); it returns 1 if a value was
- * clamped, + 2 if one was NaN. 'f32' (the gradients) copies floats and returns 0.
+ * tiles of SIMD shuffles. 'quantise' (the weights before a forward) writes round-half-even(clamp(src,
+ * ±63)) as int16 (for rowsAxpyI16) and leaves src as it is: the byte offsets (from src) of the values
+ * beyond ±63 — a handful per step in training, hxtorch clamps them in place — go to `clampList`
+ * (room for `clampCapacity`, one more slot is scratch); it returns their count · 2, + 1 if a value was
+ * NaN. 'f32' (the gradients) copies floats and returns 0.
  */
 function transposeTiles(name: string, kind: 'quantise' | 'f32'): FunctionDef {
-  const src = 0, srcStride = 1, dst = 2, dstStride = 3, rows = 4, cols = 5; // params
-  const srcRow = 6, dstRow = 7, col = 8, colEnd = 9, dstCol = 10, p = 11, q = 12, pEnd = 13; // i32 locals
-  const A = 14, T = 18, R = 22, clampFlags = 26, nanFlags = 27; // v128 locals: A..A+3, T..T+3, R..R+3
+  const src = 0, srcStride = 1, dst = 2, dstStride = 3, rows = 4, cols = 5, clampList = 6, clampCapacity = 7; // params (the last two: 'quantise')
+  const locals0 = kind === 'quantise' ? 8 : 6;
+  const srcRow = locals0, dstRow = locals0 + 1, col = locals0 + 2, colEnd = locals0 + 3, dstCol = locals0 + 4, p = locals0 + 5, q = locals0 + 6,
+    pEnd = locals0 + 7, clamped = locals0 + 8, address = locals0 + 9; // i32 locals
+  const A = locals0 + 10, T = A + 4, R = A + 8, nanFlags = A + 12, beyond = A + 13; // v128 locals: A..A+3, T..T+3, R..R+3
   const { body, emit } = bodyBuilder();
   emit(op.get(srcStride), op.i32Const(2), op.i32Shl, op.set(srcRow));
   emit(op.get(dstStride), op.i32Const(kind === 'quantise' ? 1 : 2), op.i32Shl, op.set(dstRow));
-  emit(op.i32Const(0), op.i32x4Splat, op.tee(clampFlags), op.set(nanFlags));
+  emit(op.i32Const(0), op.i32x4Splat, op.set(nanFlags), op.i32Const(0), op.set(clamped));
   emit(op.get(src), op.get(cols), op.i32Const(2), op.i32Shl, op.i32Add, op.set(colEnd));
   emit(op.get(dst), op.set(dstCol));
   forLoop(emit, col, op.get(src), op.get(colEnd), 16, () => {
@@ -332,15 +336,20 @@ function transposeTiles(name: string, kind: 'quantise' | 'f32'): FunctionDef {
     emit(op.block, op.loop, op.get(p), op.get(pEnd), op.i32GeU, op.brIf(1));
     for (let r = 0; r < 4; r++) {
       // address of src row r of the tile: p + r·srcRow
-      const address = () => emit(op.get(p), ...(r ? [op.get(srcRow), op.i32Const(r), op.i32Mul, op.i32Add] : []));
-      address();
+      emit(op.get(p), ...(r ? [op.get(srcRow), op.i32Const(r), op.i32Mul, op.i32Add] : []), op.tee(address));
       emit(op.v128Load(), op.set(A + r));
       if (kind === 'quantise') {
         emit(op.get(nanFlags), op.get(A + r), op.get(A + r), op.f32x4Ne, op.v128Or, op.set(nanFlags));
-        emit(op.get(clampFlags), op.get(A + r), op.f32x4Abs, op.f32x4Const(63), op.f32x4Gt, op.v128Or, op.set(clampFlags));
-        address();
-        emit(op.get(A + r), op.f32x4Const(63), op.f32x4Min, op.f32x4Const(-63), op.f32x4Max, op.tee(A + r), op.v128Store());
-        emit(op.get(A + r), op.f32x4Nearest, op.i32x4TruncSatF32x4S, op.set(A + r));
+        emit(op.get(A + r), op.f32x4Abs, op.f32x4Const(63), op.f32x4Gt, op.tee(beyond), op.v128AnyTrue, op.ifVoid);
+        // rare: list the lanes beyond ±63 (branch-free; past the capacity every entry lands in the scratch slot)
+        for (let lane = 0; lane < 4; lane++) {
+          emit(op.get(clampList), op.get(clamped), op.get(clampCapacity), op.get(clamped), op.get(clampCapacity), op.i32LtU, op.select);
+          emit(op.i32Const(2), op.i32Shl, op.i32Add, op.get(address), op.i32Const(4 * lane), op.i32Add, op.get(src), op.i32Sub, op.i32Store());
+          emit(op.get(clamped), op.get(beyond), op.i32x4ExtractLane(lane), op.i32Const(0), op.i32Ne, op.i32Add, op.set(clamped));
+        }
+        emit(op.end);
+        emit(op.get(A + r), op.f32x4Const(63), op.f32x4Min, op.f32x4Const(-63), op.f32x4Max);
+        emit(op.f32x4Nearest, op.i32x4TruncSatF32x4S, op.set(A + r));
       }
     }
     emit(op.get(A), op.get(A + 1), op.i8x16Shuffle(lanes([[0, 0], [1, 0], [0, 1], [1, 1]])), op.set(T));
@@ -361,9 +370,11 @@ function transposeTiles(name: string, kind: 'quantise' | 'f32'): FunctionDef {
     emit(op.get(q), op.i32Const(kind === 'quantise' ? 8 : 16), op.i32Add, op.set(q), op.br(0), op.end, op.end);
     emit(op.get(dstCol), op.get(dstRow), op.i32Const(2), op.i32Shl, op.i32Add, op.set(dstCol));
   });
-  emit(op.get(clampFlags), op.v128AnyTrue, op.get(nanFlags), op.v128AnyTrue, op.i32Const(1), op.i32Shl, op.i32Or);
-  const v128s = Array.from({ length: 14 }, (): ValType => V128);
-  return { name, params: [I32, I32, I32, I32, I32, I32], results: [I32], locals: [I32, I32, I32, I32, I32, I32, I32, I32, ...v128s], body };
+  if (kind === 'quantise') emit(op.get(clamped), op.i32Const(1), op.i32Shl, op.get(nanFlags), op.v128AnyTrue, op.i32Or);
+  else emit(op.i32Const(0));
+  const i32s = Array.from({ length: 10 }, (): ValType => I32), v128s = Array.from({ length: 14 }, (): ValType => V128);
+  const params = Array.from({ length: kind === 'quantise' ? 8 : 6 }, (): ValType => I32);
+  return { name, params, results: [I32], locals: [...i32s, ...v128s], body };
 }
 
 /**
