@@ -20,7 +20,8 @@
  * After every epoch the thread also runs part of the test pass (lib/train/evaluate.ts
  * evaluateShared): the trainer sends a copy of the weights once (`testModel`), then test batches
  * with the random words their forward pass draws (recorded from the pass's Rng in batch order, so
- * either thread gets the same noise), and gets each batch's logits back (`tested`).
+ * either thread gets the same noise), and gets each batch's logits back (`tested`). The images and
+ * logits buffers go back and forth and are reused, so neither thread allocates per batch.
  */
 import { INPUT_MAX, ROWS_PER_CHUNK } from '../hagen/constants';
 import { fastEngine } from '../hagen/fast/index';
@@ -37,8 +38,8 @@ export type ToAugmenter =
   | { type: 'noise'; id: number; seeds: Int32Array; counts: number[]; std: number; values: Float32Array }
   /** The weights of test pass `pass` (a copy, kept until `testEnd`), for its `testBatch` requests. */
   | { type: 'testModel'; pass: number; model: HagenModel }
-  /** Forward n binarised images (transferred) with the fast engine; its Rng gives exactly `draws`. Answer: `tested`. */
-  | { type: 'testBatch'; id: number; pass: number; images: Uint8Array; n: number; draws: Uint32Array }
+  /** Forward n binarised images with the fast engine, its Rng giving exactly `draws`, into `logits`; both transferred. Answer: `tested`. */
+  | { type: 'testBatch'; id: number; pass: number; n: number; draws: Uint32Array; buffers: TestBuffers }
   | { type: 'testEnd'; pass: number };
 export type FromAugmenter =
   /** prepared: resize requests are served from now on */
@@ -47,9 +48,12 @@ export type FromAugmenter =
   | { type: 'noiseReady' }
   | { type: 'resized'; id: number; images: Uint8Array }
   | { type: 'noise'; id: number; values: Float32Array }
-  /** a test batch's logits, n·classes */
-  | { type: 'tested'; id: number; logits: Float32Array }
+  /** a test batch's buffers given back, its logits (n·classes) filled */
+  | { type: 'tested'; id: number; buffers: TestBuffers }
   | { type: 'failed'; id: number; message: string };
+
+/** A test batch's images (n·784, 0|1) and logits (n·classes): travel together, reused across batches. */
+export interface TestBuffers { images: Uint8Array; logits: Float32Array }
 
 /** Whether a run has work for the augmentation thread: crops to resize, or mock noise to draw. */
 export function usesAugmentThread(model: { backend: string; mock: { noiseStd: number } }, opts: { augment: AugmentMode }): boolean {
@@ -123,9 +127,9 @@ export function wordsPerForward(model: HagenModel): number {
 
 /**
  * One test batch of binarised images (0|1) through `model` with the fast engine, as the tutorial's
- * `model(image · 31)`; `draws` are its Rng's words (none: no Rng, no noise). Returns a copy of the logits.
+ * `model(image · 31)`; `draws` are its Rng's words (none: no Rng, no noise). Writes the logits into `out`.
  */
-export function forwardTestBatch(model: HagenModel, images: Uint8Array, n: number, draws: Uint32Array): Float32Array {
+export function forwardTestBatch(model: HagenModel, images: Uint8Array, n: number, draws: Uint32Array, out: Float32Array): Float32Array {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`test batch: n must be a positive integer, got ${n}`);
   const inFeatures = model.layers[0]?.inFeatures;
   if (!(images instanceof Uint8Array) || images.length !== n * inFeatures) throw new RangeError(`test batch: images must be a Uint8Array of n·${inFeatures} = ${n * inFeatures} pixels, got ${images?.length}`);
@@ -133,10 +137,13 @@ export function forwardTestBatch(model: HagenModel, images: Uint8Array, n: numbe
   if (!(draws instanceof Uint32Array) || (draws.length !== 0 && draws.length !== words)) {
     throw new RangeError(`test batch: draws must be a Uint32Array of the ${words} words a forward pass draws (or none: no noise), got ${draws?.length}`);
   }
+  const classes = model.layers[model.layers.length - 1].outFeatures;
+  if (!(out instanceof Float32Array) || out.length !== n * classes) throw new RangeError(`test batch: out must be a Float32Array of n·${classes} = ${n * classes} logits, got ${out?.length}`);
   const rng = draws.length ? new RecordedDraws(draws) : null;
   const logits = fastEngine.forward(model, { pixels: images, scale: INPUT_MAX }, n, rng);
   if (rng?.unused) throw new Error(`test batch: the forward pass left ${rng.unused} of its ${draws.length} recorded random words undrawn`);
-  return logits.slice();
+  out.set(logits);
+  return out;
 }
 
 /**
@@ -156,8 +163,9 @@ export function serveAugmentation(port: ThreadPort<ToAugmenter, FromAugmenter>, 
       try {
         const model = testModels.get(message.pass);
         if (!model) throw new Error(`test batch: test pass ${message.pass} has no model (testModel first, none after testEnd)`);
-        const logits = forwardTestBatch(model, message.images, message.n, message.draws);
-        port.send({ type: 'tested', id: message.id, logits }, [logits.buffer as ArrayBuffer]);
+        const { images, logits } = message.buffers;
+        forwardTestBatch(model, images, message.n, message.draws, logits);
+        port.send({ type: 'tested', id: message.id, buffers: { images, logits } }, [images.buffer as ArrayBuffer, logits.buffer as ArrayBuffer]);
       } catch (error) {
         port.send({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) });
       }
@@ -192,7 +200,8 @@ export class AugmentThread {
   private isReady = false;
   private servesNoise = false;
   private broken: Error | null = null;
-  private readonly pending = new Map<number, { resolve: (result: Uint8Array | Float32Array) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (result: Uint8Array | Float32Array | TestBuffers) => void; reject: (error: Error) => void }>();
+  private readonly spareTestBuffers: TestBuffers[] = [];
 
   constructor(private readonly port: ThreadPort<FromAugmenter, ToAugmenter>) {
     port.listen((message) => this.receive(message), (error) => this.fail(error));
@@ -255,12 +264,25 @@ export class AugmentThread {
     return new ThreadTestPass(this, pass);
   }
 
-  /** A test batch of pass `pass` forwarded on the thread (see ThreadTestPass.forward). */
-  forwardTest(pass: number, images: Uint8Array, n: number, draws: Uint32Array, onSent?: (id: number) => void): Promise<Float32Array> {
+  /** A test batch of pass `pass` forwarded on the thread, `buffers` transferred and given back (see ThreadTestPass.forward). */
+  forwardTest(pass: number, n: number, draws: Uint32Array, buffers: TestBuffers, onSent?: (id: number) => void): Promise<TestBuffers> {
     if (!this.noiseReady) return Promise.reject(this.broken ?? new Error('augmentation thread does not take requests yet'));
     const id = this.nextId++;
     onSent?.(id);
-    return this.request(id, { type: 'testBatch', id, pass, images, n, draws }, [images.buffer as ArrayBuffer]) as Promise<Float32Array>;
+    return this.request(id, { type: 'testBatch', id, pass, n, draws, buffers }, [buffers.images.buffer as ArrayBuffer, buffers.logits.buffer as ArrayBuffer]) as Promise<TestBuffers>;
+  }
+
+  /** Buffers for a test batch of n images and `classes` logits per image: a spare pair (whole buffers travel) or new ones. */
+  testBuffers(n: number, classes: number): TestBuffers {
+    const at = this.spareTestBuffers.findIndex(({ images, logits }) => images.buffer.byteLength >= n * 784 && logits.buffer.byteLength >= 4 * n * classes);
+    if (at < 0) return { images: new Uint8Array(n * 784), logits: new Float32Array(n * classes) };
+    const [{ images, logits }] = this.spareTestBuffers.splice(at, 1);
+    return { images: new Uint8Array(images.buffer, 0, n * 784), logits: new Float32Array(logits.buffer, 0, n * classes) };
+  }
+
+  /** Keep a test batch's buffers for the next batches (of any pass or run). */
+  releaseTestBuffers(buffers: TestBuffers): void {
+    if (this.spareTestBuffers.length < SPARE_TEST_BUFFERS) this.spareTestBuffers.push(buffers);
   }
 
   /** The thread drops the weights of test pass `pass`. */
@@ -276,7 +298,7 @@ export class AugmentThread {
     waiting.reject(new Error(`request ${id} was cancelled`));
   }
 
-  private request(id: number, message: ToAugmenter, transfer?: ArrayBuffer[]): Promise<Uint8Array | Float32Array> {
+  private request(id: number, message: ToAugmenter, transfer?: ArrayBuffer[]): Promise<Uint8Array | Float32Array | TestBuffers> {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) this.port.keepAlive?.(true);
@@ -297,7 +319,7 @@ export class AugmentThread {
     this.settled(message.id);
     if (message.type === 'resized') waiting.resolve(message.images);
     else if (message.type === 'noise') waiting.resolve(message.values);
-    else if (message.type === 'tested') waiting.resolve(message.logits);
+    else if (message.type === 'tested') waiting.resolve(message.buffers);
     else waiting.reject(new Error(message.message));
   }
 
@@ -322,16 +344,25 @@ export class ThreadTestPass {
   }
 
   /**
-   * The logits of n binarised test images (`images` is transferred: pass a copy) forwarded on the
-   * thread with the Rng words `draws` (forwardTestBatch); rejects if the thread fails or the pass closes.
+   * `use` gets the logits (n·classes) of the n binarised test images `images` forwarded on the thread
+   * with the Rng words `draws` (forwardTestBatch); valid only during the call (the buffers are reused).
+   * Rejects if the thread fails or refuses, or the pass closes, without calling `use`.
    */
-  forward(images: Uint8Array, n: number, draws: Uint32Array): Promise<Float32Array> {
+  forward(images: Uint8Array, n: number, classes: number, draws: Uint32Array, use: (logits: Float32Array) => void): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`test pass ${this.pass} is closed`));
+    const buffers = this.thread.testBuffers(n, classes);
+    buffers.images.set(images);
     let id = 0;
     const settled = () => { this.inFlight.delete(id); };
-    const logits = this.thread.forwardTest(this.pass, images, n, draws, (sent) => { id = sent; this.inFlight.add(sent); });
-    logits.then(settled, settled);
-    return logits;
+    const answer = this.thread.forwardTest(this.pass, n, draws.slice(), buffers, (sent) => { id = sent; this.inFlight.add(sent); });
+    answer.then(settled, settled);
+    return answer.then((returned) => {
+      try {
+        use(returned.logits);
+      } finally {
+        this.thread.releaseTestBuffers(returned);
+      }
+    });
   }
 
   /** End the pass: what is in flight is cancelled (late answers are dropped), the thread drops the weights. */
@@ -448,6 +479,9 @@ export class NoiseAhead {
     return new Float32Array(values.buffer, 0, length);
   }
 }
+
+/** Test batch buffers kept for reuse (the two batches the thread holds plus one). */
+const SPARE_TEST_BUFFERS = 3;
 
 /** Noise buffers kept for reuse (the passes in flight plus one). */
 const SPARE_NOISE_BUFFERS = 4;

@@ -125,18 +125,19 @@ export async function evaluateShared(model: HagenModel, split: Split, opts: Eval
     pass.run(index, words ? new RecordedDraws(drawsOf(index)) : null);
     msPerImage = (performance.now() - started) / pass.size(index);
   };
+  const classes = model.layers[model.layers.length - 1].outFeatures;
   const remote = batches > 1 ? thread?.openTestPass(model) ?? null : null;
   const send = () => {
     while (remote?.available && onThread.size < THREAD_QUEUE) {
       const first = state.indexOf(UNCLAIMED), last = state.lastIndexOf(UNCLAIMED);
       if (last <= first) return; // the last one stays here: this thread is free whenever this runs
       state[last] = ON_THREAD;
-      const answered = remote.forward(pass.images(last).slice(), pass.size(last), drawsOf(last).slice()).then((logits) => {
+      const answered = remote.forward(pass.images(last), pass.size(last), classes, drawsOf(last), (logits) => {
         if (state[last] === DONE) return; // taken back meanwhile
         pass.record(last, logits);
         state[last] = DONE;
         threadAnswers++;
-      }, () => {
+      }).then(undefined, () => {
         // The thread failed or refused: this thread runs the batch, and the rest of the pass.
         if (state[last] === ON_THREAD) state[last] = UNCLAIMED;
         remote.close();

@@ -176,7 +176,7 @@ describe('evaluateShared', () => {
       expect(pair.thread.pendingRequests).toBe(0);
       await until(() => pair.seen.testEnds === 1, 'the thread dropping the weights');
       // the pass's weights are gone on the thread: a late batch of it is refused
-      await expect(pair.thread.forwardTest(1, new Uint8Array(784), 1, new Uint32Array(0))).rejects.toThrow(/test pass 1 has no model/);
+      await expect(pair.thread.forwardTest(1, 1, new Uint32Array(0), { images: new Uint8Array(784), logits: new Float32Array(10) })).rejects.toThrow(/test pass 1 has no model/);
     } finally {
       vi.restoreAllMocks();
       pair.close();
@@ -197,17 +197,35 @@ describe("the thread's test batches", () => {
     for (let i = 0; i < draws.length; i++) draws[i] = rng.uint32();
     const x = Float32Array.from(split.images, (v) => v * 31);
     const expected = fastEngine.forward(model, x, 40, new Rng(12)).slice();
-    expect(forwardTestBatch(model, split.images, 40, draws)).toEqual(expected);
+    const out = new Float32Array(400);
+    expect(forwardTestBatch(model, split.images, 40, draws, out)).toBe(out);
+    expect(out).toEqual(expected);
     expect(wordsPerForward(model)).toBe(12); // a NormalSource seed per layer
     expect(wordsPerForward(smallModel(11, 0))).toBe(0);
+  });
+
+  it('reuses the buffers of answered batches (whole buffers, any smaller batch)', () => {
+    const pair = inProcessThread();
+    try {
+      const first = pair.thread.testBuffers(10, 10);
+      pair.thread.releaseTestBuffers(first);
+      const smaller = pair.thread.testBuffers(5, 10);
+      expect(smaller.images.buffer).toBe(first.images.buffer);
+      expect([smaller.images.length, smaller.logits.length]).toEqual([5 * 784, 50]);
+      expect(pair.thread.testBuffers(5, 10).images.buffer).not.toBe(first.images.buffer); // taken: a new pair
+    } finally {
+      pair.close();
+    }
   });
 
   it('rejects bad batches naming the input; recorded draws run out with an error', () => {
     const model = smallModel(13);
     const images = new Uint8Array(2 * 784);
-    expect(() => forwardTestBatch(model, images, 0, new Uint32Array(12))).toThrow(/n must be a positive integer, got 0/);
-    expect(() => forwardTestBatch(model, images.subarray(0, 100), 2, new Uint32Array(12))).toThrow(/images must be a Uint8Array of n·784 = 1568 pixels, got 100/);
-    expect(() => forwardTestBatch(model, images, 2, new Uint32Array(5))).toThrow(/draws must be a Uint32Array of the 12 words a forward pass draws \(or none: no noise\), got 5/);
+    const out = new Float32Array(20);
+    expect(() => forwardTestBatch(model, images, 0, new Uint32Array(12), out)).toThrow(/n must be a positive integer, got 0/);
+    expect(() => forwardTestBatch(model, images.subarray(0, 100), 2, new Uint32Array(12), out)).toThrow(/images must be a Uint8Array of n·784 = 1568 pixels, got 100/);
+    expect(() => forwardTestBatch(model, images, 2, new Uint32Array(5), out)).toThrow(/draws must be a Uint32Array of the 12 words a forward pass draws \(or none: no noise\), got 5/);
+    expect(() => forwardTestBatch(model, images, 2, new Uint32Array(12), new Float32Array(10))).toThrow(/out must be a Float32Array of n·10 = 20 logits, got 10/);
     const recorded = new RecordedDraws(Uint32Array.of(1, 2, 3));
     expect([recorded.uint32(), recorded.uint32(), recorded.unused]).toEqual([1, 2, 1]);
     recorded.uint32();
