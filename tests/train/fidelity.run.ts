@@ -17,7 +17,7 @@ console.log('tf backend', await initTf('wasm'));
 const data = await loadMnistNode();
 const backend = mode === 'ideal' ? 'ideal' : 'mock';
 const model = buildModel({ hidden: 256, layers: 2, shift: 1 }, { backend, mock: { ...DEFAULT_MOCK }, seed });
-const opts = { ...TUTORIAL_DEFAULTS, seed, augment: mode === 'crop' ? 'crop' as const : 'none' as const, epochs: mode === 'none' ? 2 : mode === 'ideal' ? 1 : 4, augmentThread: mode === 'crop' ? nodeAugmentThread() : undefined };
+const opts = { ...TUTORIAL_DEFAULTS, seed, augment: mode === 'crop' ? 'crop' as const : 'none' as const, epochs: mode === 'none' ? 2 : mode === 'ideal' ? 1 : 4, augmentThread: nodeAugmentThread() };
 for await (const p of trainModel(model, data, opts)) {
   if (p.state !== 'running' || p.batch === p.batchesPerEpoch) {
     const e = p.epochs[p.epochs.length - 1];
