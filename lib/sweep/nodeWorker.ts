@@ -29,8 +29,8 @@ async function main(): Promise<void> {
     if (message?.type === 'abort') stop.abort();
   });
   try {
-    // tf.image does the augmentation crops and the tfjs engine runs on tf: start tf (wasm) only when needed.
-    if (job.engine === 'tfjs' || job.params.augment !== 'none') await (await import('../tf/backend')).initTf();
+    // Only the tfjs engine runs on tf (the crops use the typed kernel): start tf (wasm) only then.
+    if (job.engine === 'tfjs') await (await import('../tf/backend')).initTf();
     const engine = await engineNamed(job.engine);
     const data = job.dataset ?? (await (await import('../host/node-data')).loadMnistNode());
     const runOne = runOneFromTraining(trainingAdapter({ params: job.params, mock: job.mock, data, engine, measureTrainImages: job.measureTrainImages }));
