@@ -41,7 +41,6 @@ const DEFAULT_SIDE = 28;
 /** Widest crop (and image) the binarised kernel packs into one 32-bit mask per row. */
 const MAX_MASK_COLUMNS = 32;
 
-
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** NIBBLE_BYTES[m]: 4 bytes (little-endian word) that are 1 where bit k of m is set. */
@@ -103,14 +102,6 @@ function ensureScratch(geometry: Geometry): void {
     scratch.rowOnes = new Int32Array(imageHeight);
     scratch.rowFilledFor = new Float64Array(imageHeight).fill(-1);
   }
-}
-
-interface Geometry {
-  imageHeight: number;
-  imageWidth: number;
-  cropHeight: number;
-  cropWidth: number;
-  extrapolationValue: number;
 }
 
 function positiveInteger(name: string, value: unknown): number {

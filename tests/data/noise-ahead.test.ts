@@ -4,7 +4,8 @@
  * and a stopped run leaves no request behind.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AugmentThread, DrawnNoise, NoiseAhead, serveAugmentation, type FromAugmenter, type ThreadPort, type ToAugmenter } from '../../lib/data/pipeline';
+import { DrawnNoise, NoiseAhead } from '../../lib/data/pipeline';
+import { inProcessThreadPair, until } from './threadKit';
 import type { Dataset } from '../../lib/data/types';
 import { DEFAULT_MOCK } from '../../lib/hagen/constants';
 import { fastEngine } from '../../lib/hagen/engine';
@@ -71,37 +72,16 @@ function expectSameRun(actual: RunResult, expected: RunResult): void {
   actual.weights.forEach((w, i) => expect(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(expected.weights[i].buffer, expected.weights[i].byteOffset, expected.weights[i].byteLength))).toBe(true));
 }
 
-/** A trainer–thread pair over a MessageChannel; `breakAfter` noise answers, the trainer's side reports the thread as gone. */
+/** A trainer–thread pair in this process; after `breakAfter` noise answers the trainer's side reports the thread as gone. */
 function inProcessThread(breakAfter = Infinity) {
-  const { port1, port2 } = new MessageChannel();
   let noiseAnswers = 0;
-  let onError: ((error: Error) => void) | undefined;
-  const trainerSide: ThreadPort<FromAugmenter, ToAugmenter> = {
-    send: (message, transfer) => port1.postMessage(message, transfer ?? []),
-    listen: (onMessage, errorHandler) => {
-      onError = errorHandler;
-      port1.onmessage = (event) => {
-        const message = event.data as FromAugmenter;
-        if (message.type === 'noise' && ++noiseAnswers > breakAfter) { onError?.(new Error('the thread crashed')); return; }
-        onMessage(message);
-      };
+  const pair = inProcessThreadPair({
+    toTrainer: (message, crash) => {
+      if (message.type === 'noise' && ++noiseAnswers > breakAfter) { crash(new Error('the thread crashed')); return false; }
+      return true;
     },
-  };
-  const threadSide: ThreadPort<ToAugmenter, FromAugmenter> = {
-    send: (message, transfer) => port2.postMessage(message, transfer ?? []),
-    listen: (onMessage) => { port2.onmessage = (event) => onMessage(event.data as ToAugmenter); },
-  };
-  serveAugmentation(threadSide, async () => undefined);
-  const thread = new AugmentThread(trainerSide);
-  return { thread, noiseAnswers: () => noiseAnswers, close: () => { port1.close(); port2.close(); } };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} did not happen in time`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  });
+  return { ...pair, noiseAnswers: () => noiseAnswers };
 }
 
 describe('training with noise drawn ahead on the augmentation thread', () => {

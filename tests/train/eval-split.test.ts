@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  AugmentThread, forwardTestBatch, RecordedDraws, serveAugmentation, wordsPerForward, type FromAugmenter, type ThreadPort, type ToAugmenter,
+  AugmentThread, forwardTestBatch, RecordedDraws, wordsPerForward,
 } from '../../lib/data/pipeline';
 import type { Dataset, Split } from '../../lib/data/types';
 import { DEFAULT_MOCK } from '../../lib/hagen/constants';
@@ -18,6 +18,7 @@ import { nodeAugmentThread } from '../../lib/host/node';
 import { Rng } from '../../lib/random';
 import { evaluate, evaluateShared, type EvaluateOptions } from '../../lib/train/evaluate';
 import { trainModel, type TrainOptions, type TrainProgress } from '../../lib/train/train';
+import { inProcessThreadPair, until } from '../data/threadKit';
 
 let data: Dataset;
 beforeAll(async () => { data = await loadMnistNode(); });
@@ -53,52 +54,29 @@ function countThreadBatches(thread: AugmentThread) {
 }
 
 /**
- * A trainer–thread pair in this process over a MessageChannel. `testAnswers` limits the thread's test
- * answers: after that many the trainer's side reports the thread as gone (`crash`), or the thread
- * answers every further test batch with `failed` (`refuse`), or it never answers them (`silent`).
+ * A trainer–thread pair in this process. `testAnswers` limits the thread's test answers: after that many
+ * the trainer's side reports the thread as gone (`crash`), or the thread answers every further test
+ * batch with `failed` (`refuse`), or it never answers them (`silent`).
  */
 function inProcessThread(testAnswers = Infinity, after: 'crash' | 'refuse' | 'silent' = 'crash') {
-  const { port1, port2 } = new MessageChannel();
   const seen = { testModels: 0, testEnds: 0, answers: 0 };
-  let onError: ((error: Error) => void) | undefined;
-  const trainerSide: ThreadPort<FromAugmenter, ToAugmenter> = {
-    send: (message, transfer) => port1.postMessage(message, transfer ?? []),
-    listen: (onMessage, errorHandler) => {
-      onError = errorHandler;
-      port1.onmessage = (event) => {
-        const message = event.data as FromAugmenter;
-        if (message.type === 'tested' && ++seen.answers > testAnswers && after === 'crash') { onError?.(new Error('the thread crashed')); return; }
-        onMessage(message);
-      };
+  let testBatches = 0;
+  const pair = inProcessThreadPair({
+    toTrainer: (message, crash) => {
+      if (message.type === 'tested' && ++seen.answers > testAnswers && after === 'crash') { crash(new Error('the thread crashed')); return false; }
+      return true;
     },
-  };
-  const threadSide: ThreadPort<ToAugmenter, FromAugmenter> = {
-    send: (message, transfer) => port2.postMessage(message, transfer ?? []),
-    listen: (onMessage) => {
-      let testBatches = 0;
-      port2.onmessage = (event) => {
-        const message = event.data as ToAugmenter;
-        if (message.type === 'testModel') seen.testModels++;
-        if (message.type === 'testEnd') seen.testEnds++;
-        if (message.type === 'testBatch' && ++testBatches > testAnswers && after !== 'crash') {
-          if (after === 'refuse') port2.postMessage({ type: 'failed', id: message.id, message: 'refused' } satisfies FromAugmenter);
-          return;
-        }
-        onMessage(message);
-      };
+    toThread: (message, reply) => {
+      if (message.type === 'testModel') seen.testModels++;
+      if (message.type === 'testEnd') seen.testEnds++;
+      if (message.type === 'testBatch' && ++testBatches > testAnswers && after !== 'crash') {
+        if (after === 'refuse') reply({ type: 'failed', id: message.id, message: 'refused' });
+        return false;
+      }
+      return true;
     },
-  };
-  serveAugmentation(threadSide, async () => undefined);
-  const thread = new AugmentThread(trainerSide);
-  return { thread, seen, close: () => { port1.close(); port2.close(); } };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} did not happen in time`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  });
+  return { ...pair, seen };
 }
 
 describe('evaluateShared', () => {
