@@ -42,6 +42,10 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 
 const PAGE = 65536;
 
+/** Compiled once per thread and instantiated per memory: every workspace shares the optimised code,
+ *  instead of recompiling (and re-running the baseline tier) for each new memory. */
+let kernelModule: WebAssembly.Module | null = null;
+
 export class KernelMemory {
   readonly exports: KernelExports;
   private readonly memory: WebAssembly.Memory;
@@ -49,8 +53,8 @@ export class KernelMemory {
 
   constructor() {
     this.memory = new WebAssembly.Memory({ initial: 16 });
-    const module = new WebAssembly.Module(decodeBase64(KERNEL_WASM_BASE64));
-    this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory, exp: Math.exp, log: Math.log } }).exports as unknown as KernelExports;
+    kernelModule ??= new WebAssembly.Module(decodeBase64(KERNEL_WASM_BASE64));
+    this.exports = new WebAssembly.Instance(kernelModule, { env: { memory: this.memory, exp: Math.exp, log: Math.log } }).exports as unknown as KernelExports;
   }
 
   reset(): void {
