@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chipFromDescription, isDescribedChipDevice } from '../chip/description';
-import { AugmentThread, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../data/pipeline';
+import { AugmentThread, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../data/thread';
 import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
 import type { ParamSpec } from '../params';
@@ -115,7 +115,7 @@ async function* trainInProcess(host: Host, model: HagenModel, data: Dataset, opt
   // The same path as the browser's worker: a described chip is rebuilt from its description, so a run
   // trains on the same chip (and readout-noise stream) in every host.
   const chip = opts.chip && isDescribedChipDevice(opts.chip) ? chipFromDescription(opts.chip.description) : opts.chip;
-  // Crops are resized and the mock's noise is drawn on the second core while this one trains (lib/data/pipeline.ts).
+  // Crops are resized and the mock's noise is drawn on the second core while this one trains (lib/data/thread.ts).
   const augment = usesAugmentThread(model, opts) && !opts.augmentThread ? { augmentThread: nodeAugmentThread() } : {};
   yield* trainModel(model, data, { ...opts, chip, ...augment });
 }

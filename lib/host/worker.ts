@@ -6,7 +6,7 @@
  * The protocol types live here; browser.ts imports them type-only, so no worker code enters the page.
  */
 import { chipFromDescription, type ChipDescription } from '../chip/description';
-import { AugmentThread, serveAugmentation, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../data/pipeline';
+import { AugmentThread, serveAugmentation, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../data/thread';
 import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
 import { configureWasmPaths, initTf } from '../tf/backend';

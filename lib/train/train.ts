@@ -5,7 +5,8 @@
  */
 import { type AugmentMode, AUGMENT_MODES } from '../data/augment';
 import { trainSubset } from '../data/batches';
-import { BatchStream, nextMacrotask, type AugmentThread } from '../data/pipeline';
+import { BatchStream } from '../data/pipeline';
+import { nextMacrotask, type AugmentThread } from '../data/thread';
 import type { Dataset } from '../data/types';
 import { resolveEngine, type EngineName } from '../hagen/engine';
 import { INPUT_MAX } from '../hagen/constants';

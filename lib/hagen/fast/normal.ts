@@ -150,7 +150,7 @@ const FILLER_CHUNK = 1 << 15;
 
 /**
  * Draws noise into plain Float32Arrays with the wasm kernel, on a kernel memory of its own: the side
- * of a thread that draws noise ahead for another (lib/data/pipeline.ts). The same values as an
+ * of a thread that draws noise ahead for another (lib/data/noiseAhead.ts). The same values as an
  * engine's NormalSource.fillWasm for the same seed.
  */
 export class NormalFiller {
