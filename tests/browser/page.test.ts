@@ -85,6 +85,7 @@ describe('the page in Chromium', () => {
 
       await drawing.locator('button.zf-clear').click();
       const canvas = drawing.locator('canvas');
+      await canvas.scrollIntoViewIfNeeded(); // then measure: the pad's place can change as sections around it render
       const box = (await canvas.boundingBox())!;
       const cleared = await read();
       await page.mouse.move(box.x + 60, box.y + 60);

@@ -121,8 +121,9 @@ describe('reliability of the page in Chromium', () => {
     try {
       const canvas = page.locator('[data-cell="drawing"] canvas');
       await canvas.waitFor({ timeout: 30_000 });
-      await canvas.scrollIntoViewIfNeeded();
-      const box = (await canvas.boundingBox())!;
+      // Measured again before every drawing: sections around the pad render (content-visibility) as it
+      // scrolls into view, and a click may scroll, so the pad's place on screen can change in between.
+      const padBox = async () => { await canvas.scrollIntoViewIfNeeded(); return (await canvas.boundingBox())!; };
       const inkCells = () => page.evaluate(() => {
         const pad = document.querySelector('[data-cell="drawing"]')!.firstElementChild as unknown as { raster: Uint8Array };
         return pad.raster.reduce((a, b) => a + b, 0);
@@ -145,6 +146,7 @@ describe('reliability of the page in Chromium', () => {
       checkFive(await predictions());
 
       // fully black: pen strokes over every row (the pen is 2 cells wide, a row of cells is box.height / 28)
+      let box = await padBox();
       const cell = box.height / 28;
       for (let row = 0; row < 28; row += 1) {
         const y = box.y + (row + 0.5) * cell;
@@ -157,6 +159,7 @@ describe('reliability of the page in Chromium', () => {
       checkFive(await predictions());
 
       await page.locator('[data-cell="drawing"] button.zf-clear').click();
+      box = await padBox();
       await page.mouse.click(box.x + box.width * 0.8, box.y + box.height * 0.2);
       const dot = await inkCells();
       expect(dot).toBeGreaterThan(0);
