@@ -477,6 +477,12 @@ function reluToLists(): FunctionDef {
   return { name: 'reluToLists', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32, I32, I32, V128], body };
 }
 
+/** The input-list kernels' last step: the total after the last (sample, chunk) in `starts`, and "no bad index" (−1) in status[0]. */
+function endInputLists(emit: Emit, starts: number, batch: number, chunks: number, at: number, status: number): void {
+  emit(op.get(starts), op.get(batch), op.get(chunks), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
+  emit(op.get(status), op.i32Const(-1), op.i32Store());
+}
+
 /**
  * The first layer's input lists from raw floats x [batch, k]: round half to even, check the range
  * 0…31 (hxtorch raises instead of clamping), list the non-zero values per (sample, chunk) as
@@ -547,8 +553,7 @@ function firstInputLists(): FunctionDef {
       forLoop(emit, j, op.get(i), op.get(chunkEnd), 1, scalarPixel); // the chunk's last k mod 4 pixels
     });
   });
-  emit(op.get(starts), op.get(batch), op.get(chunks), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
-  emit(op.get(status), op.i32Const(-1), op.i32Store());
+  endInputLists(emit, starts, batch, chunks, at, status);
   finish();
   return {
     name: 'firstInputLists',
@@ -758,8 +763,7 @@ function pixelInputLists(): FunctionDef {
       forLoop(emit, j, op.get(i), op.get(chunkEnd), 1, scalarPixel); // the chunk's last k mod 16 pixels
     });
   });
-  emit(op.get(starts), op.get(batch), op.get(chunks), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
-  emit(op.get(status), op.i32Const(-1), op.i32Store());
+  endInputLists(emit, starts, batch, chunks, at, status);
   finish();
   return {
     name: 'pixelInputLists',
