@@ -4,6 +4,7 @@ import { BUILTIN_NAMES, type CellSpec } from './cell';
 import type { ViewLike } from './generators';
 import { checkGraph } from './graph';
 import type { Host } from './host';
+import { renderCell } from '../ui/renderCell';
 
 export interface Notebook {
   /** Validate `value` for parameter `name`, put it into the parameter's view and dispatch `input`; resolves once
@@ -15,9 +16,12 @@ export interface Notebook {
   observe(name: string, observer: (value: unknown, error?: Error) => void): () => void;
   /** Observe the cell and render it into `element` (DOM values replace the children, others show as text). */
   mount(name: string, element: Element): () => void;
-  /** Replace a cell's definition (same name); dependants re-run. */
+  /** Add a new cell (an author's): its inputs may be any cell or builtin. Refused, naming the cell and the name,
+   *  if the name is taken (ziffern's own cells are replaced only by redefine), an input is unknown or it makes a cycle. */
+  define(cell: CellSpec): void;
+  /** Replace a cell's definition on purpose (same name); dependants re-run. Checked like define(). */
   redefine(cell: CellSpec): void;
-  /** Names of all cells, in definition order. */
+  /** Names of all cells (ziffern's, then the ones added by define()), in definition order. */
   readonly names: readonly string[];
   /** Stop everything: running generators see `invalidation` and get return(). */
   dispose(): void;
@@ -40,6 +44,8 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
   });
   const module: Module = runtime.module();
   const cellsByName = new Map<string, CellSpec>();
+  // ziffern's own cells: define() never replaces one of them (only an explicit redefine does).
+  const ownNames = new Set(cells.map((cell) => cell.name));
   const viewCellOf = new Map<string, string>();
   // One view per parameter for the notebook's life: the runtime re-runs a cell that stops and starts being
   // observed, and a new control would lose what the reader set.
@@ -105,8 +111,18 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
     };
   }
 
+  const withCell = (cell: CellSpec): CellSpec[] => {
+    const list = [...cellsByName.values()];
+    const index = list.findIndex((c) => c.name === cell.name);
+    if (index >= 0) list[index] = cell;
+    else list.push(cell);
+    return list;
+  };
+
   return {
-    names: cells.map((c) => c.name),
+    get names() {
+      return [...cellsByName.keys()];
+    },
 
     async set(name, value) {
       if (disposed) throw new Error('this notebook has been disposed');
@@ -138,17 +154,30 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
       knownCell(name);
       element.setAttribute('data-cell', name);
       element.setAttribute('data-status', 'pending');
-      return observe(name, (value, error) => render(element, value, error));
+      return observe(name, (value, error) => renderCell(element, value, error));
+    },
+
+    define(cell) {
+      if (disposed) throw new Error('this notebook has been disposed');
+      const name = (cell as Partial<CellSpec> | null)?.name;
+      if (typeof name === 'string' && cellsByName.has(name)) {
+        throw new Error(
+          ownNames.has(name)
+            ? `cell "${name}" is one of ziffern's cells; define() only adds new cells. To replace it on purpose, use redefine("${name}", inputs, fn)`
+            : `cell "${name}" is already defined; use redefine("${name}", inputs, fn) to change it`,
+        );
+      }
+      if (cell?.view !== undefined) throw new Error(`cell "${String(name)}": define() cannot add a parameter view`);
+      checkGraph(withCell(cell), BUILTIN_NAMES); // names the cell and the unknown input or the cycle
+      cellsByName.set(cell.name, cell);
+      module.define(cell.name, cell.inputs, definitionOf(cell));
     },
 
     redefine(cell) {
-      knownCell(cell.name);
+      knownCell(cell?.name);
       const old = cellsByName.get(cell.name)!;
       if (old.view !== cell.view) throw new Error(`cell "${cell.name}": redefine cannot change which parameter it is a view of`);
-      checkGraph(
-        cells.map((c) => (c.name === cell.name ? cell : c)),
-        BUILTIN_NAMES,
-      );
+      checkGraph(withCell(cell), BUILTIN_NAMES);
       cellsByName.set(cell.name, cell);
       module.redefine(cell.name, cell.inputs, definitionOf(cell));
     },
@@ -168,27 +197,3 @@ function inputEventFor(view: ViewLike): Event {
   return new EventClass('input', { bubbles: true });
 }
 
-function render(element: Element, value: unknown, error?: Error): void {
-  if (error) {
-    element.setAttribute('data-status', 'error');
-    element.textContent = error.message;
-    return;
-  }
-  element.setAttribute('data-status', 'fulfilled');
-  const NodeClass = element.ownerDocument?.defaultView?.Node;
-  if (NodeClass && value instanceof NodeClass) {
-    if (value !== element.firstChild || element.childNodes.length !== 1) element.replaceChildren(value);
-  } else if (value === undefined) {
-    element.replaceChildren();
-  } else {
-    element.textContent = typeof value === 'string' ? value : safeJson(value);
-  }
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
