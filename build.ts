@@ -20,6 +20,7 @@ import { gzipSync } from 'node:zlib';
 import { encodeSplit } from './lib/data/encoding.js';
 import { loadMnistNode } from './lib/host/node-data.js';
 import { precompute, type PrecomputeOptions, type PrecomputeReport } from './lib/precompute/run.js';
+import { buildArticles, type ArticleBuild } from './notebook/articles/build.js';
 
 const PROJECT_ROOT = dirname(fileURLToPath(import.meta.url));
 
@@ -52,6 +53,7 @@ export interface BuildReport {
   dataBytes: number;
   seconds: number;
   precompute: PrecomputeReport;
+  articles: ArticleBuild;
 }
 
 /**
@@ -159,12 +161,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildReport> {
   if (!existsSync(join(outDir, 'index.html'))) throw new Error('build: notebook/index.html is missing');
   copyWasm(outDir);
   copyCalibrations(outDir);
+  const articles = await articleStep(outDir, options);
   const dataBytes = await writeDataAssets(outDir);
 
   // ---- precompute (issue 6: instant first view); an empty plan still writes precomputed/index.json ----
   const precomputed = await precompute(outDir, options.precompute === false || options.precompute === undefined ? { plan: [] } : options.precompute);
 
-  return { outDir, files: listFiles(outDir), dataBytes, seconds: (performance.now() - started) / 1000, precompute: precomputed };
+  return { outDir, files: listFiles(outDir), dataBytes, seconds: (performance.now() - started) / 1000, precompute: precomputed, articles };
+}
+
+/** The articles (notebook/articles/*.html, Notebook Kit notebooks) become pages next to index.html (issue 13). */
+async function articleStep(outDir: string, options: BuildOptions): Promise<ArticleBuild> {
+  const articles = await buildArticles(outDir, { minify: options.minify ?? true });
+  for (const page of articles.pages) {
+    const bad = absoluteReferences(readFileSync(join(outDir, page), 'utf8'));
+    if (bad.length > 0) throw new Error(`build: article ${page} references non-relative URLs (${bad.join(', ')})`);
+  }
+  return articles;
 }
 
 function formatReport(report: BuildReport): string {
@@ -178,6 +191,7 @@ function formatReport(report: BuildReport): string {
     `ziffern build → ${report.outDir}`,
     ...lines,
     `  data (gzip) ${(report.dataBytes / 1e6).toFixed(2)} MB of ${(DATA_BUDGET_BYTES / 1e6).toFixed(2)} MB budget; site ${(total / 1e6).toFixed(2)} MB (+ ${(maps / 1e6).toFixed(2)} MB source maps)`,
+    `  articles ${report.articles.pages.join(', ') || 'none'} (Notebook Kit) in ${report.articles.seconds.toFixed(1)} s`,
     `  precomputed ${report.precompute.entries.length} result(s) (${report.precompute.computed.length} trained, ${report.precompute.cached.length} from cache) in ${report.precompute.seconds.toFixed(1)} s`,
     `  done in ${report.seconds.toFixed(1)} s`,
   ].join('\n');
