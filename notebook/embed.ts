@@ -176,13 +176,15 @@ function checkCellArguments(what: 'define' | 'redefine', name: unknown, inputs: 
 /**
  * Add an author cell to the page's notebook: `fn(...values of inputs)` re-runs whenever an input changes.
  * Inputs may be any cell of the reference (parameters, ziffern's cells, earlier author cells) and `invalidation`.
- * Throws, naming the cell and the name, if the name is taken, an input is unknown or the cell would make a cycle.
+ * Throws, naming the cell, if the name is taken. An input that is not a cell (yet) is refused in the cell itself:
+ * it shows `cell "x" has unknown input "y"` until a cell "y" is defined (cells of a notebook run in any order),
+ * and a cycle shows in the cells that form it.
  * Returns the name, so `show(define(…))` shows it.
  */
 export function define(name: string, inputs: readonly string[], fn: CellFunction, options: { lang?: Lang } = {}): string {
   checkCellArguments('define', name, inputs, fn);
   const page = sharedNotebook(checkLang(options.lang ?? shared?.lang ?? langOfPage()), true);
-  page.notebook.define({ name, inputs: [...inputs], define: fn });
+  page.notebook.define({ name, inputs: [...inputs], define: fn }, { waitForInputs: true });
   page.defined++;
   return name;
 }

@@ -18,13 +18,25 @@ export interface Notebook {
   mount(name: string, element: Element): () => void;
   /** Add a new cell (an author's): its inputs may be any cell or builtin. Refused, naming the cell and the name,
    *  if the name is taken (ziffern's own cells are replaced only by redefine), an input is unknown or it makes a cycle. */
-  define(cell: CellSpec): void;
+  define(cell: CellSpec, options?: DefineOptions): void;
   /** Replace a cell's definition on purpose (same name); dependants re-run. Checked like define(). */
   redefine(cell: CellSpec): void;
   /** Names of all cells (ziffern's, then the ones added by define()), in definition order. */
   readonly names: readonly string[];
   /** Stop everything: running generators see `invalidation` and get return(). */
   dispose(): void;
+}
+
+export interface DefineOptions {
+  /** An input that is not defined yet does not throw: the cell shows the refusal (naming the cell and the input)
+   *  until a cell of that name is defined, then runs — and shows a cycle, should one form. For pages whose
+   *  cells are defined in no particular order (Notebook Kit runs independent cells in any order). */
+  waitForInputs?: boolean;
+}
+
+/** The refusal of an input that is no cell (the same words as checkGraph's). */
+export function unknownInputMessage(cell: string, input: string): string {
+  return `cell "${cell}" has unknown input "${input}"; inputs must be cells or builtins (${BUILTIN_NAMES.join(', ')})`;
 }
 
 /** How many compute cycles set() waits for a parameter cell to pick up its view's new value. */
@@ -111,6 +123,30 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
     };
   }
 
+  // Cells defined with waitForInputs whose inputs did not all exist yet (cells of an article run in any order).
+  const waiting = new Map<string, CellSpec>();
+  const admitWaiting = (): void => {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const [name, cell] of waiting) {
+        if (!cell.inputs.every((input) => cellsByName.has(input) || BUILTIN_NAMES.includes(input))) continue;
+        waiting.delete(name);
+        changed = true;
+        let definition = definitionOf(cell);
+        let inputs = cell.inputs;
+        try {
+          checkGraph(withCell(cell), BUILTIN_NAMES);
+        } catch (error) {
+          const message = (error as Error).message; // a cycle: the cell (and its dependants) show it
+          definition = () => { throw new Error(message); };
+          inputs = [];
+        }
+        cellsByName.set(name, { ...cell, inputs, define: definition });
+        module.redefine(name, inputs, definition);
+      }
+    }
+  };
+
   const withCell = (cell: CellSpec): CellSpec[] => {
     const list = [...cellsByName.values()];
     const index = list.findIndex((c) => c.name === cell.name);
@@ -157,7 +193,7 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
       return observe(name, (value, error) => renderCell(element, value, error));
     },
 
-    define(cell) {
+    define(cell, options = {}) {
       if (disposed) throw new Error('this notebook has been disposed');
       const name = (cell as Partial<CellSpec> | null)?.name;
       if (typeof name === 'string' && cellsByName.has(name)) {
@@ -168,9 +204,20 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
         );
       }
       if (cell?.view !== undefined) throw new Error(`cell "${String(name)}": define() cannot add a parameter view`);
-      checkGraph(withCell(cell), BUILTIN_NAMES); // names the cell and the unknown input or the cycle
-      cellsByName.set(cell.name, cell);
-      module.define(cell.name, cell.inputs, definitionOf(cell));
+      const missing = Array.isArray(cell?.inputs) ? cell.inputs.filter((input) => !cellsByName.has(input) && !BUILTIN_NAMES.includes(input)) : [];
+      if (missing.length === 0 || !options.waitForInputs) {
+        checkGraph(withCell(cell), BUILTIN_NAMES); // names the cell and the unknown input or the cycle
+        cellsByName.set(cell.name, cell);
+        module.define(cell.name, cell.inputs, definitionOf(cell));
+      } else {
+        checkGraph(withCell({ ...cell, inputs: [] }), BUILTIN_NAMES); // the cell's own shape
+        // Refused until its inputs exist: the cell shows the error (naming it and the input) where it is shown.
+        waiting.set(cell.name, cell);
+        const refusal: CellSpec = { name: cell.name, inputs: [], define: () => { throw new Error(unknownInputMessage(cell.name, missing[0])); } };
+        cellsByName.set(cell.name, refusal);
+        module.define(cell.name, [], refusal.define);
+      }
+      admitWaiting();
     },
 
     redefine(cell) {

@@ -79,6 +79,28 @@ describe('define (author cells)', () => {
     expect(await notebook.value('a')).toBe(513);
   });
 
+  it('waitForInputs: cells may come in any order; an unknown input shows in the cell until defined; a cycle shows', async () => {
+    notebook = small();
+    const later = document.createElement('div');
+    const typo = document.createElement('div');
+    notebook.define({ name: 'later', inputs: ['earlier'], define: (e: number) => e + 1 }, { waitForInputs: true });
+    notebook.define({ name: 'typo', inputs: ['hiden'], define: (h: number) => h }, { waitForInputs: true });
+    notebook.mount('later', later);
+    notebook.mount('typo', typo);
+    await until(() => later.getAttribute('data-status') === 'error' && typo.getAttribute('data-status') === 'error', 'refusals shown');
+    expect(later.textContent).toBe('cell "later" has unknown input "earlier"; inputs must be cells or builtins (host, invalidation)');
+    notebook.define({ name: 'earlier', inputs: ['double'], define: (d: number) => d }, { waitForInputs: true });
+    await until(() => later.textContent === '513', 'admitted once its input exists');
+    expect(typo.textContent).toMatch(/cell "typo" has unknown input "hiden"/);
+    // A cycle formed through a waiting cell shows in the cells that form it.
+    const a = document.createElement('div');
+    notebook.define({ name: 'a', inputs: ['b'], define: (b: number) => b }, { waitForInputs: true });
+    notebook.define({ name: 'b', inputs: ['a'], define: (x: number) => x }, { waitForInputs: true });
+    notebook.mount('a', a);
+    await until(() => /cycle: a → b → a/.test(a.textContent ?? ''), 'cycle shown');
+    expect(await notebook.value('later')).toBe(513);
+  });
+
   it('an error thrown in an author cell shows in it and its dependants, never elsewhere', async () => {
     notebook = small();
     notebook.define({ name: 'thrower', inputs: ['hidden'], define: (h: number) => { throw new Error(`no ${h}`); } });
