@@ -21,6 +21,7 @@ import { encodeSplit } from './lib/data/encoding.js';
 import { loadMnistNode } from './lib/host/node-data.js';
 import { precompute, type PrecomputeOptions, type PrecomputeReport } from './lib/precompute/run.js';
 import { buildArticles, type ArticleBuild } from './notebook/articles/build.js';
+import { cellReference, referencePage } from './notebook/articles/reference.js';
 
 const PROJECT_ROOT = dirname(fileURLToPath(import.meta.url));
 
@@ -170,9 +171,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildReport> {
   return { outDir, files: listFiles(outDir), dataBytes, seconds: (performance.now() - started) / 1000, precompute: precomputed, articles };
 }
 
-/** The articles (notebook/articles/*.html, Notebook Kit notebooks) become pages next to index.html (issue 13). */
+/** The articles (notebook/articles/*.html, Notebook Kit notebooks) become pages next to index.html, and cells.html
+ *  lists every cell an author may use, generated from the cells (issue 13). */
 async function articleStep(outDir: string, options: BuildOptions): Promise<ArticleBuild> {
-  const articles = await buildArticles(outDir, { minify: options.minify ?? true });
+  // The cell reference reads the cells with TypeScript's checker (slow, mostly waiting on one core): alongside Vite.
+  const [articles, reference] = await Promise.all([buildArticles(outDir, { minify: options.minify ?? true }), cellReference()]);
+  writeFileSync(join(outDir, 'cells.html'), referencePage(reference));
   for (const page of articles.pages) {
     const bad = absoluteReferences(readFileSync(join(outDir, page), 'utf8'));
     if (bad.length > 0) throw new Error(`build: article ${page} references non-relative URLs (${bad.join(', ')})`);
