@@ -39,21 +39,23 @@ export function summariseDataset(dataset: Dataset): DatasetSummary {
 }
 
 export const dataCells: CellSpec[] = [
-  { name: 'dataset', inputs: ['host'], define: (host: Host) => host.loadDataset() },
+  { name: 'dataset', doc: 'MNIST, binarised: train (60 000) and test (10 000) images (0 or 1 per pixel) with their labels.', inputs: ['host'], define: (host: Host) => host.loadDataset() },
   {
     name: 'testSet',
+    doc: 'The 10 000 MNIST test images and labels (loaded first, before the training images).',
     inputs: ['host'],
     define: (host: Host): Promise<Split> => {
       const early = (host as { loadTestSplit?: () => Promise<Split> }).loadTestSplit;
       return typeof early === 'function' ? early.call(host) : host.loadDataset().then((dataset) => dataset.test);
     },
   },
-  { name: 'datasetSummary', inputs: ['dataset'], define: (dataset: Dataset) => summariseDataset(dataset) },
+  { name: 'datasetSummary', doc: 'Counts of each digit in the training and test images.', inputs: ['dataset'], define: (dataset: Dataset) => summariseDataset(dataset) },
   // Display
-  { name: 'datasetCounts', inputs: ['datasetSummary', 'lang'], define: (datasetSummary: DatasetSummary, lang: Lang) => countsTable(datasetSummary, lang) },
-  { name: 'datasetView', inputs: ['testSet', 'seed', 'lang'], define: (testSet: Split, seed: number, lang: Lang) => digitSample(testSet, Rng.derive(seed, 'page/digit-grid'), lang) },
+  { name: 'datasetCounts', doc: 'Figure: a table of the digit counts.', inputs: ['datasetSummary', 'lang'], define: (datasetSummary: DatasetSummary, lang: Lang) => countsTable(datasetSummary, lang) },
+  { name: 'datasetView', doc: 'Figure: a grid of random test images.', inputs: ['testSet', 'seed', 'lang'], define: (testSet: Split, seed: number, lang: Lang) => digitSample(testSet, Rng.derive(seed, 'page/digit-grid'), lang) },
   {
     name: 'augmentPreview',
+    doc: 'Figure: one image with the random crops training shows the network (per augment).',
     inputs: ['host', 'testSet', 'augment', 'seed', 'lang'],
     define: async (host: Host, testSet: Split, augment: AugmentMode, seed: number, lang: Lang) => {
       // augmentBatch resizes exactly as training does (tf.image.cropAndResize's arithmetic, lib/data/cropResize.ts).

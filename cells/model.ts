@@ -28,17 +28,20 @@ export function chooseMockParameter(noise: number, gain: number, mockSource: str
 export const modelCells: CellSpec[] = [
   {
     name: 'mockParameter',
+    doc: "The mock's gain and noise the model trains with: the noise and gain parameters, or the measured ones (mockSource).",
     inputs: ['noise', 'gain', 'mockSource', 'measuredMockParameter'],
     define: (noise: number, gain: number, mockSource: string, measuredMockParameter: MockParameter) =>
       chooseMockParameter(noise, gain, mockSource, measuredMockParameter),
   },
   {
     name: 'modelConfig',
+    doc: "The network's shape: hidden neurons per layer, hidden layers and the ConvertingReLU shift.",
     inputs: ['hidden', 'layers', 'shift'],
     define: (hidden: number, layers: number, shift: number): ModelConfig => ({ hidden, layers, shift }),
   },
   {
     name: 'model',
+    doc: "The untrained network: its layers' weights and biases as integers, initialised like hxtorch does.",
     inputs: ['modelConfig', 'backend', 'mockParameter', 'seed'],
     define: (modelConfig: ModelConfig, backend: Backend, mockParameter: MockParameter, seed: number) =>
       buildModel(modelConfig, { backend, mock: mockParameter, seed }),
@@ -46,6 +49,7 @@ export const modelCells: CellSpec[] = [
   // Display
   {
     name: 'modelDiagram',
+    doc: "Figure: the network's layers and sizes.",
     inputs: ['model', 'lang', 'width'],
     define: (model: HagenModel, lang: Lang, width: number) =>
       networkDiagram({ layers: model.layers.map((layer) => ({ in: layer.inFeatures, out: layer.outFeatures, numSends: layer.numSends })) }, { lang, width }),

@@ -28,7 +28,7 @@ export const parameterCells: CellSpec[] = PARAMS.flatMap((spec) => parameterCell
 
 /** The reader's side: language and column width. */
 export const readerCells: CellSpec[] = [
-  { name: 'lang', inputs: ['host'], define: (host: Host) => langOf(host, globalThis.document) },
+  { name: 'lang', doc: "The page's language, 'en' or 'de' (the host's, else the document's lang attribute).", inputs: ['host'], define: (host: Host) => langOf(host, globalThis.document) },
   // Only figures read it, so it is computed only in a page (it needs the DOM).
-  { name: 'width', inputs: [], define: () => observe<number>((change) => watchColumnWidth(document, change)) },
+  { name: 'width', doc: "The width in pixels of the page's text column (figures size themselves to it); follows resizes.", inputs: [], define: () => observe<number>((change) => watchColumnWidth(document, change)) },
 ];

@@ -113,6 +113,7 @@ export function mountTraining(notebook: Notebook, el: HTMLElement, trainingCell:
 export const trainingCells: CellSpec[] = [
   {
     name: 'training',
+    doc: 'The training run: state, epoch, batch, loss per batch, results per epoch and the newest weights; a new value every few batches.',
     // `pretrained` (cells/modelfile.ts): a loaded or precomputed run for exactly these parameters is shown as it is.
     inputs: ['host', 'pretrained', 'dataset', 'model', 'chipDevice', 'trainSize', 'labelNoise', 'augment', 'lr', 'epochs', 'batchSize', 'seed', 'invalidation'],
     define: (
@@ -130,14 +131,15 @@ export const trainingCells: CellSpec[] = [
         }),
       ),
   },
-  { name: 'history', inputs: ['training'], define: (training: TrainProgress) => historyOf(training) },
-  { name: 'testAccuracy', inputs: ['training'], define: (training: TrainProgress) => lastEpoch(training)?.testAccuracy ?? null },
-  { name: 'confusion', inputs: ['training'], define: (training: TrainProgress) => lastEpoch(training)?.confusion ?? null },
-  { name: 'trainedModel', inputs: ['training'], define: (training: TrainProgress) => training.model },
+  { name: 'history', doc: "The run's history: one entry per finished epoch (loss, train and test accuracy, seconds) plus the loss per batch.", inputs: ['training'], define: (training: TrainProgress) => historyOf(training) },
+  { name: 'testAccuracy', doc: 'Test accuracy (0 to 1) after the newest finished epoch; null before the first epoch ends.', inputs: ['training'], define: (training: TrainProgress) => lastEpoch(training)?.testAccuracy ?? null },
+  { name: 'confusion', doc: 'Confusion matrix of the newest finished epoch: confusion[true digit][predicted digit] counts; null before.', inputs: ['training'], define: (training: TrainProgress) => lastEpoch(training)?.confusion ?? null },
+  { name: 'trainedModel', doc: "The trained network's newest weights (while training: the latest snapshot).", inputs: ['training'], define: (training: TrainProgress) => training.model },
 
   // Display, section 6: the live loss per batch and the accuracy per epoch (the status: mountTraining).
   {
     name: 'lossPlot',
+    doc: 'Figure: the training loss per batch, live.',
     inputs: ['training', 'runOverlays', 'lang', 'width'],
     define: function (this: unknown, training: TrainProgress | null, runOverlays: RunOverlays, lang: Lang, width: number) {
       return throttledRoot(this, 'zf-live-plot', `${trainingKey(training)}:${overlayKey(runOverlays.loss)}:${width}`, LOSS_REDRAW_MS, () =>
@@ -146,6 +148,7 @@ export const trainingCells: CellSpec[] = [
   },
   {
     name: 'accuracyPlot',
+    doc: 'Figure: train and test accuracy per epoch.',
     inputs: ['training', 'runOverlays', 'lang', 'width'],
     define: function (this: unknown, training: TrainProgress | null, runOverlays: RunOverlays, lang: Lang, width: number) {
       // Changes only when an epoch ends: the key redraws it then, the long interval skips the batches in between.
@@ -155,12 +158,13 @@ export const trainingCells: CellSpec[] = [
   },
 
   // Display, section 7: the trained model.
-  { name: 'trainedDrawing', inputs: ['testSet', 'lang'], define: (testSet: Split, lang: Lang) => padView(testSet, lang, true) },
-  { name: 'trainedDrawingImage', inputs: ['trainedDrawing', 'preprocess'], define: (trainedDrawing: DrawingPad, preprocess: boolean) => padImages(trainedDrawing, preprocess) },
-  { name: 'trainedDrawingNoise', inputs: ['seed'], define: (seed: number) => Rng.derive(seed, 'page/trainedDrawing/inference-noise') },
+  { name: 'trainedDrawing', doc: "The drawing pad of the trained model (a view: its value is the reader's drawing).", inputs: ['testSet', 'lang'], define: (testSet: Split, lang: Lang) => padView(testSet, lang, true) },
+  { name: 'trainedDrawingImage', doc: "The trained model's drawing as the network sees it: 28 × 28 values from 0 to 1.", inputs: ['trainedDrawing', 'preprocess'], define: (trainedDrawing: DrawingPad, preprocess: boolean) => padImages(trainedDrawing, preprocess) },
+  { name: 'trainedDrawingNoise', doc: "The random stream for the trained model's noisy inference on the drawing.", inputs: ['seed'], define: (seed: number) => Rng.derive(seed, 'page/trainedDrawing/inference-noise') },
   {
     // On the newest weights of the run, while it trains.
     name: 'trainedPredictions',
+    doc: "Figure: the trained model's five best guesses for the drawing, with the spread over noisy runs.",
     inputs: ['trainedDrawingImage', 'training', 'chipDevice', 'trainedDrawingNoise', 'lang'],
     define: function (this: unknown, trainedDrawingImage: Float32Array, training: TrainProgress | null, chipDevice: ChipDevice, trainedDrawingNoise: Rng, lang: Lang) {
       return predictionsView(this, trainedDrawingImage, training, chipDevice, trainedDrawingNoise, lang);
@@ -168,6 +172,7 @@ export const trainingCells: CellSpec[] = [
   },
   {
     name: 'perClassAccuracy',
+    doc: 'Figure: test accuracy per digit.',
     inputs: ['confusion', 'lang', 'width'],
     define: function (this: unknown, confusion: number[][] | null, lang: Lang, width: number) {
       return throttledRoot(this, 'zf-live-plot', `${JSON.stringify(confusion?.map((row, t) => row[t]))}:${width}`, 60_000, () => confusion
@@ -176,10 +181,11 @@ export const trainingCells: CellSpec[] = [
     },
   },
   // The confusion cell the reader clicked (null: none).
-  { name: 'mistakeSelection', inputs: [], define: () => new Mutable<Mistake | null>(null) },
-  { name: 'selectedMistake', inputs: ['mistakeSelection'], define: (mistakeSelection: Mutable<Mistake | null>) => mistakeSelection.changes() },
+  { name: 'mistakeSelection', doc: 'Holds the confusion-matrix cell the reader clicked (null: none).', inputs: [], define: () => new Mutable<Mistake | null>(null) },
+  { name: 'selectedMistake', doc: 'The confusion-matrix cell the reader clicked: true and predicted digit, or null.', inputs: ['mistakeSelection'], define: (mistakeSelection: Mutable<Mistake | null>) => mistakeSelection.changes() },
   {
     name: 'confusionMatrix',
+    doc: 'Figure: the confusion matrix; click a cell to see those mistakes.',
     inputs: ['confusion', 'mistakeSelection', 'lang', 'width'],
     define: function (this: unknown, confusion: number[][] | null, mistakeSelection: Mutable<Mistake | null>, lang: Lang, width: number) {
       return throttledRoot(this, 'zf-live-plot', `${JSON.stringify(confusion)}:${width}`, 60_000, () => confusion
@@ -190,6 +196,7 @@ export const trainingCells: CellSpec[] = [
   {
     // The test digits behind the clicked mistake, searched again when another epoch ends.
     name: 'misclassified',
+    doc: 'Figure: test images of the selected mistake.',
     inputs: ['selectedMistake', 'training', 'testSet', 'seed', 'lang'],
     define: function (this: unknown, selectedMistake: Mistake | null, training: TrainProgress | null, testSet: Split, seed: number, lang: Lang) {
       const mistake = selectedMistake;
@@ -205,6 +212,7 @@ export const trainingCells: CellSpec[] = [
   {
     // The trained model, forward only, on the emulated chip calibrated vs uncalibrated.
     name: 'chipTransfer',
+    doc: 'Figure: the trained model, forward only, on the emulated chip, calibrated and uncalibrated.', type: 'HTMLElement',
     inputs: ['trainedModel', 'testSet', 'chip', 'chipCalibration', 'seed', 'lang'],
     define: function (this: unknown, trainedModel: HagenModel, testSet: Split, chip: Lazy<EmulatedChip>, chipCalibration: Lazy<ChipCalibration>, seed: number, lang: Lang) {
       return chipTransferView(this, trainedModel, testSet, chip, chipCalibration, seed, lang);

@@ -15,12 +15,13 @@ export function padImages(pad: DrawingPad, preprocess: boolean): Generator<Promi
 }
 
 export const untrainedCells: CellSpec[] = [
-  { name: 'drawing', inputs: ['testSet', 'lang'], define: (testSet: Split, lang: Lang) => padView(testSet, lang, false) },
-  { name: 'drawingImage', inputs: ['drawing', 'preprocess'], define: (drawing: DrawingPad, preprocess: boolean) => padImages(drawing, preprocess) },
+  { name: 'drawing', doc: "The drawing pad of the untrained model (a view: its value is the reader's drawing).", inputs: ['testSet', 'lang'], define: (testSet: Split, lang: Lang) => padView(testSet, lang, false) },
+  { name: 'drawingImage', doc: 'The drawing as the network sees it: 28 × 28 values from 0 to 1.', inputs: ['drawing', 'preprocess'], define: (drawing: DrawingPad, preprocess: boolean) => padImages(drawing, preprocess) },
   // Its own noise stream: each inference draws fresh noise, as on the chip.
-  { name: 'drawingNoise', inputs: ['seed'], define: (seed: number) => Rng.derive(seed, 'page/drawing/inference-noise') },
+  { name: 'drawingNoise', doc: "The random stream for the untrained model's noisy inference on the drawing.", inputs: ['seed'], define: (seed: number) => Rng.derive(seed, 'page/drawing/inference-noise') },
   {
     name: 'predictions',
+    doc: "Figure: the untrained model's five best guesses for the drawing.",
     inputs: ['drawingImage', 'model', 'chipDevice', 'drawingNoise', 'lang'],
     define: function (this: unknown, drawingImage: Float32Array, model: HagenModel, chipDevice: ChipDevice, drawingNoise: Rng, lang: Lang) {
       return predictionsView(this, drawingImage, model, chipDevice, drawingNoise, lang);

@@ -13,6 +13,8 @@ describe('cell reference', () => {
     for (const cell of reference) {
       expect(cell.inputs, cell.name).toEqual(notebookCells.find((c) => c.name === cell.name)!.inputs);
       expect(cell.type, cell.name).not.toBe('');
+      expect(cell.type, cell.name).not.toBe('unknown');
+      expect(cell.doc, `${cell.name} has no doc (CellSpec.doc or a comment above it)`).not.toBe('');
     }
     const byName = new Map(reference.map((cell) => [cell.name, cell]));
     // Read from the code, not written here: a generator's yield, a promise's value, a parameter's range.
@@ -20,7 +22,7 @@ describe('cell reference', () => {
     expect(byName.get('testAccuracy')!.type).toMatch(/number/);
     expect(byName.get('hidden')!.type).toBe('number (integer 1–1024)');
     expect(byName.get('hidden')!.doc).toMatch(/^Hidden neurons per layer: /);
-    expect(byName.get('tfBackend')!.doc).toMatch(/tfjs backend/);
+    expect(byName.get('testAccuracy')!.doc).toMatch(/^Test accuracy/);
     const page = referencePage(reference);
     expect(page).toContain('<html lang="en">');
     expect(page).toContain('<th scope="row"><code>testAccuracy</code></th>');
