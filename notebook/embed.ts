@@ -62,8 +62,11 @@ interface Shared {
 }
 let shared: Shared | null = null;
 
+/** `?lang=` of the page, else the page's own `<html lang>` (a German article gets German controls), else English. */
 function langOfPage(): Lang {
-  return new URLSearchParams(globalThis.location?.search ?? '').get('lang') === 'de' ? 'de' : 'en';
+  const asked = new URLSearchParams(globalThis.location?.search ?? '').get('lang');
+  if (asked === 'de' || asked === 'en') return asked;
+  return globalThis.document?.documentElement.lang.startsWith('de') ? 'de' : 'en';
 }
 
 /** The page's notebook, created on first use; `?param=value` of the page is applied once. */

@@ -105,6 +105,12 @@ export function foreignUrls(text: string): string[] {
   return found.filter((url) => !NOT_FETCHED.some((allowed) => allowed.test(url)));
 }
 
+/** A notebook named `*.de.html` is German: its page says so (screen readers, hyphenation, ziffern's controls). */
+export function withLang(template: string, filename: string): string {
+  const lang = /\.de\.html$/.test(filename) ? 'de' : 'en';
+  return template.replace(/<html lang="[^"]*">/, `<html lang="${lang}">`);
+}
+
 export interface ArticleBuild {
   pages: string[];
   seconds: number;
@@ -135,7 +141,7 @@ export async function buildArticles(outDir: string, options: { sources?: string[
     logLevel: 'warn',
     root,
     base: './',
-    plugins: [offlineArticles(resolve(outDir)), observable({ template })],
+    plugins: [offlineArticles(resolve(outDir)), observable({ template, transformTemplate: (html, context) => withLang(html, context.filename) })],
     build: {
       outDir: resolve(outDir),
       emptyOutDir: false,

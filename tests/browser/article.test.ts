@@ -76,8 +76,26 @@ describe('articles (Notebook Kit) in Chromium', () => {
 
   const cellText = (page: Page, name: string) => page.locator(`[data-cell="${name}"]`).first().textContent();
 
+  /** Through the page's own embed.js (the same module and notebook as the article's cells): optionally set a
+   *  parameter, then the first test accuracy that is a number. (A string: vitest would rewrite an import().) */
+  const testAccuracy = async (page: Page, set?: [string, unknown]): Promise<number> =>
+    (await page.evaluate(`(async () => {
+      const embed = await import(new URL('./embed.js', document.baseURI).href);
+      const element = embed.show('hidden');
+      ${set ? `await element.embed.set(${JSON.stringify(set[0])}, ${JSON.stringify(set[1])});` : ''}
+      const seen = await new Promise((resolve) => {
+        const stop = element.embed.observe('testAccuracy', (value) => {
+          if (typeof value === 'number') { stop(); resolve(value); }
+        });
+      });
+      element.embed.dispose();
+      return seen;
+    })()`)) as number;
+  const waitForText = (page: Page, cell: string, text: string) =>
+    page.waitForFunction(([name, expected]) => document.querySelector(`[data-cell="${name}"]`)?.textContent === expected, [cell, text] as const, { timeout: 60_000 });
+
   it('the built files name no other host and use relative URLs only', () => {
-    for (const name of ['article.html', 'article-noise.html', ...readdirSync(join(site, ARTICLE_ASSETS)).map((n) => `${ARTICLE_ASSETS}/${n}`)]) {
+    for (const name of ['article.html', 'article-noise.html', 'article.de.html', 'article-noise.de.html', ...readdirSync(join(site, ARTICLE_ASSETS)).map((n) => `${ARTICLE_ASSETS}/${n}`)]) {
       if (!/\.(html|js|css)$/.test(name)) continue;
       const text = readFileSync(join(site, name), 'utf8');
       expect(foreignUrls(text), name).toEqual([]);
@@ -91,9 +109,24 @@ describe('articles (Notebook Kit) in Chromium', () => {
       await page.goto(`${server.url}${SUB_PATH}article.html?${SMALL_QUERY}`);
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
       await page.waitForSelector('[data-cell="trainedPredictions"][data-status="fulfilled"] li', { timeout: 60_000 });
-      await page.waitForFunction(() => /Test accuracy \d+\.\d % with 16 neurons/.test(document.querySelector('[data-cell="accuracyLine"]')?.textContent ?? ''), null, { timeout: 60_000 });
+      const accuracy = await testAccuracy(page);
+      await waitForText(page, 'accuracyLine', `Test accuracy ${(100 * accuracy).toFixed(1)} % with 16 neurons per layer`);
       await page.waitForSelector('[data-cell="capacity"] .observablehq--inspect', { timeout: 60_000 });
       expect(await page.locator('[data-cell="viewof hidden"] input').count()).toBeGreaterThan(0);
+      expect(problems()).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('article.de.html is German: its page, ziffern\'s controls and its author cell', async () => {
+    const { page, problems, close } = await watchPage(browser, new URL(server.url).host);
+    try {
+      await page.goto(`${server.url}${SUB_PATH}article.de.html?${SMALL_QUERY}`);
+      expect(await page.locator('html').getAttribute('lang')).toBe('de');
+      const accuracy = await testAccuracy(page);
+      await waitForText(page, 'accuracyLine', `Testgenauigkeit ${(100 * accuracy).toFixed(1).replace('.', ',')} % mit 16 Neuronen pro Lage`);
+      expect(await page.locator('[data-cell="viewof hidden"]').first().textContent()).toContain('Versteckte Neuronen pro Lage');
       expect(problems()).toEqual([]);
     } finally {
       await close();
@@ -105,7 +138,8 @@ describe('articles (Notebook Kit) in Chromium', () => {
     try {
       await page.goto(`${server.url}${SUB_PATH}article-noise.html?${SMALL_QUERY}`);
       await page.waitForFunction(() => /together σ = 5\.3 steps/.test(document.querySelector('[data-cell="noiseBudget"]')?.textContent ?? ''), null, { timeout: 60_000 });
-      await page.waitForFunction(() => /Test accuracy \d+\.\d % with noise σ = 2/.test(document.querySelector('[data-cell="noiseAccuracy"]')?.textContent ?? ''), null, { timeout: 60_000 });
+      const accuracy = await testAccuracy(page);
+      await waitForText(page, 'noiseAccuracy', `Test accuracy ${(100 * accuracy).toFixed(1)} % with noise σ = 2 and gain 0.002`);
       await page.waitForSelector('[data-cell="history"] .observablehq--inspect', { timeout: 60_000 });
       await page.waitForSelector('[data-cell="mockParameters"][data-status="fulfilled"]', { timeout: 60_000 });
       expect(problems()).toEqual([]);
@@ -118,7 +152,8 @@ describe('articles (Notebook Kit) in Chromium', () => {
     const { page, problems, close } = await watchPage(browser, new URL(server.url).host);
     try {
       await page.goto(`${server.url}${SUB_PATH}broken.html?${SMALL_QUERY}`);
-      await page.waitForFunction(() => /Test accuracy \d+\.\d % with 16 neurons per layer/.test(document.querySelector('[data-cell="accuracyLine"]')?.textContent ?? ''), null, { timeout: 60_000 });
+      const first = await testAccuracy(page);
+      await waitForText(page, 'accuracyLine', `Test accuracy ${(100 * first).toFixed(1)} % with 16 neurons per layer`);
 
       // The unknown input is refused, naming the cell and the name; the throwing cell and the one that uses it show
       // the error; nothing else does.
@@ -130,21 +165,8 @@ describe('articles (Notebook Kit) in Chromium', () => {
       expect(await page.locator('[data-status="error"]').count()).toBe(3);
 
       // Change hidden (as the slider does, through the page's one notebook) and read what the author cell shows.
-      // (A string: vitest would rewrite an import() in a function's source.)
-      const accuracy = (await page.evaluate(`(async () => {
-        const embed = await import(new URL('./embed.js', document.baseURI).href);
-        const element = embed.show('hidden');
-        await element.embed.set('hidden', 8);
-        const seen = await new Promise((resolve) => {
-          const stop = element.embed.observe('testAccuracy', (value) => {
-            if (typeof value === 'number') { stop(); resolve(value); }
-          });
-        });
-        element.embed.dispose();
-        return seen;
-      })()`)) as number;
-      const expected = `Test accuracy ${(100 * accuracy).toFixed(1)} % with 8 neurons per layer`;
-      await page.waitForFunction((text) => document.querySelector('[data-cell="accuracyLine"]')?.textContent === text, expected, { timeout: 60_000 });
+      const accuracy = await testAccuracy(page, ['hidden', 8]);
+      await waitForText(page, 'accuracyLine', `Test accuracy ${(100 * accuracy).toFixed(1)} % with 8 neurons per layer`);
       expect(await cellText(page, 'thrower')).toBe('deliberately broken at 8 neurons');
       expect(await page.locator('[data-cell="viewof epochs"] input').count()).toBeGreaterThan(0);
 
