@@ -163,6 +163,21 @@ describe('articles (Notebook Kit) in Chromium', () => {
       expect(await cellText(page, 'thrower')).toBe('deliberately broken at 16 neurons');
       expect(await cellText(page, 'afterThrower')).toBe('deliberately broken at 16 neurons');
       expect(await page.locator('[data-status="error"]').count()).toBe(3);
+      // ziffern's own cells are not replaced by accident; redefine is explicit (and checked the same way).
+      const refusals = (await page.evaluate(`(async () => {
+        const embed = await import(new URL('./embed.js', document.baseURI).href);
+        const attempt = (f) => { try { f(); return 'accepted'; } catch (error) { return error.message; } };
+        return [
+          attempt(() => embed.define('testAccuracy', [], () => 1)),
+          attempt(() => embed.define('accuracyLine', [], () => 1)),
+          attempt(() => embed.redefine('noSuchCell', [], () => 1)),
+          attempt(() => embed.define('', [], () => 1)),
+        ];
+      })()`)) as string[];
+      expect(refusals[0]).toMatch(/^cell "testAccuracy" is one of ziffern's cells; define\(\) only adds new cells\. To replace it on purpose, use redefine\("testAccuracy"/);
+      expect(refusals[1]).toMatch(/^cell "accuracyLine" is already defined; use redefine/);
+      expect(refusals[2]).toMatch(/^redefine: unknown cell "noSuchCell"/);
+      expect(refusals[3]).toMatch(/^define: the cell name must be a non-empty string/);
 
       // Change hidden (as the slider does, through the page's one notebook) and read what the author cell shows.
       const accuracy = await testAccuracy(page, ['hidden', 8]);
