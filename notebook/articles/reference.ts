@@ -5,6 +5,8 @@
  * returns, read with the compiler's type checker); parameters from lib/params.ts. Nothing here is hand-written
  * per cell, so the page cannot drift from the code.
  */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { notebookCells } from '../../cells/index';
@@ -97,9 +99,41 @@ async function sourceFacts(): Promise<Map<string, SourceFacts>> {
   return facts;
 }
 
-/** Every cell of the notebook, in the notebook's order, with what it holds, its type and its inputs. */
-export async function cellReference(): Promise<CellReference[]> {
+/** A hash of everything TypeScript reads for the reference (cells, lib, types, tsconfig). */
+function sourcesHash(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.ts')) hash.update(relative(PROJECT_ROOT, path)).update('\0').update(readFileSync(path)).update('\0');
+    }
+  };
+  for (const dir of ['cells', 'lib', 'types']) walk(join(PROJECT_ROOT, dir));
+  hash.update(readFileSync(join(PROJECT_ROOT, 'tsconfig.json')));
+  return hash.digest('hex');
+}
+
+/** Where the types and docs read by TypeScript are kept between builds (gitignored): reading them takes 10–30 s. */
+const FACTS_CACHE = join(PROJECT_ROOT, '.cache/cell-reference.json');
+
+async function cachedSourceFacts(): Promise<Map<string, SourceFacts>> {
+  const key = sourcesHash();
+  try {
+    const cached = JSON.parse(readFileSync(FACTS_CACHE, 'utf8')) as { key: string; facts: [string, SourceFacts][] };
+    if (cached.key === key) return new Map(cached.facts);
+  } catch {
+    // no cache yet, or unreadable: read the sources
+  }
   const facts = await sourceFacts();
+  mkdirSync(dirname(FACTS_CACHE), { recursive: true });
+  writeFileSync(FACTS_CACHE, JSON.stringify({ key, facts: [...facts] }));
+  return facts;
+}
+
+/** Every cell of the notebook, in the notebook's order, with what it holds, its type and its inputs. */
+export async function cellReference(options: { cache?: boolean } = {}): Promise<CellReference[]> {
+  const facts = options.cache === false ? await sourceFacts() : await cachedSourceFacts();
   const params = new Map<string, ParamSpec>(PARAMS.map((spec) => [spec.name, spec as ParamSpec]));
   return notebookCells.map((cell) => {
     const param = params.get(cell.name) ?? (cell.view !== undefined ? params.get(cell.view) : undefined);
