@@ -6,6 +6,10 @@
  * Every URL is relative (the site works from any sub-path of any static host) and nothing is loaded
  * from another host: the build refuses HTML that points elsewhere.
  *
+ * Articles (notebook/articles/*.html, Notebook Kit notebooks): built by Notebook Kit's Vite plugin into <name>.html
+ * and article-assets/, offline (notebook/articles/build.ts); cells.html, the reference of every cell an author may use,
+ * is generated from the cells (notebook/articles/reference.ts).
+ *
  * Precompute (lib/precompute): the CLI build trains the default configuration and a small sweep once
  * in Node and ships the results in precomputed/ (cached in .cache/precomputed/), so the page shows a
  * trained model at once. build() without `precompute` writes an empty precomputed/index.json.
@@ -20,7 +24,7 @@ import { gzipSync } from 'node:zlib';
 import { encodeSplit } from './lib/data/encoding.js';
 import { loadMnistNode } from './lib/host/node-data.js';
 import { precompute, type PrecomputeOptions, type PrecomputeReport } from './lib/precompute/run.js';
-import { buildArticles, type ArticleBuild } from './notebook/articles/build.js';
+import { ARTICLE_ASSETS, buildArticles, type ArticleBuild } from './notebook/articles/build.js';
 import { cellReference, referencePage } from './notebook/articles/reference.js';
 
 const PROJECT_ROOT = dirname(fileURLToPath(import.meta.url));
@@ -186,7 +190,7 @@ async function articleStep(outDir: string, options: BuildOptions): Promise<Artic
 
 function formatReport(report: BuildReport): string {
   const lines = report.files
-    .filter((file) => !file.path.endsWith('.map') && !file.path.endsWith('.LEGAL.txt'))
+    .filter((file) => !file.path.endsWith('.map') && !file.path.endsWith('.LEGAL.txt') && !file.path.startsWith(`${ARTICLE_ASSETS}/`))
     .map((file) => `  ${file.path.padEnd(40)} ${(file.bytes / 1024).toFixed(0).padStart(7)} KiB`);
   const isSourceMap = (file: BuiltFile) => file.path.endsWith('.map');
   const total = report.files.filter((file) => !isSourceMap(file)).reduce((sum, file) => sum + file.bytes, 0);
@@ -195,7 +199,7 @@ function formatReport(report: BuildReport): string {
     `ziffern build → ${report.outDir}`,
     ...lines,
     `  data (gzip) ${(report.dataBytes / 1e6).toFixed(2)} MB of ${(DATA_BUDGET_BYTES / 1e6).toFixed(2)} MB budget; site ${(total / 1e6).toFixed(2)} MB (+ ${(maps / 1e6).toFixed(2)} MB source maps)`,
-    `  articles ${report.articles.pages.join(', ') || 'none'} (Notebook Kit) in ${report.articles.seconds.toFixed(1)} s`,
+    `  articles ${report.articles.pages.join(', ') || 'none'} (Notebook Kit) in ${report.articles.seconds.toFixed(1)} s; ${ARTICLE_ASSETS}/ ${(report.files.filter((file) => file.path.startsWith(`${ARTICLE_ASSETS}/`)).reduce((sum, file) => sum + file.bytes, 0) / 1e6).toFixed(2)} MB (a page loads what it uses)`,
     `  precomputed ${report.precompute.entries.length} result(s) (${report.precompute.computed.length} trained, ${report.precompute.cached.length} from cache) in ${report.precompute.seconds.toFixed(1)} s`,
     `  done in ${report.seconds.toFixed(1)} s`,
   ].join('\n');
