@@ -45,6 +45,11 @@ show(define("afterThrower", ["thrower"], (value) => value))
   <script type="module">
 show("viewof epochs")
   </script>
+  <script type="module">
+// Notebook Kit's standard library, bundled instead of fetched from its CDN.
+display(Object.assign(document.createElement("output"), {id: "d3-check", textContent: String(d3.sum([1, 2, 3]))}));
+display(Inputs.button("Inputs works"));
+  </script>
 </notebook>`,
   );
 }
@@ -163,6 +168,9 @@ describe('articles (Notebook Kit) in Chromium', () => {
       expect(await cellText(page, 'thrower')).toBe('deliberately broken at 16 neurons');
       expect(await cellText(page, 'afterThrower')).toBe('deliberately broken at 16 neurons');
       expect(await page.locator('[data-status="error"]').count()).toBe(3);
+      await page.waitForSelector('#d3-check');
+      expect(await page.locator('#d3-check').textContent()).toBe('6');
+      await page.getByRole('button', { name: 'Inputs works' }).waitFor();
       // ziffern's own cells are not replaced by accident; redefine is explicit (and checked the same way).
       const refusals = (await page.evaluate(`(async () => {
         const embed = await import(new URL('./embed.js', document.baseURI).href);
