@@ -6,6 +6,10 @@
  * Every URL is relative (the site works from any sub-path of any static host) and nothing is loaded
  * from another host: the build refuses HTML that points elsewhere.
  *
+ * Articles (notebook/articles/*.html, Notebook Kit notebooks): built by Notebook Kit's Vite plugin into <name>.html
+ * and article-assets/, offline (notebook/articles/build.ts); cells.html, the reference of every cell an author may use,
+ * is generated from the cells (notebook/articles/reference.ts).
+ *
  * Precompute (lib/precompute): the CLI build trains the default configuration and a small sweep once
  * in Node and ships the results in precomputed/ (cached in .cache/precomputed/), so the page shows a
  * trained model at once. build() without `precompute` writes an empty precomputed/index.json.
@@ -20,6 +24,8 @@ import { gzipSync } from 'node:zlib';
 import { encodeSplit } from './lib/data/encoding.js';
 import { loadMnistNode } from './lib/host/node-data.js';
 import { precompute, type PrecomputeOptions, type PrecomputeReport } from './lib/precompute/run.js';
+import { ARTICLE_ASSETS, buildArticles, type ArticleBuild } from './notebook/articles/build.js';
+import { cellReference, referencePage } from './notebook/articles/reference.js';
 
 const PROJECT_ROOT = dirname(fileURLToPath(import.meta.url));
 
@@ -52,6 +58,7 @@ export interface BuildReport {
   dataBytes: number;
   seconds: number;
   precompute: PrecomputeReport;
+  articles: ArticleBuild;
 }
 
 /**
@@ -159,17 +166,31 @@ export async function build(options: BuildOptions = {}): Promise<BuildReport> {
   if (!existsSync(join(outDir, 'index.html'))) throw new Error('build: notebook/index.html is missing');
   copyWasm(outDir);
   copyCalibrations(outDir);
+  const articles = await articleStep(outDir, options);
   const dataBytes = await writeDataAssets(outDir);
 
   // ---- precompute (issue 6: instant first view); an empty plan still writes precomputed/index.json ----
   const precomputed = await precompute(outDir, options.precompute === false || options.precompute === undefined ? { plan: [] } : options.precompute);
 
-  return { outDir, files: listFiles(outDir), dataBytes, seconds: (performance.now() - started) / 1000, precompute: precomputed };
+  return { outDir, files: listFiles(outDir), dataBytes, seconds: (performance.now() - started) / 1000, precompute: precomputed, articles };
+}
+
+/** The articles (notebook/articles/*.html, Notebook Kit notebooks) become pages next to index.html, and cells.html
+ *  lists every cell an author may use, generated from the cells (issue 13). */
+async function articleStep(outDir: string, options: BuildOptions): Promise<ArticleBuild> {
+  // The cell reference reads the cells with TypeScript's checker (slow, mostly waiting on one core): alongside Vite.
+  const [articles, reference] = await Promise.all([buildArticles(outDir, { minify: options.minify ?? true }), cellReference()]);
+  writeFileSync(join(outDir, 'cells.html'), referencePage(reference));
+  for (const page of articles.pages) {
+    const bad = absoluteReferences(readFileSync(join(outDir, page), 'utf8'));
+    if (bad.length > 0) throw new Error(`build: article ${page} references non-relative URLs (${bad.join(', ')})`);
+  }
+  return articles;
 }
 
 function formatReport(report: BuildReport): string {
   const lines = report.files
-    .filter((file) => !file.path.endsWith('.map') && !file.path.endsWith('.LEGAL.txt'))
+    .filter((file) => !file.path.endsWith('.map') && !file.path.endsWith('.LEGAL.txt') && !file.path.startsWith(`${ARTICLE_ASSETS}/`))
     .map((file) => `  ${file.path.padEnd(40)} ${(file.bytes / 1024).toFixed(0).padStart(7)} KiB`);
   const isSourceMap = (file: BuiltFile) => file.path.endsWith('.map');
   const total = report.files.filter((file) => !isSourceMap(file)).reduce((sum, file) => sum + file.bytes, 0);
@@ -178,6 +199,7 @@ function formatReport(report: BuildReport): string {
     `ziffern build → ${report.outDir}`,
     ...lines,
     `  data (gzip) ${(report.dataBytes / 1e6).toFixed(2)} MB of ${(DATA_BUDGET_BYTES / 1e6).toFixed(2)} MB budget; site ${(total / 1e6).toFixed(2)} MB (+ ${(maps / 1e6).toFixed(2)} MB source maps)`,
+    `  articles ${report.articles.pages.join(', ') || 'none'} (Notebook Kit) in ${report.articles.seconds.toFixed(1)} s; ${ARTICLE_ASSETS}/ ${(report.files.filter((file) => file.path.startsWith(`${ARTICLE_ASSETS}/`)).reduce((sum, file) => sum + file.bytes, 0) / 1e6).toFixed(2)} MB (a page loads what it uses)`,
     `  precomputed ${report.precompute.entries.length} result(s) (${report.precompute.computed.length} trained, ${report.precompute.cached.length} from cache) in ${report.precompute.seconds.toFixed(1)} s`,
     `  done in ${report.seconds.toFixed(1)} s`,
   ].join('\n');

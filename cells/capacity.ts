@@ -173,23 +173,26 @@ function capacityView(lang: Lang, sweep: SweepState, request: Mutable<boolean>):
 export const capacityCells: CellSpec[] = [
   {
     name: 'sweepParams',
+    doc: 'Every parameter that decides the capacity sweep, as one object.',
     inputs: SWEEP_PARAM_NAMES,
     // Spelled out (not ...rest): the cells test checks that parameter names match the inputs.
     define: (backend, layers, shift, lr, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise, sweepWidths) => ({ backend, layers, shift, lr, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise, sweepWidths }) as unknown as SweepParams,
   },
-  { name: 'sweepRequestState', inputs: ['host'], define: (host: Host) => hostState<boolean>(host, 'sweepRequest', () => false) },
-  { name: 'sweepRequested', inputs: ['sweepRequestState'], define: (sweepRequestState: Mutable<boolean>) => sweepRequestState.changes() },
+  { name: 'sweepRequestState', doc: 'Holds whether the reader pressed “Run sweep”.', inputs: ['host'], define: (host: Host) => hostState<boolean>(host, 'sweepRequest', () => false) },
+  { name: 'sweepRequested', doc: 'true once the reader pressed “Run sweep”.', inputs: ['sweepRequestState'], define: (sweepRequestState: Mutable<boolean>) => sweepRequestState.changes() },
   {
     name: 'sweep',
+    doc: 'The capacity sweep: one training per width of sweepWidths (precomputed until requested), filled in as widths finish.',
     inputs: ['host', 'sweepRequested', 'sweepParams', 'mockParameter', 'chipDevice', 'invalidation'],
     define: (host: Host, sweepRequested: boolean, sweepParams: SweepParams, mockParameter: MockParameter, chipDevice: ChipDevice | undefined, invalidation: Promise<void>) =>
       sweepRequested
         ? untilInvalidated(invalidation, (signal) => liveSweep(host, sweepParams, mockParameter, sweepParams.backend === 'chip' ? chipDevice : undefined, signal))
         : precomputedSweepState(host, sweepParams),
   },
-  { name: 'capacity', inputs: ['sweep'], define: (sweep: SweepState) => capacityPoints(sweep) },
+  { name: 'capacity', doc: "The sweep's results: per width, final train and test accuracy and loss.", inputs: ['sweep'], define: (sweep: SweepState) => capacityPoints(sweep) },
   {
     name: 'capacityPlot',
+    doc: 'Figure: accuracy and loss against width (log scale), with the Run sweep button.',
     inputs: ['host', 'sweep', 'sweepRequestState'],
     define: (host: Host, sweep: SweepState, sweepRequestState: Mutable<boolean>) => capacityView(host.lang ?? 'en', sweep, sweepRequestState),
   },

@@ -5,7 +5,7 @@
  * Every value here is a lazy handle (lib/chip/session.ts): a reader on backend mock or ideal with the
  * default mock parameters never builds, calibrates or measures the chip. Training on `chip` (through
  * `chipDevice`), mockSource "measured" (through `measuredMockParameter`) or the session display
- * (cells/display/environment.ts, through `sessionReport`) do the work, once per chip and calibration.
+ * (below, through `sessionReport`) do the work, once per chip and calibration.
  *
  * The parameter `calibration` already names a cell (its value), so the calibration is `chipCalibration`
  * and the device the engine runs on is `chipDevice`. The page's `session` placeholder is the display
@@ -18,6 +18,11 @@ import {
   type ChipCalibration, type SessionReport,
 } from '../lib/chip/session';
 import type { CellSpec } from '../lib/runtime/cell';
+import { DEFAULT_MOCK } from '../lib/hagen/constants';
+import type { HagenModel } from '../lib/hagen/types';
+import type { Split } from '../lib/data/types';
+import type { Lang } from '../lib/ui/i18n';
+import { chipPictures, mockPanel, sessionPanel, type View } from '../lib/ui/sessionPanels';
 
 export { describeSession, type ChipCalibration, type SessionReport } from '../lib/chip/session';
 
@@ -44,28 +49,53 @@ export async function loadChipCalibration(chip: Lazy<EmulatedChip>, chipId: numb
 
 export const environmentCells: CellSpec[] = [
   // The tfjs backend this host chose (wasm in Node; webgpu / webgl / wasm / cpu in browsers), reported as a value.
-  { name: 'tfBackend', inputs: ['host'], define: (host: { tfBackend(): Promise<string> }) => host.tfBackend() },
-  { name: 'chip', inputs: ['chipId'], define: (chipId: number) => lazyChip(chipId) },
+  { name: 'tfBackend', doc: 'The TensorFlow.js backend the host chose (wasm in Node; webgpu, webgl, wasm or cpu in a browser).', inputs: ['host'], define: (host: { tfBackend(): Promise<string> }) => host.tfBackend() },
+  { name: 'chip', doc: 'The emulated BrainScaleS-2 core for chipId (built on first use): its synapses and neurons with their mismatch.', inputs: ['chipId'], define: (chipId: number) => lazyChip(chipId) },
   {
     name: 'chipCalibration',
+    doc: "The chip's calibration as chosen by calibration: the shipped nightly one, a fresh measurement, or none.",
     inputs: ['chip', 'chipId', 'calibration', 'host'],
     define: (chip: Lazy<EmulatedChip>, chipId: number, calibration: string, host: CalibrationHost) => loadChipCalibration(chip, chipId, calibration, host),
   },
   {
     name: 'chipDevice',
+    doc: 'The emulated chip as a device the network runs on (multiply-accumulate with the chosen calibration).',
     inputs: ['chipId', 'chip', 'chipCalibration'],
     define: (chipId: number, chip: Lazy<EmulatedChip>, chipCalibration: Lazy<ChipCalibration>) => new LazyChipDevice(chipId, chip, chipCalibration),
   },
   {
     // Runs only when observed (the session display): it measures the chip before and after calibration.
     name: 'sessionReport',
+    doc: 'What opening a session on the chip measured: its imperfections before and after calibration.',
     inputs: ['backend', 'chip', 'chipCalibration'],
     define: (backend: string, chip: Lazy<EmulatedChip>, chipCalibration: Lazy<ChipCalibration>): SessionReport =>
       describeSession(backend, chip.value, chipCalibration.value),
   },
   {
     name: 'measuredMockParameter',
+    doc: 'Gain and noise measured on the emulated chip, as the tutorial measures them (computed on first use).',
     inputs: ['chipDevice', 'seed'],
     define: (chipDevice: LazyChipDevice, seed: number) => new MeasuredMockParameter(chipDevice, seed),
+  },
+  // Display: showing them is what makes the lazy cells above build, calibrate and measure the emulated chip.
+  {
+    name: 'session',
+    doc: 'Figure: the chip session (chip, calibration, backend, what was measured).',
+    inputs: ['sessionReport', 'chipDevice', 'model', 'testSet', 'trainSize', 'viewof calibration', 'tfBackend', 'lang'],
+    define: (sessionReport: SessionReport, chipDevice: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, viewCalibration: View, tfBackend: string, lang: Lang) =>
+      sessionPanel(sessionReport, chipDevice, model, testSet, trainSize, viewCalibration, tfBackend, lang),
+  },
+  {
+    name: 'mockParameters',
+    doc: 'Figure: the measured gain and noise next to the defaults.',
+    inputs: ['measuredMockParameter', 'lang', 'width'],
+    define: (measuredMockParameter: MeasuredMockParameter, lang: Lang, width: number) => mockPanel(measuredMockParameter, DEFAULT_MOCK, lang, width),
+  },
+  {
+    name: 'chipPictures',
+    doc: "Figure: pictures of the emulated chip's imperfections (synapse mismatch, offsets).",
+    inputs: ['chip', 'chipDevice', 'sessionReport', 'lang', 'width'],
+    define: (chip: Lazy<EmulatedChip>, chipDevice: LazyChipDevice, sessionReport: SessionReport, lang: Lang, width: number) =>
+      chipPictures(chip.value, chipDevice, sessionReport, lang, width),
   },
 ];

@@ -138,24 +138,27 @@ const drawnState = new WeakMap<Element, RunHistoryState>();
 export const historyCells: CellSpec[] = [
   {
     name: 'runHistoryStore',
+    doc: 'The store of finished runs kept in this browser (record, remove, overlay).',
     inputs: ['host'],
     define: (host: Host) => {
       const state = hostState<RunHistoryState>(host, 'runHistory', () => ({ runs: [], overlaid: [], warnings: [] }));
       return hostState<RunHistoryStore>(host, 'runHistoryStore', () => RunHistoryStore.load(host, state)).value;
     },
   },
-  { name: 'runs', inputs: ['runHistoryStore'], define: (runHistoryStore: RunHistoryStore) => runHistoryStore.state.changes() },
+  { name: 'runs', doc: 'The finished runs kept in this browser, and which of them are overlaid.', inputs: ['runHistoryStore'], define: (runHistoryStore: RunHistoryStore) => runHistoryStore.state.changes() },
   {
     // Records each live run when it ends; its value is the record just added (or null).
     name: 'runRecorder',
+    doc: 'Records each live run when it ends; its value is the record just added, or null.',
     inputs: ['runHistoryStore', 'training', 'pretrained', 'trainingParams'],
     define: (runHistoryStore: RunHistoryStore, training: TrainProgress | null, pretrained: PretrainedRun | null, trainingParams: TrainingParams) =>
       training && !pretrained ? runHistoryStore.record(training, trainingParams) : null,
   },
-  { name: 'runOverlays', inputs: ['host', 'runs'], define: (host: Host, runs: RunHistoryState) => overlaysOf(runs, host.lang ?? 'en') },
+  { name: 'runOverlays', doc: 'The curves of the ticked runs, for the loss and accuracy plots.', inputs: ['host', 'runs'], define: (host: Host, runs: RunHistoryState) => overlaysOf(runs, host.lang ?? 'en') },
   {
     // Depends on runRecorder so that mounting it records runs; redrawn only when the runs change (not every batch).
     name: 'runHistory',
+    doc: 'Figure: the list of finished runs, to tick, remove or clear.',
     inputs: ['host', 'runs', 'runHistoryStore', 'runRecorder'],
     define: function (this: unknown, host: Host, runs: RunHistoryState, runHistoryStore: RunHistoryStore, runRecorder: RunRecord | null) {
       void runRecorder; // an input only so that showing the history records runs

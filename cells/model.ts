@@ -1,8 +1,13 @@
-/** Section "Model": the hagen-mode MLP (784 → hidden × layers → 10) and the mock parameters its layers read. */
+/**
+ * Section "Model": the hagen-mode MLP (784 → hidden × layers → 10) and the mock parameters its layers read;
+ * display: the network drawn from the model itself (layer widths, num_sends, parameter count).
+ */
 import { buildModel } from '../lib/hagen/model';
 import { mockParameter as makeMockParameter } from '../lib/hagen/mockParameter';
-import type { Backend, MockParameter, ModelConfig } from '../lib/hagen/types';
+import type { Backend, HagenModel, MockParameter, ModelConfig } from '../lib/hagen/types';
 import type { CellSpec } from '../lib/runtime/cell';
+import type { Lang } from '../lib/ui/i18n';
+import { networkDiagram } from '../lib/ui/plots';
 
 /**
  * The mock parameters the layers read: the `noise`/`gain` parameters (hxtorch's defaults 2.0 / 0.002), or
@@ -23,19 +28,30 @@ export function chooseMockParameter(noise: number, gain: number, mockSource: str
 export const modelCells: CellSpec[] = [
   {
     name: 'mockParameter',
+    doc: "The mock's gain and noise the model trains with: the noise and gain parameters, or the measured ones (mockSource).",
     inputs: ['noise', 'gain', 'mockSource', 'measuredMockParameter'],
     define: (noise: number, gain: number, mockSource: string, measuredMockParameter: MockParameter) =>
       chooseMockParameter(noise, gain, mockSource, measuredMockParameter),
   },
   {
     name: 'modelConfig',
+    doc: "The network's shape: hidden neurons per layer, hidden layers and the ConvertingReLU shift.",
     inputs: ['hidden', 'layers', 'shift'],
     define: (hidden: number, layers: number, shift: number): ModelConfig => ({ hidden, layers, shift }),
   },
   {
     name: 'model',
+    doc: "The untrained network: its layers' weights and biases as integers, initialised like hxtorch does.",
     inputs: ['modelConfig', 'backend', 'mockParameter', 'seed'],
     define: (modelConfig: ModelConfig, backend: Backend, mockParameter: MockParameter, seed: number) =>
       buildModel(modelConfig, { backend, mock: mockParameter, seed }),
+  },
+  // Display
+  {
+    name: 'modelDiagram',
+    doc: "Figure: the network's layers and sizes.",
+    inputs: ['model', 'lang', 'width'],
+    define: (model: HagenModel, lang: Lang, width: number) =>
+      networkDiagram({ layers: model.layers.map((layer) => ({ in: layer.inFeatures, out: layer.outFeatures, numSends: layer.numSends })) }, { lang, width }),
   },
 ];

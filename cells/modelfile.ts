@@ -148,21 +148,24 @@ function modelFileControl(
 export const modelFileCells: CellSpec[] = [
   {
     name: 'trainingParams',
+    doc: 'Every parameter that decides a training run, as one object (for loading, saving and precomputed runs).',
     inputs: TRAINING_PARAM_NAMES,
     // Spelled out (not ...rest): the cells test checks that parameter names match the inputs.
     define: (backend, hidden, layers, shift, lr, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise) => ({ backend, hidden, layers, shift, lr, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise }) as unknown as TrainingParams,
   },
-  { name: 'loadedModelState', inputs: ['host'], define: (host: Host) => hostState<LoadedModel | null>(host, 'loadedModel', () => null) },
-  { name: 'loadedModel', inputs: ['loadedModelState'], define: (loadedModelState: Mutable<LoadedModel | null>) => loadedModelState.changes() },
-  { name: 'trainLiveState', inputs: ['host'], define: (host: Host) => hostState<boolean>(host, 'trainLive', () => false) },
-  { name: 'trainLive', inputs: ['trainLiveState'], define: (trainLiveState: Mutable<boolean>) => trainLiveState.changes() },
+  { name: 'loadedModelState', doc: 'Holds the model file the reader loaded (null: none); the Load button writes it.', inputs: ['host'], define: (host: Host) => hostState<LoadedModel | null>(host, 'loadedModel', () => null) },
+  { name: 'loadedModel', doc: 'The model file the reader loaded, or null.', inputs: ['loadedModelState'], define: (loadedModelState: Mutable<LoadedModel | null>) => loadedModelState.changes() },
+  { name: 'trainLiveState', doc: 'Holds whether the reader pressed “Train live”.', inputs: ['host'], define: (host: Host) => hostState<boolean>(host, 'trainLive', () => false) },
+  { name: 'trainLive', doc: 'true once the reader pressed “Train live” (the page then trains instead of showing a precomputed run).', inputs: ['trainLiveState'], define: (trainLiveState: Mutable<boolean>) => trainLiveState.changes() },
   {
     name: 'pretrained',
+    doc: 'A loaded or precomputed run for exactly these parameters, or null (then training trains live).',
     inputs: ['host', 'trainingParams', 'loadedModel', 'trainLive'],
     define: (host: Host, trainingParams: TrainingParams, loadedModel: LoadedModel | null, trainLive: boolean) => choosePretrained(host, trainingParams, loadedModel, trainLive),
   },
   {
     name: 'modelFile',
+    doc: 'Figure: where the trained model comes from, with Train live, Save model and Load model.', type: 'HTMLElement',
     inputs: ['host', 'pretrained', 'training', 'trainingParams', 'loadedModelState', 'trainLiveState', ...TRAINING_PARAM_NAMES.map((name) => `viewof ${name}`)],
     define: function (this: unknown, host: Host, pretrained: PretrainedRun | null, training: TrainProgress | null, trainingParams: TrainingParams,
       loadedModelState: Mutable<LoadedModel | null>, trainLiveState: Mutable<boolean>,

@@ -11,6 +11,10 @@ export interface CellSpec {
   // Cells are heterogeneous; the graph check (lib/runtime/graph.ts) ties inputs to parameter names instead.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   define: (...inputs: any[]) => unknown;
+  /** What the cell holds, for the cell reference (dist/cells.html); else the comment above the cell is used. */
+  doc?: string;
+  /** Its value's type for the reference when TypeScript's reading of `define` says too little (e.g. `unknown`). */
+  type?: string;
   /** Set on `viewof <param>` cells: this cell's value is the view (control) of that parameter. */
   view?: ParamName;
 }

@@ -4,6 +4,7 @@ import { BUILTIN_NAMES, type CellSpec } from './cell';
 import type { ViewLike } from './generators';
 import { checkGraph } from './graph';
 import type { Host } from './host';
+import { renderCell } from '../ui/renderCell';
 
 export interface Notebook {
   /** Validate `value` for parameter `name`, put it into the parameter's view and dispatch `input`; resolves once
@@ -15,12 +16,27 @@ export interface Notebook {
   observe(name: string, observer: (value: unknown, error?: Error) => void): () => void;
   /** Observe the cell and render it into `element` (DOM values replace the children, others show as text). */
   mount(name: string, element: Element): () => void;
-  /** Replace a cell's definition (same name); dependants re-run. */
+  /** Add a new cell (an author's): its inputs may be any cell or builtin. Refused, naming the cell and the name,
+   *  if the name is taken (ziffern's own cells are replaced only by redefine), an input is unknown or it makes a cycle. */
+  define(cell: CellSpec, options?: DefineOptions): void;
+  /** Replace a cell's definition on purpose (same name); dependants re-run. Checked like define(). */
   redefine(cell: CellSpec): void;
-  /** Names of all cells, in definition order. */
+  /** Names of all cells (ziffern's, then the ones added by define()), in definition order. */
   readonly names: readonly string[];
   /** Stop everything: running generators see `invalidation` and get return(). */
   dispose(): void;
+}
+
+export interface DefineOptions {
+  /** An input that is not defined yet does not throw: the cell shows the refusal (naming the cell and the input)
+   *  until a cell of that name is defined, then runs — and shows a cycle, should one form. For pages whose
+   *  cells are defined in no particular order (Notebook Kit runs independent cells in any order). */
+  waitForInputs?: boolean;
+}
+
+/** The refusal of an input that is no cell (the same words as checkGraph's). */
+export function unknownInputMessage(cell: string, input: string): string {
+  return `cell "${cell}" has unknown input "${input}"; inputs must be cells or builtins (${BUILTIN_NAMES.join(', ')})`;
 }
 
 /** How many compute cycles set() waits for a parameter cell to pick up its view's new value. */
@@ -40,6 +56,8 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
   });
   const module: Module = runtime.module();
   const cellsByName = new Map<string, CellSpec>();
+  // ziffern's own cells: define() never replaces one of them (only an explicit redefine does).
+  const ownNames = new Set(cells.map((cell) => cell.name));
   const viewCellOf = new Map<string, string>();
   // One view per parameter for the notebook's life: the runtime re-runs a cell that stops and starts being
   // observed, and a new control would lose what the reader set.
@@ -105,8 +123,42 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
     };
   }
 
+  // Cells defined with waitForInputs whose inputs did not all exist yet (cells of an article run in any order).
+  const waiting = new Map<string, CellSpec>();
+  const admitWaiting = (): void => {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const [name, cell] of waiting) {
+        if (!cell.inputs.every((input) => cellsByName.has(input) || BUILTIN_NAMES.includes(input))) continue;
+        waiting.delete(name);
+        changed = true;
+        let definition = definitionOf(cell);
+        let inputs = cell.inputs;
+        try {
+          checkGraph(withCell(cell), BUILTIN_NAMES);
+        } catch (error) {
+          const message = (error as Error).message; // a cycle: the cell (and its dependants) show it
+          definition = () => { throw new Error(message); };
+          inputs = [];
+        }
+        cellsByName.set(name, { ...cell, inputs, define: definition });
+        module.redefine(name, inputs, definition);
+      }
+    }
+  };
+
+  const withCell = (cell: CellSpec): CellSpec[] => {
+    const list = [...cellsByName.values()];
+    const index = list.findIndex((c) => c.name === cell.name);
+    if (index >= 0) list[index] = cell;
+    else list.push(cell);
+    return list;
+  };
+
   return {
-    names: cells.map((c) => c.name),
+    get names() {
+      return [...cellsByName.keys()];
+    },
 
     async set(name, value) {
       if (disposed) throw new Error('this notebook has been disposed');
@@ -138,17 +190,41 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
       knownCell(name);
       element.setAttribute('data-cell', name);
       element.setAttribute('data-status', 'pending');
-      return observe(name, (value, error) => render(element, value, error));
+      return observe(name, (value, error) => renderCell(element, value, error));
+    },
+
+    define(cell, options = {}) {
+      if (disposed) throw new Error('this notebook has been disposed');
+      const name = (cell as Partial<CellSpec> | null)?.name;
+      if (typeof name === 'string' && cellsByName.has(name)) {
+        throw new Error(
+          ownNames.has(name)
+            ? `cell "${name}" is one of ziffern's cells; define() only adds new cells. To replace it on purpose, use redefine("${name}", inputs, fn)`
+            : `cell "${name}" is already defined; use redefine("${name}", inputs, fn) to change it`,
+        );
+      }
+      if (cell?.view !== undefined) throw new Error(`cell "${String(name)}": define() cannot add a parameter view`);
+      const missing = Array.isArray(cell?.inputs) ? cell.inputs.filter((input) => !cellsByName.has(input) && !BUILTIN_NAMES.includes(input)) : [];
+      if (missing.length === 0 || !options.waitForInputs) {
+        checkGraph(withCell(cell), BUILTIN_NAMES); // names the cell and the unknown input or the cycle
+        cellsByName.set(cell.name, cell);
+        module.define(cell.name, cell.inputs, definitionOf(cell));
+      } else {
+        checkGraph(withCell({ ...cell, inputs: [] }), BUILTIN_NAMES); // the cell's own shape
+        // Refused until its inputs exist: the cell shows the error (naming it and the input) where it is shown.
+        waiting.set(cell.name, cell);
+        const refusal: CellSpec = { name: cell.name, inputs: [], define: () => { throw new Error(unknownInputMessage(cell.name, missing[0])); } };
+        cellsByName.set(cell.name, refusal);
+        module.define(cell.name, [], refusal.define);
+      }
+      admitWaiting();
     },
 
     redefine(cell) {
-      knownCell(cell.name);
+      knownCell(cell?.name);
       const old = cellsByName.get(cell.name)!;
       if (old.view !== cell.view) throw new Error(`cell "${cell.name}": redefine cannot change which parameter it is a view of`);
-      checkGraph(
-        cells.map((c) => (c.name === cell.name ? cell : c)),
-        BUILTIN_NAMES,
-      );
+      checkGraph(withCell(cell), BUILTIN_NAMES);
       cellsByName.set(cell.name, cell);
       module.redefine(cell.name, cell.inputs, definitionOf(cell));
     },
@@ -168,27 +244,3 @@ function inputEventFor(view: ViewLike): Event {
   return new EventClass('input', { bubbles: true });
 }
 
-function render(element: Element, value: unknown, error?: Error): void {
-  if (error) {
-    element.setAttribute('data-status', 'error');
-    element.textContent = error.message;
-    return;
-  }
-  element.setAttribute('data-status', 'fulfilled');
-  const NodeClass = element.ownerDocument?.defaultView?.Node;
-  if (NodeClass && value instanceof NodeClass) {
-    if (value !== element.firstChild || element.childNodes.length !== 1) element.replaceChildren(value);
-  } else if (value === undefined) {
-    element.replaceChildren();
-  } else {
-    element.textContent = typeof value === 'string' ? value : safeJson(value);
-  }
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
