@@ -97,6 +97,8 @@ export interface RunReport {
   chip?: ChipUse;
 }
 
+type Notebook = ReturnType<typeof createNotebook>;
+
 /** The emulated chip a run used; `refused` says why a requested calibration is not applied. */
 export interface ChipUse {
   emulated: true;
@@ -142,7 +144,7 @@ async function writeReport(path: string, report: object, io: CliIo): Promise<boo
  * The emulated chip of this run, when it is used (a chip model, or mock parameters measured on the chip):
  * its calibration is looked at now, so a refused or missing one is said before training, in every host.
  */
-async function chipInUse(notebook: Notebook, used: boolean, io: CliIo): Promise<ChipUse | undefined> {
+export async function chipInUse(notebook: Notebook, used: boolean, io: CliIo): Promise<ChipUse | undefined> {
   if (!used) return undefined;
   const id = (await notebook.value('chipId')) as number;
   const source = (await notebook.value('calibration')) as string;
@@ -176,7 +178,6 @@ async function evaluateInSteps(model: HagenModel, split: Split, rng: Rng | null,
   return { accuracy: correct / split.count, loss: lossSum / split.count, confusion };
 }
 
-type Notebook = ReturnType<typeof createNotebook>;
 
 export async function runCommand(command: RunCommand, io: CliIo, host: Host, signal?: AbortSignal): Promise<number> {
   // Files first, before anything is loaded or trained: an unwritable --report, a --report that is the --load

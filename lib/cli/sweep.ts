@@ -14,7 +14,7 @@ import { formatSweepTable } from '../sweep/format';
 import type { SweepRow } from '../sweep/sweep';
 import type { SweepCommand } from './args';
 import { checkOutputFile, FileProblem, writeFileAtomic } from '../host/node-files';
-import type { CliIo } from './run';
+import { chipInUse, type ChipUse, type CliIo } from './run';
 
 export interface SweepReport {
   tool: 'ziffern';
@@ -27,6 +27,8 @@ export interface SweepReport {
   state: SweepState['state'];
   widths: number[];
   rows: SweepRow[];
+  /** When the emulated chip was used (backend chip, or mockSource measured): which chip and its calibration. */
+  chip?: ChipUse;
 }
 
 const percent = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(2)} %`);
@@ -54,6 +56,7 @@ export async function sweepCommand(command: SweepCommand, io: CliIo, host: Host,
     const params: Record<string, unknown> = {};
     for (const spec of PARAMS) params[spec.name] = await notebook.value(spec.name);
     const widths = [...(params.sweepWidths as readonly number[])];
+    const chip = await chipInUse(notebook, params.backend === 'chip' || (params.backend === 'mock' && params.mockSource === 'measured'), io);
     io.stderr.write(`sweeping hidden widths ${widths.join(', ')} (one after the other)…\n`);
     const startedAt = new Date();
     const started = performance.now();
@@ -95,7 +98,7 @@ export async function sweepCommand(command: SweepCommand, io: CliIo, host: Host,
     if (outcome.error) io.stderr.write(`ziffern: sweep failed: ${outcome.error.message}\n`);
 
     if (command.reportPath) {
-      const report: SweepReport = { tool: 'ziffern', command: 'sweep', startedAt: startedAt.toISOString(), seconds, node: process.version, params, state, widths, rows };
+      const report: SweepReport = { tool: 'ziffern', command: 'sweep', startedAt: startedAt.toISOString(), seconds, node: process.version, params, state, widths, rows, ...(chip ? { chip } : {}) };
       try {
         await writeFileAtomic(command.reportPath, JSON.stringify(report, null, 2) + '\n');
       } catch (error) {

@@ -380,7 +380,7 @@ export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost
       } catch (error) {
         throw new Error(`cannot load ${path}: ${(error as Error)?.message ?? String(error)}`);
       }
-      if (response.status === 404) throw new Error(`this site has no nightly calibration for chip ${chipId} (${path})`);
+      if (response.status === 404) throw new Error(`this site has no ${path} (HTTP 404)`);
       if (!response.ok) throw new Error(`cannot load ${path}: HTTP ${response.status} ${response.statusText}`.trim());
       return responseTextBounded(response, MAX_CALIBRATION_BYTES, path);
     },

@@ -47,7 +47,7 @@ export async function readNightlyCalibration(root: string, chipId: number): Prom
   try {
     return new TextDecoder().decode(await readFileBounded(path, MAX_CALIBRATION_BYTES, 'calibration file'));
   } catch (error) {
-    if ((error as Error).message.includes('no such file')) throw new Error(`there is no nightly calibration for chip ${chipId} (${path})`);
+    if ((error as Error).message.includes('no such file')) throw new Error(`there is no file ${path}`);
     throw error;
   }
 }
