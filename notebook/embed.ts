@@ -12,6 +12,8 @@
  * values the notebook cannot use are refused with a note (as text, never as HTML).
  * Assets (data, worker, wasm, precomputed results) are loaded next to embed.js.
  */
+// First: repairs an address that a dependency could not read (before any dependency runs).
+import { addressProblems } from './addressGuard';
 import { notebookCells } from '../cells/index';
 import { createBrowserHost, type BrowserHost } from '../lib/host/browser';
 import { validateParam, isParamName } from '../lib/params';
@@ -66,7 +68,7 @@ function sharedNotebook(lang: Lang, readUrl: boolean): Shared {
   injectStyles(document);
   const host = createBrowserHost({ lang });
   const notebook = createNotebook(notebookCells, host);
-  const problems: string[] = [];
+  const problems: string[] = [...addressProblems];
   if (readUrl) {
     const { values, rejected } = paramsFromSearch(globalThis.location?.search ?? '');
     problems.push(...rejected.map((r) => `${r.name}=${r.raw}: ${r.reason}`));
