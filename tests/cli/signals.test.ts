@@ -73,12 +73,13 @@ describe('signals to bin/ziffern.mjs', () => {
     const run = start([...LONG, '--report', report], folder);
     await run.waitFor(/epoch 1\/100 \[/);
     // The process the user started does the work itself: there is no child process to orphan.
-    expect(workerProcessesOf(run.child.pid!)).toEqual([]);
+    expect(workerProcessesOf(run.child.pid!), run.stderr()).toEqual([]);
     const sentAt = performance.now();
     run.child.kill(signal);
     const exit = await run.exited;
     expect(exit.code, run.stderr()).toBe(code);
-    expect(exit.at - sentAt).toBeLessThan(5000);
+    // Within a batch in principle; the bound allows for a machine shared with parallel test files.
+    expect(exit.at - sentAt, run.stderr()).toBeLessThan(10_000);
     expect(run.stderr()).toMatch(new RegExp(`${signal} received: stopping`));
     expect(run.stderr()).toMatch(/interrupted after \d+ of 100 epoch\(s\), [\d.]+ s; no report written/);
     await new Promise((resolve) => setTimeout(resolve, 1500));
