@@ -255,3 +255,9 @@ export function parseModelFile(text: string, fileName: string): LoadedModelFile 
   const params = readParams(json.params, model, where, warnings);
   return { model, params, warnings, savedAt };
 }
+
+/** A file the reader chose (the page's upload: a File), read only after its size is checked, then parsed. */
+export async function readModelUpload(file: { name: string; size: number; text(): Promise<string> }): Promise<LoadedModelFile> {
+  checkModelFileSize(file.size, file.name);
+  return parseModelFile(await file.text(), file.name);
+}
