@@ -51,6 +51,12 @@ export async function cliEntry(argv: readonly string[], early: readonly StopSign
     interrupt.abort();
   };
   for (const name of Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]) process.on(name, () => onSignal(name));
+  // `ziffern run | head -1`: the reader of stdout is gone. Stop the work quietly, as a SIGPIPE would (141).
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') return;
+    interrupt.abort();
+    process.exit(141);
+  });
   if (early.length > 0) onSignal(early[0]);
   let code: number;
   try {
