@@ -81,6 +81,19 @@ describe('issue 16 faults in the page', () => {
     }
   });
 
+  it('the embed on an article page starts with such an address too, and lists the bad value', async () => {
+    const { page, problems, close } = await open('');
+    try {
+      await page.goto(server.url + 'article.html?junk=%ZZ&hidden=%E0%A4');
+      const note = page.locator('.zf-url-problems');
+      await expect.poll(() => note.textContent(), { timeout: 30_000 }).toMatch(/junk=%ZZ: "%ZZ" is not a valid %-escape.*hidden=%E0%A4: the %-escapes are not valid UTF-8/);
+      await page.locator('[data-cell="viewof hidden"] input').first().waitFor({ timeout: 30_000 });
+      expect(uncaught(problems())).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('a gzip bomb in place of the test data is refused at the bound, not inflated', async () => {
     const bomb = await gzipBomb(128); // 128 MB of zeros in ≈ 130 kB
     const { page, problems, close } = await open('', async (p) => {
