@@ -2,16 +2,14 @@
 import { basename } from 'node:path';
 import type { LoadedModel } from '../../cells/modelfile';
 import { notebookCells } from '../../cells/index';
-import type { Dataset } from '../data/types';
 import { MAX_MODEL_FILE_CHARS, parseModelFile } from '../modelfile/modelFile';
 import { relevantParamNames } from '../precompute/files';
 import { PARAMS, sameParamValue, type ParamName } from '../params';
 import type { Lazy, ChipCalibration } from '../chip/session';
 import type { ChipDevice, HagenModel } from '../hagen/types';
-import type { Split } from '../data/types';
+import type { Dataset, Split } from '../data/types';
 import { checkOutputFile, FileProblem, readFileBounded, writeFileAtomic } from '../host/node-files';
 import { Rng } from '../random';
-import type { Mutable } from '../runtime/generators';
 import { evaluate, emptyConfusion, type Evaluation } from '../train/evaluate';
 import type { Host } from '../runtime/host';
 import { createNotebook } from '../runtime/notebook';
@@ -177,7 +175,6 @@ async function evaluateInSteps(model: HagenModel, split: Split, rng: Rng | null,
   if (signal?.aborted) return null;
   return { accuracy: correct / split.count, loss: lossSum / split.count, confusion };
 }
-
 
 export async function runCommand(command: RunCommand, io: CliIo, host: Host, signal?: AbortSignal): Promise<number> {
   // Files first, before anything is loaded or trained: an unwritable --report, a --report that is the --load
