@@ -11,7 +11,6 @@
  * and the device the engine runs on is `chipDevice`. The page's `session` placeholder is the display
  * cell of that name; the data behind it is `sessionReport`.
  */
-import nightlyChip1 from '../notebook/calibration/nightly-chip1.json';
 import type { EmulatedChip } from '../lib/chip/chip';
 import {
   Lazy, LazyChipDevice, MeasuredMockParameter, checkCalibrationSource, chooseCalibration, describeSession, lazyChip,
@@ -26,18 +25,20 @@ import { chipPictures, mockPanel, sessionPanel, type View } from '../lib/ui/sess
 
 export { describeSession, type ChipCalibration, type SessionReport } from '../lib/chip/session';
 
-/** Hosts may ship nightly files for more chips; this optional edge is not (yet) part of Host. */
+/**
+ * The edge that reads a nightly calibration file: the page fetches the site's calibration/nightly-chip<id>.json,
+ * Node reads the package's notebook/calibration/ (both size-bounded). No copy is bundled: the site's file is the one used.
+ */
 export interface CalibrationHost { loadCalibration?(chipId: number): Promise<string> }
 
-/** The nightly file's text for `chipId` (a failed load is kept as the reason the calibration is refused). */
+/** The nightly file's text for `chipId` (a failed or impossible load is kept as the reason the calibration is refused). */
 export async function nightlyText(host: CalibrationHost, chipId: number): Promise<string | Error> {
+  if (typeof host.loadCalibration !== 'function') return new Error('this host reads no nightly calibration files');
   try {
-    if (typeof host.loadCalibration === 'function') return await host.loadCalibration(chipId);
+    return await host.loadCalibration(chipId);
   } catch (err) {
     return new Error(`the nightly calibration for chip ${chipId} could not be loaded: ${(err as Error).message}`);
   }
-  // Until hosts provide loadCalibration, the one shipped file is bundled.
-  return JSON.stringify(nightlyChip1);
 }
 
 /** The calibration handle of the `chipCalibration` cell: the file is fetched now (cheap), checked or measured on first use. */

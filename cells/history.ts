@@ -50,7 +50,8 @@ export class RunHistoryStore {
   private commit(runs: RunHistory, overlaid: readonly string[]): void {
     let warnings: string[] = [];
     let kept = runs;
-    if (this.host.storage) ({ history: kept, warnings } = saveHistory(this.host.storage, runs));
+    // Every run stays listed; storage may keep fewer (full quota), and the warning says so (lib/state/history.ts).
+    if (this.host.storage) ({ history: kept, warnings } = saveHistory(this.host.storage, runs, undefined, this.host.lang ?? 'en'));
     const ids = new Set(kept.map((run) => run.id));
     this.state.value = { runs: kept, overlaid: overlaid.filter((id) => ids.has(id)).slice(-MAX_OVERLAYS), warnings };
   }

@@ -11,7 +11,7 @@
  * Changing any training parameter makes the precomputed/loaded result stop matching, so the page
  * retrains live at once.
  */
-import { parseModelFile, serializeModelFile, suggestedModelFileName, type LoadedModelFile } from '../lib/modelfile/modelFile';
+import { readModelUpload, serializeModelFile, suggestedModelFileName, type LoadedModelFile } from '../lib/modelfile/modelFile';
 import { relevantParamNames, sameRelevantParams, withDefaults, type TrainingParams } from '../lib/precompute/files';
 import { lookupPrecomputedTraining, type PretrainedRun } from '../lib/precompute/lookup';
 import type { ParamValues } from '../lib/params';
@@ -78,6 +78,7 @@ const panels = new WeakMap<Element, Panel>();
 function modelFileControl(
   lang: Lang, pretrained: PretrainedRun | null, initialTraining: TrainProgress | null, params: TrainingParams,
   views: Partial<Record<string, ViewLike>>, loadedModel: Mutable<LoadedModel | null>, trainLive: Mutable<boolean>,
+  noteState: Mutable<string | null>,
 ): HTMLElement {
   let training = initialTraining;
   const source = element('p', { class: 'zf-model-source', 'data-source': pretrained?.source ?? 'live' });
@@ -87,11 +88,21 @@ function modelFileControl(
       ? tr(lang, { en: `Model loaded from “${pretrained.label}”.`, de: `Modell aus „${pretrained.label}“ geladen.` })
       : tr(lang, { en: 'Trained live in this browser.', de: 'Live in diesem Browser trainiert.' });
 
-  const note = element('p', { class: 'zf-note', role: 'alert', hidden: true });
-  const showProblem = (message: string) => {
-    note.textContent = message; // file names and parse errors are reader input: text only
-    note.hidden = false;
+  // The message lives in the notebook's state, not in this panel: loading a model changes the parameters, which
+  // rebuilds the panel, and its warnings must stay until the reader dismisses them or the next message replaces them.
+  const noteText = element('span');
+  const dismiss = element('button', { type: 'button', class: 'zf-dismiss', text: '×', 'aria-label': tr(lang, { en: 'Dismiss this message', de: 'Diese Meldung schließen' }) });
+  const note = element('p', { class: 'zf-note', role: 'alert', hidden: true }, [noteText, ' ', dismiss]);
+  const renderNote = () => {
+    noteText.textContent = noteState.value ?? ''; // file names and parse errors are reader input: text only
+    note.hidden = noteState.value === null;
   };
+  const showProblem = (message: string | null) => {
+    noteState.value = message;
+    renderNote();
+  };
+  dismiss.addEventListener('click', () => showProblem(null));
+  renderNote();
 
   const live = element('button', { type: 'button', class: 'zf-train-live', text: tr(lang, { en: 'Train live', de: 'Live trainieren' }) });
   live.disabled = pretrained === null;
@@ -121,11 +132,12 @@ function modelFileControl(
   file.addEventListener('change', async () => {
     const chosen = file.files?.[0];
     if (!chosen) return;
-    note.hidden = true;
+    showProblem(null);
     try {
-      const loaded = parseModelFile(await chosen.text(), chosen.name);
+      // Its size is checked before it is read: a 1 GB file is refused unread.
+      const loaded = await readModelUpload(chosen);
+      showProblem(loaded.warnings.length > 0 ? loaded.warnings.join('; ') : null);
       applyLoadedModel({ ...loaded, fileName: chosen.name }, views, loadedModel, trainLive);
-      if (loaded.warnings.length > 0) showProblem(loaded.warnings.join('; '));
     } catch (error) {
       showProblem(tr(lang, { en: 'Not loaded: ', de: 'Nicht geladen: ' }) + (error as Error).message);
     } finally {
@@ -177,7 +189,8 @@ export const modelFileCells: CellSpec[] = [
       }
       const viewList = [viewBackend, viewHidden, viewLayers, viewShift, viewLr, viewEpochs, viewBatchSize, viewAugment, viewNoise, viewGain, viewMockSource, viewChipId, viewCalibration, viewSeed, viewTrainSize, viewLabelNoise];
       const views = Object.fromEntries(TRAINING_PARAM_NAMES.map((name, i) => [name, viewList[i]]));
-      return modelFileControl(host.lang ?? 'en', pretrained, training, trainingParams, views, loadedModelState, trainLiveState);
+      return modelFileControl(host.lang ?? 'en', pretrained, training, trainingParams, views, loadedModelState, trainLiveState,
+        hostState<string | null>(host, 'modelFileNote', () => null));
     },
   },
 ];

@@ -200,10 +200,10 @@ export function validateParam(name: string, value: unknown): ParamValues[ParamNa
   switch (spec.kind) {
     case 'int':
       if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) reject(spec, value);
-      return value;
+      return value === 0 ? 0 : value; // -0 is 0: one zero for links, cache keys and sameParamValue
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value) || value > spec.max || value < spec.min || (spec.minExclusive && value === spec.min)) reject(spec, value);
-      return value;
+      return value === 0 ? 0 : value;
     case 'enum':
       if (typeof value !== 'string' || !spec.options.includes(value)) reject(spec, value);
       return value;

@@ -18,6 +18,8 @@
  * `invalidation` input). `show(names)` returns an element showing cells (author cells like any other), for
  * Notebook Kit cells that display what they return. ziffern's own cells are replaced only by `redefine`.
  */
+// First: repairs an address that a dependency could not read (before any dependency runs).
+import { addressProblems } from './addressGuard';
 import { notebookCells } from '../cells/index';
 import { mountTraining } from '../cells/training';
 import { createBrowserHost, type BrowserHost } from '../lib/host/browser';
@@ -78,7 +80,7 @@ function sharedNotebook(lang: Lang, readUrl: boolean): Shared {
   injectStyles(document);
   const host = createBrowserHost({ lang });
   const notebook = createNotebook(notebookCells, host);
-  const problems: string[] = [];
+  const problems: string[] = [...addressProblems];
   if (readUrl) {
     const { values, rejected } = paramsFromSearch(globalThis.location?.search ?? '');
     problems.push(...rejected.map((r) => `${r.name}=${r.raw}: ${r.reason}`));

@@ -15,6 +15,7 @@ import { en } from './prose/en';
 import { PAGE_SECTIONS, type Prose } from './prose/types';
 import { injectStyles } from '../lib/ui/styles';
 import { mountTraining } from '../cells/training';
+import { addressProblems } from './addressGuard';
 
 export const PROSE: Record<Lang, Prose> = { en, de };
 
@@ -232,7 +233,8 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
     if (!notebook.names.includes(`viewof ${name}`)) continue;
     notebook.set(name, value).catch((error: Error) => showUrlProblems(doc, prose, [error.message]));
   }
-  showUrlProblems(doc, prose, problems);
+  // Each problem once (an over-long address is refused by both readers), the guard's repairs first.
+  showUrlProblems(doc, prose, [...new Set([...addressProblems, ...problems])]);
   mirrorParamsIntoUrl(win, notebook, view, lang);
   doc.querySelector('.zf-lang')?.append(' · ', copyLinkButton(() => win.location.href, lang));
 

@@ -12,6 +12,13 @@ import { EmulatedChip, INPUT_MAX, WEIGHT_MAX } from './chip';
 import { DRIVER_COUNT, HEMISPHERES, NEURON_COUNT, NEURONS_PER_HEMISPHERE, ROWS_PER_HEMISPHERE } from './imperfections';
 
 export const CALIBRATION_FORMAT_VERSION = 1;
+/** A calibration file is ≈ 10 kB; readers refuse anything beyond this unread (files, fetches, text). */
+export const MAX_CALIBRATION_BYTES = 256 * 1024;
+/** Where a site or package keeps the nightly calibration of chip `chipId` (relative to the site / package's notebook/ folder). */
+export function nightlyCalibrationPath(chipId: number): string {
+  if (!Number.isInteger(chipId) || chipId < 0) throw new RangeError(`chipId must be a non-negative integer, got ${chipId}`);
+  return `calibration/nightly-chip${chipId}.json`;
+}
 /** What the trims can reach; a calibration asking for more is refused (and clamped when produced). */
 export const TRIM_FACTOR_RANGE: readonly [number, number] = [0.5, 2];
 export const TRIM_OFFSET_RANGE = 64;
@@ -205,6 +212,8 @@ export function serializeCalibration(cal: Calibration): string {
 
 /** Parse and validate a calibration file; `expectedChipId` refuses one made for another chip. */
 export function parseCalibration(text: string, expectedChipId?: number): Calibration {
+  if (typeof text !== 'string') throw new Error(`calibration file refused: expected text, got ${typeof text}`);
+  if (text.length > MAX_CALIBRATION_BYTES) throw new Error(`calibration file refused: ${text.length} characters, a calibration has at most ${MAX_CALIBRATION_BYTES}`);
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -2,9 +2,8 @@
  * `ziffern sweep`: the capacity sweep of the notebook (cells/capacity.ts), headless. Applies each --set
  * through notebook.set(), asks the `sweep` cell to run (as the page's "Run sweep" button does), prints
  * a line per finished width, then the table (lib/sweep/format.ts), and writes the JSON report.
- * Exit codes: 0 every width done, 1 a width failed, 2 usage error, 130 interrupted.
+ * Exit codes: 0 every width done, 1 a width failed (or the report could not be written), 2 usage error, 130/143 interrupted (no report).
  */
-import { writeFile } from 'node:fs/promises';
 import type { SweepState } from '../../cells/capacity';
 import { notebookCells } from '../../cells/index';
 import { PARAMS } from '../params';
@@ -14,7 +13,8 @@ import { createNotebook } from '../runtime/notebook';
 import { formatSweepTable } from '../sweep/format';
 import type { SweepRow } from '../sweep/sweep';
 import type { SweepCommand } from './args';
-import type { CliIo } from './run';
+import { checkOutputFile, FileProblem, writeFileAtomic } from '../host/node-files';
+import { chipInUse, type ChipUse, type CliIo } from './run';
 
 export interface SweepReport {
   tool: 'ziffern';
@@ -24,9 +24,11 @@ export interface SweepReport {
   node: string;
   /** Every parameter; `hidden` is not used (each width replaces it), `sweepWidths` lists the widths. */
   params: Record<string, unknown>;
-  state: SweepState['state'] | 'interrupted';
+  state: SweepState['state'];
   widths: number[];
   rows: SweepRow[];
+  /** When the emulated chip was used (backend chip, or mockSource measured): which chip and its calibration. */
+  chip?: ChipUse;
 }
 
 const percent = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(2)} %`);
@@ -38,12 +40,23 @@ export function widthLine(row: SweepRow): string {
 }
 
 export async function sweepCommand(command: SweepCommand, io: CliIo, host: Host, signal?: AbortSignal): Promise<number> {
+  // Before any training: a report that could not be written ends the command here (exit 2).
+  if (command.reportPath) {
+    try {
+      await checkOutputFile(command.reportPath, '--report');
+    } catch (error) {
+      if (!(error instanceof FileProblem)) throw error;
+      io.stderr.write(`ziffern: ${error.message}\n`);
+      return 2;
+    }
+  }
   const notebook = createNotebook(notebookCells, host);
   try {
     for (const { name, value } of command.sets) await notebook.set(name, value);
     const params: Record<string, unknown> = {};
     for (const spec of PARAMS) params[spec.name] = await notebook.value(spec.name);
     const widths = [...(params.sweepWidths as readonly number[])];
+    const chip = await chipInUse(notebook, params.backend === 'chip' || (params.backend === 'mock' && params.mockSource === 'measured'), io);
     io.stderr.write(`sweeping hidden widths ${widths.join(', ')} (one after the other)…\n`);
     const startedAt = new Date();
     const started = performance.now();
@@ -56,6 +69,7 @@ export async function sweepCommand(command: SweepCommand, io: CliIo, host: Host,
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       notebook.observe('sweep', (value, error) => {
+        if (signal?.aborted) return;
         if (error) return resolve({ error });
         const sweep = value as SweepState;
         if (sweep.source !== 'live') return;
@@ -71,17 +85,27 @@ export async function sweepCommand(command: SweepCommand, io: CliIo, host: Host,
 
     const final = last as SweepState | null;
     const rows = (final?.rows ?? []).filter((row): row is SweepRow => row.state !== 'pending');
-    const state: SweepReport['state'] = outcome.interrupted ? 'interrupted' : outcome.error ? 'error' : final?.state ?? 'error';
     const seconds = (performance.now() - started) / 1000;
+    if (outcome.interrupted) {
+      // Stopped by a signal: the trainings stop with the notebook (dispose); nothing is written.
+      if (command.json) io.stdout.write(JSON.stringify({ summary: { state: 'interrupted', widths, rows: rows.filter((r) => r.state !== 'running'), seconds, params } }) + '\n');
+      io.stderr.write(`ziffern: interrupted after ${rows.filter((r) => r.state === 'done').length} of ${widths.length} widths, ${seconds.toFixed(1)} s${command.reportPath ? '; no report written' : ''}\n`);
+      return 130;
+    }
+    const state: SweepReport['state'] = outcome.error ? 'error' : final?.state ?? 'error';
     if (command.json) io.stdout.write(JSON.stringify({ summary: { state, widths, rows, seconds, params } }) + '\n');
     else io.stdout.write('\n' + formatSweepTable(widths, rows) + `${state}: ${rows.filter((r) => r.state === 'done').length} of ${widths.length} widths in ${seconds.toFixed(1)} s\n`);
     if (outcome.error) io.stderr.write(`ziffern: sweep failed: ${outcome.error.message}\n`);
 
     if (command.reportPath) {
-      const report: SweepReport = { tool: 'ziffern', command: 'sweep', startedAt: startedAt.toISOString(), seconds, node: process.version, params, state, widths, rows };
-      await writeFile(command.reportPath, JSON.stringify(report, null, 2) + '\n');
+      const report: SweepReport = { tool: 'ziffern', command: 'sweep', startedAt: startedAt.toISOString(), seconds, node: process.version, params, state, widths, rows, ...(chip ? { chip } : {}) };
+      try {
+        await writeFileAtomic(command.reportPath, JSON.stringify(report, null, 2) + '\n');
+      } catch (error) {
+        io.stderr.write(`ziffern: --report: ${(error as Error).message}\n`);
+        return 1;
+      }
     }
-    if (state === 'interrupted') return 130;
     return state === 'done' ? 0 : 1;
   } finally {
     notebook.dispose();

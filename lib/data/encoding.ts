@@ -18,6 +18,11 @@ export function encodedSize(count: number): number {
   return ENCODING_HEADER_BYTES + count * (1 + PACKED_IMAGE_BYTES);
 }
 
+/** The most images a split holds (MNIST's training set); readers refuse anything larger unread. */
+export const MAX_SPLIT_IMAGES = 60_000;
+/** The largest encoded split (≈ 5.9 MB): the bound for inflating a data file, so a gzip bomb stops here. */
+export const MAX_ENCODED_SPLIT_BYTES = encodedSize(MAX_SPLIT_IMAGES);
+
 export function encodeSplit(split: Split): Uint8Array {
   const { images, labels, count } = split;
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`split.count must be a non-negative integer, got ${count}`);
@@ -64,6 +69,7 @@ export function decodeSplit(bytes: Uint8Array, name: string): Split {
   }
   if (bytes[5] !== IMAGE_SIDE) throw new Error(`${name}: expected ${IMAGE_SIDE}x${IMAGE_SIDE} images, got ${bytes[5]}x${bytes[5]}`);
   const count = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
+  if (count > MAX_SPLIT_IMAGES) throw new Error(`${name}: says it holds ${count} images; a ziffern data file holds at most ${MAX_SPLIT_IMAGES}`);
   if (bytes.length !== encodedSize(count)) {
     throw new Error(`${name}: ${bytes.length < encodedSize(count) ? 'truncated' : 'too long'}: ${count} images need ${encodedSize(count)} bytes, got ${bytes.length}`);
   }

@@ -6,9 +6,11 @@
  * All asset URLs are resolved against `assetBase` (default: the directory of the running bundle), so the
  * site works from any sub-path and the embed API works from any page.
  */
+import { MAX_CALIBRATION_BYTES, nightlyCalibrationPath } from '../chip/calibration';
 import { isDescribedChipDevice } from '../chip/description';
 import type { Dataset, Split } from '../data/types';
-import { decodeSplit } from '../data/encoding';
+import { gunzipBounded, responseTextBounded, TooLargeError } from '../data/bounded';
+import { decodeSplit, MAX_ENCODED_SPLIT_BYTES } from '../data/encoding';
 import type { HagenModel } from '../hagen/types';
 import type { ParamSpec } from '../params';
 import type { Host } from '../runtime/host';
@@ -63,7 +65,12 @@ export interface BrowserHost extends Host {
   loadTestSplit(): Promise<Split>;
   /** Stop the training worker (the next run starts a new one). */
   dispose(): void;
+  /** The site's calibration/nightly-chip<id>.json (fetched with a size bound; validated by the chipCalibration cell). */
+  loadCalibration(chipId: number): Promise<string>;
 }
+
+/** Most bytes of a precomputed file (a model file of the largest allowed model and its curves). */
+const MAX_PRECOMPUTED_BYTES = 80 * 1024 * 1024;
 
 /** The directory of the running bundle, e.g. "https://host/sub/path/". */
 export function bundleDirectory(): string {
@@ -90,10 +97,11 @@ export async function fetchSplit(url: string, assetName: string, fetchImpl: type
   if (!response.body) throw new Error(`cannot load ${assetName} from ${url}: the response has no body`);
   let bytes: Uint8Array;
   try {
-    const inflated = response.body.pipeThrough(new DecompressionStream('gzip'));
-    bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
+    // Inflated with a bound that holds while streaming: a gzip bomb stops at the largest split there is.
+    bytes = await gunzipBounded(response.body, MAX_ENCODED_SPLIT_BYTES, assetName);
   } catch (error) {
     if (signal?.aborted) throw new Error(`loading ${assetName} was aborted`);
+    if (error instanceof TooLargeError) throw new Error(`${assetName} is corrupt: ${error.message}`);
     throw new Error(`${assetName} is corrupt (not valid gzip): ${(error as Error)?.message ?? String(error)}`);
   }
   try {
@@ -361,7 +369,20 @@ export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost
       const response = await fetchImpl(url);
       if (response.status === 404) return null;
       if (!response.ok) throw new Error(`cannot load precomputed/${name} from ${url}: HTTP ${response.status} ${response.statusText}`.trim());
-      return response.text();
+      return responseTextBounded(response, MAX_PRECOMPUTED_BYTES, `precomputed/${name}`);
+    },
+    async loadCalibration(chipId: number) {
+      const path = nightlyCalibrationPath(chipId);
+      const url = new URL(path, assetBase).href;
+      let response: Response;
+      try {
+        response = await fetchImpl(url);
+      } catch (error) {
+        throw new Error(`cannot load ${path}: ${(error as Error)?.message ?? String(error)}`);
+      }
+      if (response.status === 404) throw new Error(`this site has no ${path} (HTTP 404)`);
+      if (!response.ok) throw new Error(`cannot load ${path}: HTTP ${response.status} ${response.statusText}`.trim());
+      return responseTextBounded(response, MAX_CALIBRATION_BYTES, path);
     },
     dispose() {
       for (const worker of workers) worker.terminate();

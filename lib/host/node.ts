@@ -4,6 +4,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { MAX_CALIBRATION_BYTES, nightlyCalibrationPath } from '../chip/calibration';
 import { chipFromDescription, isDescribedChipDevice } from '../chip/description';
 import { AugmentThread, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../data/thread';
 import type { Dataset } from '../data/types';
@@ -14,6 +16,7 @@ import type { Host } from '../runtime/host';
 import { initTf } from '../tf/backend';
 import { trainModel, type TrainOptions, type TrainProgress } from '../train/train';
 import { loadMnistNode } from './node-data';
+import { readFileBounded } from './node-files';
 
 export interface NodeHostOptions {
   /** tfjs backend to start (default: initTf's choice for Node, wasm). */
@@ -22,11 +25,31 @@ export interface NodeHostOptions {
   mnistDirectory?: string;
   /** Replace the dataset loader (tests use small synthetic data). */
   loadDataset?: () => Promise<Dataset>;
+  /** Folder with the nightly calibrations, calibration/nightly-chip<id>.json (default: the package's notebook/). */
+  calibrationRoot?: string;
 }
 
 export interface NodeHost extends Host {
   kind: 'node';
   view(spec: ParamSpec): HeadlessView;
+  /** The text of chip `chipId`'s nightly calibration (the same file the site ships), read with a size bound. */
+  loadCalibration(chipId: number): Promise<string>;
+}
+
+/** The package's notebook/ folder: the site's calibration files come from here. */
+function notebookDirectory(): string {
+  return fileURLToPath(new URL('../../notebook/', import.meta.url));
+}
+
+/** Read `calibration/nightly-chip<id>.json` below `root`; a missing file says so (the chip then runs uncalibrated, reported). */
+export async function readNightlyCalibration(root: string, chipId: number): Promise<string> {
+  const path = join(root, nightlyCalibrationPath(chipId));
+  try {
+    return new TextDecoder().decode(await readFileBounded(path, MAX_CALIBRATION_BYTES, 'calibration file'));
+  } catch (error) {
+    if ((error as Error).message.includes('no such file')) throw new Error(`there is no file ${path}`);
+    throw error;
+  }
 }
 
 export function createNodeHost(options: NodeHostOptions = {}): NodeHost {
@@ -48,6 +71,7 @@ export function createNodeHost(options: NodeHostOptions = {}): NodeHost {
       return dataset;
     },
     tfBackend: () => initTf(options.tfBackend),
+    loadCalibration: (chipId: number) => readNightlyCalibration(options.calibrationRoot ?? notebookDirectory(), chipId),
     runTraining: (model: HagenModel, data: Dataset, opts: TrainOptions) => trainInProcess(host, model, data, opts),
   };
   return host;

@@ -25,10 +25,22 @@ import { HAGEN_BACKENDS, MODEL_INPUTS, MODEL_OUTPUTS, type HagenBackend, type Ha
 
 export const MODEL_FILE_FORMAT = 'ziffern-model';
 export const MODEL_FILE_VERSION = 1;
+const READABLE_VERSIONS = MODEL_FILE_VERSION === 1 ? 'format version 1' : `format versions 1 to ${MODEL_FILE_VERSION}`;
 /** Beyond this a weight or bias is not a trained value but corruption (see the policy above). */
 export const CORRUPT_VALUE_LIMIT = 1000;
 /** The largest model the parameter table allows is ≈ 21 MB as text; refuse anything far larger unread. */
 export const MAX_MODEL_FILE_CHARS = 64 * 1024 * 1024;
+
+/**
+ * Check a model file's size before reading it (File.size in the page, fstat in Node): a 1 GB file is refused
+ * without being read. Throws an Error naming the file.
+ */
+export function checkModelFileSize(bytes: number, fileName: string): void {
+  if (!Number.isFinite(bytes) || bytes < 0) throw new Error(`model file "${fileName}": unknown size ${String(bytes)}`);
+  if (bytes > MAX_MODEL_FILE_CHARS) {
+    throw new Error(`model file "${fileName}": ${(bytes / 1e6).toFixed(1)} MB is larger than any model ziffern writes (at most ${(MAX_MODEL_FILE_CHARS / 1e6).toFixed(1)} MB); not read`);
+  }
+}
 
 export interface LoadedModelFile {
   model: HagenModel;
@@ -213,8 +225,12 @@ export function parseModelFile(text: string, fileName: string): LoadedModelFile 
   }
   if (!isPlainObject(json)) throw new Error(`${where}: expected a JSON object, got ${describe(json)}`);
   if (json.format !== MODEL_FILE_FORMAT) throw new Error(`${where}: format must be "${MODEL_FILE_FORMAT}", got ${describe(json.format)}`);
+  if (typeof json.version === 'number' && Number.isInteger(json.version) && json.version > MODEL_FILE_VERSION) {
+    // A public format: every later ziffern reads this version (tests/fixtures/model-v*.json); an older one says what is needed.
+    throw new Error(`${where}: format version ${json.version} is not supported: it was written by a newer ziffern; this ziffern reads ${READABLE_VERSIONS} (update ziffern to load it)`);
+  }
   if (json.version !== MODEL_FILE_VERSION) {
-    throw new Error(`${where}: format version ${describe(json.version)} is not supported; this ziffern reads version ${MODEL_FILE_VERSION}`);
+    throw new Error(`${where}: format version ${describe(json.version)} is not supported; this ziffern reads ${READABLE_VERSIONS}`);
   }
   const savedAt = typeof json.savedAt === 'string' && !Number.isNaN(Date.parse(json.savedAt)) ? json.savedAt : null;
   const rawModel = json.model;
@@ -238,4 +254,10 @@ export function parseModelFile(text: string, fileName: string): LoadedModelFile 
   const warnings: string[] = [];
   const params = readParams(json.params, model, where, warnings);
   return { model, params, warnings, savedAt };
+}
+
+/** A file the reader chose (the page's upload: a File), read only after its size is checked, then parsed. */
+export async function readModelUpload(file: { name: string; size: number; text(): Promise<string> }): Promise<LoadedModelFile> {
+  checkModelFileSize(file.size, file.name);
+  return parseModelFile(await file.text(), file.name);
 }

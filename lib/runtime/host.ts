@@ -26,6 +26,8 @@ export interface Host {
   lang?: Lang;
   /** Kept across visits (the page's localStorage), e.g. the run history; absent in Node. */
   storage?: StorageLike;
+  /** The text of chip `chipId`'s nightly calibration file (page: the site's calibration/nightly-chip<id>.json; Node: the package's), size-bounded. Without it a nightly calibration is refused (and said). */
+  loadCalibration?(chipId: number): Promise<string>;
   /** A file the build computed in advance (dist/precomputed/<name>), or null where there is none (Node: train for real). */
   readPrecomputed?(name: string): Promise<string | null>;
 }

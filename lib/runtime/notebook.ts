@@ -117,6 +117,10 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
   // Methods do not use `this`: the page hands them out detached (window.ziffern = { set, value, observe }).
   function observe(name: string, observer: (value: unknown, error?: Error) => void): () => void {
     knownCell(name);
+    // Refused now, not when the first value arrives (where the runtime would swallow the TypeError).
+    if (typeof observer !== 'function') {
+      throw new TypeError(`observe("${name}", observer): observer must be a function (value, error) => …, got ${observer === null ? 'null' : typeof observer}`);
+    }
     const variable = observeVariable(name, observer);
     return () => {
       if (!disposed) variable.delete();

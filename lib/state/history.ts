@@ -276,12 +276,18 @@ export function loadHistory(storage: StorageLike, key = HISTORY_STORAGE_KEY): Pa
   return parsed;
 }
 
+export interface SavedHistory extends ParsedHistory {
+  /** The runs that are in storage now (the newest that fit); `history` is every run, still listed in this page. */
+  saved: RunHistory;
+}
+
 /**
- * Store the history. If storage is full (quota), the oldest runs are dropped until it fits.
- * Returns what was actually stored and any warnings; never throws for storage errors (an invalid
- * run, a programming error, throws naming it).
+ * Store the history. If storage is full (quota), the oldest runs are left out of storage until it fits; they
+ * stay in the returned `history` (the page lists every run of this visit), and a warning (English and German by
+ * `lang`) says which are not kept. Never throws for storage errors (an invalid run, a programming error, throws
+ * naming it).
  */
-export function saveHistory(storage: StorageLike, history: RunHistory, key = HISTORY_STORAGE_KEY): ParsedHistory {
+export function saveHistory(storage: StorageLike, history: RunHistory, key = HISTORY_STORAGE_KEY, lang: 'en' | 'de' = 'en'): SavedHistory {
   // Invalid runs are a programming error, not a storage problem: throw before touching storage.
   history.forEach((run, i) => checkRun(run, `history run ${i}`));
   const warnings: string[] = [];
@@ -289,11 +295,20 @@ export function saveHistory(storage: StorageLike, history: RunHistory, key = HIS
     const kept = history.slice(dropped);
     try {
       storage.setItem(key, historyJson(kept));
-      if (dropped > 0) warnings.push(`storage is full: dropped the ${dropped} oldest run(s) from the saved history`);
-      return { history: kept, warnings };
+      if (dropped > 0) {
+        warnings.push(lang === 'de'
+          ? `Der Speicher ist voll: Die ${dropped} ältesten Läufe stehen nur bis zum Verlassen der Seite in der Liste, gespeichert sind sie nicht.`
+          : `storage is full: the ${dropped} oldest run(s) are listed until you leave this page, but not saved`);
+      }
+      return { history, saved: kept, warnings };
     } catch (error) {
-      if (dropped === history.length) warnings.push(`could not save the run history: ${(error as Error)?.message ?? String(error)}`);
+      if (dropped === history.length) {
+        const why = (error as Error)?.message ?? String(error);
+        warnings.push(lang === 'de'
+          ? `Die Läufe konnten nicht gespeichert werden (${why}); sie stehen nur bis zum Verlassen der Seite in der Liste.`
+          : `could not save the run history (${why}); the runs are listed until you leave this page`);
+      }
     }
   }
-  return { history: [], warnings };
+  return { history, saved: [], warnings };
 }

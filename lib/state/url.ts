@@ -185,3 +185,59 @@ export function viewOptionsFromSearch(search: string): ViewOptionsFromSearch {
   }
   return { view, rejected };
 }
+
+// ---- addresses that other code cannot read --------------------------------------------------------------
+
+/** Whether decodeURIComponent can read `text` (a "%" must start a two-hex-digit escape, and the bytes must be UTF-8). */
+function decodable(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The query part of "?a=1", "a=1" or a whole address. */
+function queryPart(search: string): string {
+  const questionMark = search.indexOf('?');
+  let query = questionMark >= 0 ? search.slice(questionMark + 1) : /^[a-z][a-z0-9+.-]*:\/\/|^\//i.test(search) ? '' : search;
+  const hash = query.indexOf('#');
+  if (hash >= 0) query = query.slice(0, hash);
+  return query;
+}
+
+/**
+ * Query components with %-escapes that decodeURIComponent refuses ("%ZZ", "%E0%A4" cut short). This page reads
+ * them (URLSearchParams keeps such text as written), but a dependency that reads the address with
+ * decodeURIComponent throws at start-up (tfjs's flag parser did: a blank page). Reported like refused values.
+ */
+export function malformedEscapes(search: string, lang: 'en' | 'de' = 'en'): Rejected[] {
+  const rejected: Rejected[] = [];
+  for (const part of queryPart(search).split('&')) {
+    if (part === '' || decodable(part)) continue;
+    const eq = part.indexOf('=');
+    const [name, raw] = eq >= 0 ? [part.slice(0, eq), part.slice(eq + 1)] : [part, ''];
+    // The first "%" without two hex digits after it, with what follows it; none: the escapes are not UTF-8.
+    const bad = /%(?![0-9a-f]{2}).{0,2}/is.exec(part)?.[0] ?? null;
+    rejected.push({
+      name: shorten(name),
+      raw: shorten(raw),
+      reason: lang === 'de'
+        ? `${bad ? `„${bad}“ ist kein gültiges %-Escape (auf % folgen zwei Hexadezimalziffern)` : 'die %-Escapes ergeben kein gültiges UTF-8'}; als Text gelesen`
+        : `${bad ? `"${bad}" is not a valid %-escape (a % is followed by two hex digits)` : 'the %-escapes are not valid UTF-8'}; read as text`,
+    });
+  }
+  return rejected;
+}
+
+/**
+ * `search` re-encoded so that every component decodes (each key and value as URLSearchParams reads it, so this
+ * page sees the same values), or null when it already does.
+ */
+export function repairedSearch(search: string): string | null {
+  const query = queryPart(search);
+  if (decodable(query)) return null;
+  const text = new URLSearchParams(query).toString();
+  return text ? `?${text}` : '';
+}

@@ -1,4 +1,6 @@
 // @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { environmentCells } from '../../cells/environment';
 import { modelCells } from '../../cells/model';
@@ -22,6 +24,8 @@ const host: Host = {
   loadDataset: async () => ({ train: testSet, test: testSet }),
   tfBackend: async () => 'none',
   runTraining: () => { throw new Error('no training in this test'); },
+  // The shipped nightly file of chip 1, whatever chip is asked for (so chip 2 sees a file measured on another chip).
+  loadCalibration: async () => readFileSync(join(__dirname, '..', '..', 'notebook', 'calibration', 'nightly-chip1.json'), 'utf8'),
 };
 
 let notebook: Notebook | null = null;

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readNightlyCalibration } from '../../lib/host/node';
 import { environmentCells, loadChipCalibration } from '../../cells/environment';
 import { notebookCells } from '../../cells/index';
 import { applyCalibration, calibrationChecksum, calibrationReport, parseCalibration, serializeCalibration } from '../../lib/chip/calibration';
@@ -15,7 +18,9 @@ import { createNotebook, type Notebook } from '../../lib/runtime/notebook';
 import type { TrainOptions, TrainProgress } from '../../lib/train/train';
 
 const noHost = {};
-const nightlyFor = async (chipId: number, host: object = noHost) => (await loadChipCalibration(lazyChip(chipId), chipId, 'nightly', host)).value;
+/** Reads the shipped files, as the Node host does (the page fetches the same files from the site). */
+const shippedFiles = { loadCalibration: (chipId: number) => readNightlyCalibration(fileURLToPath(new URL('../../notebook/', import.meta.url)), chipId) };
+const nightlyFor = async (chipId: number, host: object = shippedFiles) => (await loadChipCalibration(lazyChip(chipId), chipId, 'nightly', host)).value;
 
 function randomBatch(rng: Rng, batch: number, k: number, n: number): { x: Float32Array; w: Float32Array } {
   const x = new Float32Array(batch * k).map(() => (rng.next() < 0.3 ? rng.int(32) : 0));
@@ -31,6 +36,7 @@ function recordingHost(calls: TrainOptions[]): Host {
     view: (spec) => new HeadlessView(spec.default),
     loadDataset: async (): Promise<Dataset> => ({ train: split, test: split }),
     tfBackend: async () => 'none',
+    loadCalibration: shippedFiles.loadCalibration,
     runTraining: (model, _data, opts) => (async function* (): AsyncGenerator<TrainProgress> {
       calls.push(opts);
       // What a host does with a chip: build its own from the description.
@@ -128,7 +134,10 @@ describe('calibration cell', () => {
     expect((await nightlyFor(1)).calibration?.chipId).toBe(1);
     const other = await nightlyFor(2);
     expect(other.calibration).toBeNull();
-    expect(other.refused).toMatch(/measured on chip 1, but this session's chip is 2.*choose calibration "fresh"/);
+    expect(other.refused).toMatch(/could not be loaded: there is no file .*nightly-chip2\.json — the chip runs uncalibrated; choose calibration "fresh"/);
+    expect((await nightlyFor(2, { loadCalibration: async () => readFileSync(new URL('../../notebook/calibration/nightly-chip1.json', import.meta.url), 'utf8') })).refused)
+      .toMatch(/measured on chip 1, but this session's chip is 2.*choose calibration "fresh"/);
+    expect((await nightlyFor(1, noHost)).refused).toMatch(/this host reads no nightly calibration files/);
     expect((await nightlyFor(2, { loadCalibration: async () => '{"formatVersion":1' })).refused).toMatch(/not valid JSON/);
     expect((await nightlyFor(2, { loadCalibration: async () => { throw new Error('HTTP 404'); } })).refused).toMatch(/could not be loaded: HTTP 404/);
     await expect(loadChipCalibration(lazyChip(1), 1, 'weekly', noHost)).rejects.toThrow(/nightly, fresh, none/);
@@ -150,7 +159,7 @@ describe('calibration cell', () => {
   it('wires chip → chipCalibration → chipDevice → measuredMockParameter, deterministically', async () => {
     const byName = new Map(environmentCells.map((c) => [c.name, c]));
     const chip = byName.get('chip')!.define(1);
-    const chipCalibration = await byName.get('chipCalibration')!.define(chip, 1, 'nightly', noHost);
+    const chipCalibration = await byName.get('chipCalibration')!.define(chip, 1, 'nightly', shippedFiles);
     const device = byName.get('chipDevice')!.define(1, chip, chipCalibration) as LazyChipDevice;
     expect(device.calibrated).toBe(true);
     const measured = (byName.get('measuredMockParameter')!.define(device, 1) as MeasuredMockParameter).toJSON();

@@ -6,6 +6,7 @@ describe('parseArgs', () => {
   it('reads run with sets, --json and --report (both spellings)', () => {
     expect(parseArgs(['run', '--set', 'hidden=16', '--set=epochs=2', '--json', '--report', 'out.json'])).toEqual({
       command: 'run',
+      mode: 'train',
       sets: [{ name: 'hidden', value: 16 }, { name: 'epochs', value: 2 }],
       json: true,
       reportPath: 'out.json',
@@ -38,7 +39,7 @@ describe('parseArgs', () => {
     fails(['run', '--set', 'augment=rotate'], /"augment": allowed is one of crop, mild, none/);
     fails(['run', '--set', 'lr=0'], /"lr": allowed is a number greater than 0/);
     fails(['run', '--set', 'hidden'], /--set expects name=value, got "hidden"/);
-    fails(['run', '--set'], /--set needs a value/);
+    fails(['run', '--set'], /--set needs name=value/);
     fails(['run', '--verbose'], /unknown option "--verbose"/);
     fails(['run', '--json=yes'], /--json takes no value/);
   });

@@ -84,7 +84,7 @@ describe('ziffern run --load', () => {
     const reportPath = join(dir, 'run.json');
     const { io, out } = capture();
     expect(await main(['run', '--load', good, '--report', reportPath], io, host())).toBe(0);
-    expect(out()).toMatch(/loaded model "model.json": test accuracy \d+\.\d+ %/);
+    expect(out()).toMatch(/loaded model "model.json" \(mock\): test accuracy \d+\.\d+ %, test loss \d+\.\d+; evaluated, not trained/);
     const report = JSON.parse(readFileSync(reportPath, 'utf8'));
     expect(report.params.hidden).toBe(16);
     expect(report.epochs).toEqual([]);

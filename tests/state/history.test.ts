@@ -176,7 +176,7 @@ describe('history storage', () => {
   it('saves to and loads from a Storage, removing a corrupt entry', () => {
     const storage = new MemoryStorage();
     const history = historyOf(3);
-    expect(saveHistory(storage, history)).toEqual({ history, warnings: [] });
+    expect(saveHistory(storage, history)).toEqual({ history, saved: history, warnings: [] });
     expect(loadHistory(storage).history.map((run) => run.id)).toEqual(history.map((run) => run.id));
     storage.setItem(HISTORY_STORAGE_KEY, '{broken');
     const loaded = loadHistory(storage);
@@ -185,13 +185,17 @@ describe('history storage', () => {
     expect(storage.getItem(HISTORY_STORAGE_KEY)).toBeNull();
   });
 
-  it('drops the oldest runs when storage is full, and reports failures without throwing', () => {
+  it('when storage is full, saves the newest runs that fit, keeps listing all, and reports failures without throwing', () => {
     const history = historyOf(5);
     const oneRun = serializeHistory(history.slice(-2)).length;
     const storage = new MemoryStorage(oneRun + 10);
     const saved = saveHistory(storage, history);
-    expect(saved.history.map((run) => run.id)).toEqual(history.slice(-2).map((run) => run.id));
-    expect(saved.warnings[0]).toMatch(/dropped the 3 oldest/);
+    expect(saved.saved.map((run) => run.id)).toEqual(history.slice(-2).map((run) => run.id));
+    expect(loadHistory(storage).history.map((run) => run.id)).toEqual(history.slice(-2).map((run) => run.id));
+    // Issue 16: the list after a run must not lose runs because storage is full.
+    expect(saved.history).toEqual(history);
+    expect(saved.warnings).toEqual(['storage is full: the 3 oldest run(s) are listed until you leave this page, but not saved']);
+    expect(saveHistory(new MemoryStorage(oneRun + 10), history, undefined, 'de').warnings[0]).toMatch(/^Der Speicher ist voll: Die 3 ältesten Läufe/);
 
     const broken: StorageLike = {
       getItem: () => { throw new Error('SecurityError: storage disabled'); },
@@ -200,7 +204,8 @@ describe('history storage', () => {
     };
     expect(loadHistory(broken).warnings[0]).toMatch(/could not read the run history: SecurityError/);
     const failed = saveHistory(broken, history);
-    expect(failed.history).toEqual([]);
-    expect(failed.warnings.at(-1)).toMatch(/could not save the run history: SecurityError/);
+    expect(failed.history).toEqual(history);
+    expect(failed.saved).toEqual([]);
+    expect(failed.warnings).toEqual(['could not save the run history (SecurityError: storage disabled); the runs are listed until you leave this page']);
   });
 });
