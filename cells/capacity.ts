@@ -68,11 +68,8 @@ export function hostTrainingAdapter(host: Host, data: Dataset, params: SweepPara
         ...(full.backend === 'chip' && chip ? { chip } : {}),
       },
     ),
-    // evaluate() runs where this cell runs (the page's main thread, or Node); it needs tf for the default engine.
-    measure: async (model, hidden) => {
-      await host.tfBackend();
-      return measure(model, hidden);
-    },
+    // evaluate() runs where this cell runs (the page's main thread, or Node), with the default engine (no tfjs).
+    measure: async (model, hidden) => measure(model, hidden),
   };
 }
 

@@ -15,7 +15,7 @@ async function engineNamed(name: SweepEngineName): Promise<HagenEngine> {
     case 'fast':
       return (await import('../hagen/fast/index')).fastEngine;
     case 'tfjs':
-      return (await import('../hagen/engine')).tfjsEngine;
+      return (await import('../hagen/tfjsEngine')).tfjsEngine;
   }
 }
 

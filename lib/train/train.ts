@@ -8,7 +8,7 @@ import { trainSubset } from '../data/batches';
 import { BatchStream } from '../data/pipeline';
 import { nextMacrotask, type AugmentThread } from '../data/thread';
 import type { Dataset } from '../data/types';
-import { resolveEngine, type EngineName } from '../hagen/engine';
+import { loadResolvedEngine, type EngineName } from '../hagen/engine';
 import { INPUT_MAX } from '../hagen/constants';
 import { argmaxRows } from '../hagen/loss';
 import { cloneModel } from '../hagen/model';
@@ -87,7 +87,7 @@ function checkOptions(opts: TrainOptions, trainCount: number): void {
 
 export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
   checkOptions(opts, data.train.count);
-  const engine = resolveEngine(opts.engine);
+  const engine = await loadResolvedEngine(opts.engine);
   const snapshotEvery = opts.snapshotEveryBatches ?? SNAPSHOT_EVERY_BATCHES;
   const model = cloneModel(input);
   const train = trainSubset(data.train, opts.trainSize, opts.labelNoise, opts.seed);

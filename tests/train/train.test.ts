@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, cloneModel } from '../../lib/hagen/model';
 import { mockParameter } from '../../lib/hagen/mockParameter';
-import { tfjsEngine } from '../../lib/hagen/engine';
+import { tfjsEngine } from '../../lib/hagen/tfjsEngine';
 import type { Backend, HagenEngine } from '../../lib/hagen/types';
 import type { AugmentThread } from '../../lib/data/thread';
 import { nodeAugmentThread } from '../../lib/host/node';
