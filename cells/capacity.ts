@@ -9,13 +9,13 @@
  * through host.runTraining: in the page each concurrent run gets its own Web Worker, in Node they run
  * one after the other.
  */
-import type { AugmentMode } from '../lib/data/augment';
 import type { Dataset } from '../lib/data/types';
 import { buildModel } from '../lib/hagen/model';
 import type { ChipDevice, HagenModel, MockParameter } from '../lib/hagen/types';
 import { relevantParamNames, withDefaults, type SweepParams } from '../lib/precompute/files';
 import { lookupPrecomputedSweep } from '../lib/precompute/lookup';
 import { untilInvalidated } from '../lib/runtime/cancel';
+import { trainOptionsFrom } from '../lib/train/train';
 import type { CellSpec } from '../lib/runtime/cell';
 import type { Mutable } from '../lib/runtime/generators';
 import type { Host } from '../lib/runtime/host';
@@ -61,8 +61,7 @@ export function hostTrainingAdapter(host: Host, data: Dataset, params: SweepPara
       buildModel({ hidden, layers: full.layers, shift: full.shift }, { backend: full.backend as HagenModel['backend'], mock, seed: full.seed }),
       data,
       {
-        lr: full.lr, epochs: full.epochs, batchSize: full.batchSize, augment: full.augment as AugmentMode, seed: full.seed,
-        trainSize: Math.min(full.trainSize, data.train.count), labelNoise: full.labelNoise, signal,
+        ...trainOptionsFrom(full, data.train.count), signal,
         // Only the final weights are measured: skip the per-batch weight copies.
         snapshotEveryBatches: 1e9,
         ...(full.backend === 'chip' && chip ? { chip } : {}),

@@ -15,7 +15,7 @@ import type { Lang } from '../lib/ui/i18n';
 export { summariseDataset, summariseSplit, type DatasetSummary, type SplitSummary } from '../lib/data/summary';
 
 /** The counts per digit: the test split's from its images, the training split's as the host ships them (the page) or from the data (Node). */
-export async function datasetSummary(host: Host, testSet: Split): Promise<DatasetSummary> {
+export async function loadDatasetSummary(host: Host, testSet: Split): Promise<DatasetSummary> {
   const shipped = (host as { loadTrainSummary?: () => Promise<SplitSummary> }).loadTrainSummary;
   const train = typeof shipped === 'function' ? await shipped.call(host) : summariseSplit((await host.loadDataset()).train, 'train');
   return { train, test: summariseSplit(testSet, 'test') };
@@ -32,7 +32,7 @@ export const dataCells: CellSpec[] = [
     },
   },
   // Without the training split: the page ships its counts, so showing them does not download 1.6 MB.
-  { name: 'datasetSummary', inputs: ['host', 'testSet'], define: (host: Host, testSet: Split) => datasetSummary(host, testSet) },
+  { name: 'datasetSummary', inputs: ['host', 'testSet'], define: (host: Host, testSet: Split) => loadDatasetSummary(host, testSet) },
   // Display
   { name: 'datasetCounts', inputs: ['datasetSummary', 'lang'], define: (datasetSummary: DatasetSummary, lang: Lang) => countsTable(datasetSummary, lang) },
   { name: 'datasetView', inputs: ['testSet', 'seed', 'lang'], define: (testSet: Split, seed: number, lang: Lang) => digitSample(testSet, Rng.derive(seed, 'page/digit-grid'), lang) },

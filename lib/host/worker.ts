@@ -6,7 +6,7 @@
  * The protocol types live here; browser.ts imports them type-only, so no worker code enters the page.
  */
 import { chipFromDescription, type ChipDescription } from '../chip/description';
-import { AugmentThread, serveAugmentation, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../data/thread';
+import { AugmentThread, serveAugmentation, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../train/helper/thread';
 import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
 import { trainModel, type TrainOptions, type TrainProgress } from '../train/train';
@@ -28,7 +28,7 @@ export type FromWorker =
   | { type: 'failed'; runId: number; message: string };
 
 /** A copy of the model's weights whose buffers the worker can give away (transfer) without touching the trainer's. */
-export function detachedCopy(model: HagenModel): { model: HagenModel; buffers: ArrayBuffer[] } {
+function detachedCopy(model: HagenModel): { model: HagenModel; buffers: ArrayBuffer[] } {
   const buffers: ArrayBuffer[] = [];
   const layers = model.layers.map((layer) => {
     const weight = layer.weight.slice();
@@ -108,7 +108,7 @@ export function serveTraining(scope: WorkerScope, prepare: () => Promise<unknown
 }
 
 /** The name of the nested worker (this same script) that resizes crops and draws mock noise for the training worker. */
-export const AUGMENT_WORKER_NAME = 'ziffern-augment';
+const AUGMENT_WORKER_NAME = 'ziffern-augment';
 
 let nestedThread: AugmentThread | null | undefined;
 /**

@@ -25,8 +25,8 @@ import { BACKENDS, type HagenModel, type LayerParams } from '../hagen/types';
 import { roundHalfEven } from '../round';
 import { checkTrainingFields, type PrecomputedTraining } from './files';
 
-export const BINARY_MAGIC = 'ZFTR';
-export const BINARY_VERSION = 1;
+const BINARY_MAGIC = 'ZFTR';
+const BINARY_VERSION = 1;
 const HEADER_BYTES = 16;
 /** Beyond this a bias is not a trained value but damage (outputs live in −128…127). */
 const BIAS_LIMIT = 1000;

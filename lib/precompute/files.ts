@@ -15,7 +15,7 @@ import { defaultParams, isParamName, PARAMS, sameParamValue, validateParam, type
 import type { SweepRow } from '../sweep/sweep';
 import type { EpochResult } from '../train/train';
 
-export const PRECOMPUTED_FORMAT = 'ziffern-precomputed';
+const PRECOMPUTED_FORMAT = 'ziffern-precomputed';
 /** Bump when training or evaluation changes results: cached and shipped files of an older version are ignored. */
 export const PRECOMPUTED_VERSION = 1;
 export const PRECOMPUTED_INDEX = 'index.json';
@@ -49,7 +49,7 @@ export function sameRelevantParams(kind: PrecomputedKind, a: Partial<ParamValues
 }
 
 /** cyrb53: a fast, well-mixed 53-bit string hash (not cryptographic: names files, never authenticates). */
-export function stableHash(text: string): string {
+function stableHash(text: string): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
@@ -82,7 +82,7 @@ export interface PrecomputedIndex {
 }
 
 /** One epoch as the training reported it (same shape as lib/train's EpochResult). */
-export type EpochRecord = EpochResult;
+type EpochRecord = EpochResult;
 export interface PrecomputedTraining {
   params: Record<string, unknown>;
   losses: number[];

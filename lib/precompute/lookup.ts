@@ -23,7 +23,7 @@ function warn(message: string): void {
   console.warn(`ziffern: ${message}; training live instead`);
 }
 
-export function precomputedIndex(host: Host): Promise<PrecomputedIndex> {
+function precomputedIndex(host: Host): Promise<PrecomputedIndex> {
   let index = indexes.get(host);
   if (!index) {
     index = (async () => {
@@ -75,7 +75,7 @@ export async function lookupPrecomputedTraining(host: Host, params: TrainingPara
   return { source: 'precomputed', label: entry.note ?? '', progress };
 }
 
-export interface PrecomputedSweepResult extends PrecomputedSweep {
+interface PrecomputedSweepResult extends PrecomputedSweep {
   /** How it differs from the reader's settings, e.g. "1 epoch on 10 000 images". */
   note: string;
   /** Whether it was computed with exactly the reader's sweep parameters. */

@@ -36,7 +36,7 @@ export interface PlannedRun {
  * augmentation; ≈ 2 min), so a cold build stays under 5 minutes. The page labels that sweep as such
  * and runs one with the reader's settings on request.
  */
-export const DEFAULT_PLAN: readonly PlannedRun[] = [
+const DEFAULT_PLAN: readonly PlannedRun[] = [
   { kind: 'training', params: {} },
   { kind: 'sweep', params: { trainSize: 1000, epochs: 20, augment: 'none' }, note: '1 000 training images, 20 epochs, no augmentation' },
 ];

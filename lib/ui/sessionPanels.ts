@@ -14,7 +14,7 @@ import { element } from './dom';
 import { formatNumber, tr, type Lang } from './i18n';
 
 /** Neurons whose weight sweep is drawn: a handful from both hemispheres. */
-export const SWEEP_NEURONS = [3, 60, 130, 200, 260, 330, 400, 480];
+const SWEEP_NEURONS = [3, 60, 130, 200, 260, 330, 400, 480];
 /** Images in the timed forward pass. */
 const TIMING_BATCH = 200;
 

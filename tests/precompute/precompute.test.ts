@@ -11,7 +11,8 @@ import { notebookCells } from '../../cells/index';
 import type { Dataset, Split } from '../../lib/data/types';
 import { createNodeHost } from '../../lib/host/node';
 import { defaultParams, type ParamValues } from '../../lib/params';
-import { indexJson, parseIndex, parseSweep, parseTraining, precomputeKey, PRECOMPUTED_VERSION } from '../../lib/precompute/files';
+import { indexJson, parseIndex, parseSweep, parseTraining, precomputeKey, PRECOMPUTED_VERSION, relevantParamNames } from '../../lib/precompute/files';
+import { upstreamParameters } from '../../lib/runtime/graph';
 import { lookupPrecomputedTraining } from '../../lib/precompute/lookup';
 import { precompute, type PlannedRun } from '../../lib/precompute/run';
 import { Rng } from '../../lib/random';
@@ -64,6 +65,10 @@ function hostServing(outDir: string | null, trainings: unknown[] = []): Host {
 }
 
 describe('precompute keys', () => {
+  it("a training result's parameters are exactly those the cell graph puts upstream of `training` (not through the stored-run shortcut)", () => {
+    expect(upstreamParameters(notebookCells, 'training', ['pretrained'])).toEqual(relevantParamNames('training'));
+  });
+
   const defaults = defaultParams();
   it('depend only on the parameters a result depends on', () => {
     const base = precomputeKey('training', defaults);

@@ -4,7 +4,7 @@ import { buildModel, cloneModel } from '../../lib/hagen/model';
 import { mockParameter } from '../../lib/hagen/mockParameter';
 import { tfjsEngine } from '../../lib/hagen/tfjsEngine';
 import type { Backend, HagenEngine } from '../../lib/hagen/types';
-import type { AugmentThread } from '../../lib/data/thread';
+import type { AugmentThread } from '../../lib/train/helper/thread';
 import { nodeAugmentThread } from '../../lib/host/node';
 import { evaluate } from '../../lib/train/evaluate';
 import { trainModel, type TrainOptions, type TrainProgress } from '../../lib/train/train';
