@@ -1,8 +1,10 @@
 /**
  * `npm run build`: the self-contained static site in dist/.
  *   main.js (the page), worker.js (training Web Worker), embed.js (mount API, when present),
- *   tfjs's .wasm files, data/mnist-test.bin.gz + data/mnist-train.bin.gz (bit-packed binarised MNIST),
- *   calibration/*.json, index.html and the page's other static files.
+ *   tfjs's .wasm files, data/mnist-test.bin.gz + data/mnist-train.bin.gz (bit-packed binarised MNIST) and
+ *   data/summary.json (the images per digit of both),
+ *   calibration/*.json, index.html (with the prose of both languages written in: notebook/prerender.ts) and
+ *   the page's other static files.
  * Every URL is relative (the site works from any sub-path of any static host) and nothing is loaded
  * from another host: the build refuses HTML that points elsewhere.
  *
@@ -22,10 +24,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { encodeSplit } from './lib/data/encoding.js';
+import { summariseDataset, summaryJson, SUMMARY_FILE } from './lib/data/summary.js';
 import { loadMnistNode } from './lib/host/node-data.js';
 import { precompute, type PrecomputeOptions, type PrecomputeReport } from './lib/precompute/run.js';
 import { ARTICLE_ASSETS, buildArticles, type ArticleBuild } from './notebook/articles/build.js';
 import { cellReference, referencePage } from './notebook/articles/reference.js';
+import { prerenderProse } from './notebook/prerender.js';
+import { de } from './notebook/prose/de.js';
+import { en } from './notebook/prose/en.js';
 
 const PROJECT_ROOT = dirname(fileURLToPath(import.meta.url));
 
@@ -59,6 +65,8 @@ export interface BuildReport {
   seconds: number;
   precompute: PrecomputeReport;
   articles: ArticleBuild;
+  /** Bytes each entry (main.js, worker.js, embed.js) loads before it runs: itself and its static imports. */
+  firstView: Record<string, number>;
 }
 
 /**
@@ -93,6 +101,14 @@ function copyStaticFiles(fromDir: string, outDir: string): void {
   }
 }
 
+/** The prose of both languages into the page, so it reads before main.js has arrived (notebook/prerender.ts). */
+function writePageProse(page: string): void {
+  const html = prerenderProse(readFileSync(page, 'utf8'), { en, de });
+  const bad = absoluteReferences(html);
+  if (bad.length > 0) throw new Error(`build: the prose references non-relative URLs (${bad.join(', ')}); the site must only use relative URLs`);
+  writeFileSync(page, html);
+}
+
 function copyWasm(outDir: string): void {
   const wasmDir = join(PROJECT_ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
   const wasmFiles = readdirSync(wasmDir).filter((name) => name.endsWith('.wasm'));
@@ -119,6 +135,8 @@ async function writeDataAssets(outDir: string): Promise<number> {
     writeFileSync(join(outDir, DATA_FILES[splitName]), gzipped);
     total += gzipped.length;
   }
+  // The counts per digit, so the page can show the training split's without downloading it.
+  writeFileSync(join(outDir, SUMMARY_FILE), summaryJson(summariseDataset(dataset)));
   if (total > DATA_BUDGET_BYTES) {
     throw new Error(`build: data assets are ${(total / 1e6).toFixed(2)} MB, over the budget of ${(DATA_BUDGET_BYTES / 1e6).toFixed(2)} MB`);
   }
@@ -142,6 +160,41 @@ function listFiles(dir: string, base = dir): BuiltFile[] {
   }).sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** Source files that must never be on the first view: tfjs is loaded on demand (its engine, the crop oracle). */
+export const ON_DEMAND_ONLY = /node_modules\/@tensorflow\//;
+
+/**
+ * The output files an entry loads before it runs: itself and its static imports, transitively (dynamic
+ * imports are left out: they load when the code asks for them).
+ */
+export function staticClosure(metafile: esbuild.Metafile, entryOutput: string): string[] {
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const imported of metafile.outputs[path]?.imports ?? []) if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  visit(entryOutput);
+  return [...seen];
+}
+
+/**
+ * What each entry (main, worker, embed) downloads before it runs, in bytes; refuses a build where one of
+ * them would load tfjs up front.
+ */
+export function checkFirstView(metafile: esbuild.Metafile, outDir: string, entries: readonly string[]): Record<string, number> {
+  const sizes: Record<string, number> = {};
+  for (const output of Object.keys(metafile.outputs)) {
+    const name = relative(outDir, resolve(output));
+    if (!entries.includes(name)) continue;
+    const closure = staticClosure(metafile, output);
+    const onDemand = closure.flatMap((file) => Object.keys(metafile.outputs[file].inputs).filter((input) => ON_DEMAND_ONLY.test(input)));
+    if (onDemand.length > 0) throw new Error(`build: ${name} would load ${onDemand[0]} (and ${onDemand.length - 1} more) before it runs; tfjs must stay behind a dynamic import`);
+    sizes[name] = closure.reduce((sum, file) => sum + metafile.outputs[file].bytes, 0);
+  }
+  return sizes;
+}
+
 export async function build(options: BuildOptions = {}): Promise<BuildReport> {
   const started = performance.now();
   const outDir = resolve(options.outDir ?? join(PROJECT_ROOT, 'dist'));
@@ -149,11 +202,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildReport> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
 
-  await esbuild.build({
+  const bundled = await esbuild.build({
     entryPoints: entryPoints(),
+    metafile: true,
     outdir: outDir,
     bundle: true,
     format: 'esm',
+    // Dynamic imports (tfjs: lib/tf/backend.ts, lib/hagen/tfjsEngine.ts) become chunks of their own, so the
+    // first view never downloads them. Chunks sit next to the entries: code that finds assets through
+    // import.meta.url sees the same directory from either.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     platform: 'browser',
     target: ['es2022', 'chrome100', 'firefox100', 'safari16'],
     minify: options.minify ?? true,
@@ -162,8 +221,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildReport> {
     logLevel: 'warning',
     legalComments: 'linked',
   });
+  const firstView = checkFirstView(bundled.metafile, outDir, Object.keys(entryPoints()).map((name) => `${name}.js`));
   copyStaticFiles(join(PROJECT_ROOT, 'notebook'), outDir);
   if (!existsSync(join(outDir, 'index.html'))) throw new Error('build: notebook/index.html is missing');
+  writePageProse(join(outDir, 'index.html'));
   copyWasm(outDir);
   copyCalibrations(outDir);
   const articles = await articleStep(outDir, options);
@@ -172,7 +233,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildReport> {
   // ---- precompute (issue 6: instant first view); an empty plan still writes precomputed/index.json ----
   const precomputed = await precompute(outDir, options.precompute === false || options.precompute === undefined ? { plan: [] } : options.precompute);
 
-  return { outDir, files: listFiles(outDir), dataBytes, seconds: (performance.now() - started) / 1000, precompute: precomputed, articles };
+  return { outDir, files: listFiles(outDir), dataBytes, seconds: (performance.now() - started) / 1000, precompute: precomputed, articles, firstView };
 }
 
 /** The articles (notebook/articles/*.html, Notebook Kit notebooks) become pages next to index.html, and cells.html
@@ -200,6 +261,7 @@ function formatReport(report: BuildReport): string {
     ...lines,
     `  data (gzip) ${(report.dataBytes / 1e6).toFixed(2)} MB of ${(DATA_BUDGET_BYTES / 1e6).toFixed(2)} MB budget; site ${(total / 1e6).toFixed(2)} MB (+ ${(maps / 1e6).toFixed(2)} MB source maps)`,
     `  articles ${report.articles.pages.join(', ') || 'none'} (Notebook Kit) in ${report.articles.seconds.toFixed(1)} s; ${ARTICLE_ASSETS}/ ${(report.files.filter((file) => file.path.startsWith(`${ARTICLE_ASSETS}/`)).reduce((sum, file) => sum + file.bytes, 0) / 1e6).toFixed(2)} MB (a page loads what it uses)`,
+    `  first view (entry + static imports, no tfjs): ${Object.entries(report.firstView).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB`).join(', ')}`,
     `  precomputed ${report.precompute.entries.length} result(s) (${report.precompute.computed.length} trained, ${report.precompute.cached.length} from cache) in ${report.precompute.seconds.toFixed(1)} s`,
     `  done in ${report.seconds.toFixed(1)} s`,
   ].join('\n');

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { augmentBatch } from '../lib/data/augment';
 import { gatherImages, shuffledOrder } from '../lib/data/batches';
 import { DEFAULT_MOCK, OUTPUT_MAX, OUTPUT_MIN } from '../lib/hagen/constants';
-import { tfjsEngine } from '../lib/hagen/engine';
+import { tfjsEngine } from '../lib/hagen/tfjsEngine';
 import { chunkRows, drawChunkNoise } from '../lib/hagen/mac';
 import { buildModel } from '../lib/hagen/model';
 import { loadMnistNode } from '../lib/host/node-data';

@@ -9,13 +9,13 @@
  * through host.runTraining: in the page each concurrent run gets its own Web Worker, in Node they run
  * one after the other.
  */
-import type { AugmentMode } from '../lib/data/augment';
 import type { Dataset } from '../lib/data/types';
 import { buildModel } from '../lib/hagen/model';
 import type { ChipDevice, HagenModel, MockParameter } from '../lib/hagen/types';
 import { relevantParamNames, withDefaults, type SweepParams } from '../lib/precompute/files';
 import { lookupPrecomputedSweep } from '../lib/precompute/lookup';
 import { untilInvalidated } from '../lib/runtime/cancel';
+import { trainOptionsFrom } from '../lib/train/train';
 import type { CellSpec } from '../lib/runtime/cell';
 import type { Mutable } from '../lib/runtime/generators';
 import type { Host } from '../lib/runtime/host';
@@ -61,18 +61,14 @@ export function hostTrainingAdapter(host: Host, data: Dataset, params: SweepPara
       buildModel({ hidden, layers: full.layers, shift: full.shift }, { backend: full.backend as HagenModel['backend'], mock, seed: full.seed }),
       data,
       {
-        lr: full.lr, epochs: full.epochs, batchSize: full.batchSize, augment: full.augment as AugmentMode, seed: full.seed,
-        trainSize: Math.min(full.trainSize, data.train.count), labelNoise: full.labelNoise, signal,
+        ...trainOptionsFrom(full, data.train.count), signal,
         // Only the final weights are measured: skip the per-batch weight copies.
         snapshotEveryBatches: 1e9,
         ...(full.backend === 'chip' && chip ? { chip } : {}),
       },
     ),
-    // evaluate() runs where this cell runs (the page's main thread, or Node); it needs tf for the default engine.
-    measure: async (model, hidden) => {
-      await host.tfBackend();
-      return measure(model, hidden);
-    },
+    // evaluate() runs where this cell runs (the page's main thread, or Node), with the default engine (no tfjs).
+    measure: async (model, hidden) => measure(model, hidden),
   };
 }
 

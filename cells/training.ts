@@ -7,7 +7,7 @@
 import type { EmulatedChip } from '../lib/chip/chip';
 import type { ChipCalibration, Lazy } from '../lib/chip/session';
 import type { AugmentMode } from '../lib/data/augment';
-import type { Dataset, Split } from '../lib/data/types';
+import type { Split } from '../lib/data/types';
 import type { ChipDevice, HagenModel } from '../lib/hagen/types';
 import { Rng } from '../lib/random';
 import { untilInvalidated } from '../lib/runtime/cancel';
@@ -15,7 +15,7 @@ import type { CellSpec } from '../lib/runtime/cell';
 import { Mutable } from '../lib/runtime/generators';
 import type { Host } from '../lib/runtime/host';
 import type { Notebook } from '../lib/runtime/notebook';
-import type { TrainProgress } from '../lib/train/train';
+import { trainOptionsFrom, type TrainOptions, type TrainProgress } from '../lib/train/train';
 import { chipTransferView } from '../lib/ui/chipTransfer';
 import { classAccuracyPlot } from '../lib/ui/classAccuracy';
 import { element } from '../lib/ui/dom';
@@ -74,6 +74,13 @@ function overlayKey(overlays: readonly { label: string }[]): string {
 
 const mistakeKeys = new WeakMap<Element, string>();
 
+/** A live run: the training split first (the host loads it once), then the host's training. */
+export async function* trainLive(host: Host, model: HagenModel, opts: TrainOptions & { signal: AbortSignal }): AsyncGenerator<TrainProgress> {
+  const dataset = await host.loadDataset();
+  if (opts.signal.aborted) return;
+  yield* host.runTraining(model, dataset, opts);
+}
+
 /**
  * The training status in the placeholder `el`, fed from the `training` cell. It observes the cell itself
  * (not as a display cell) because it must show a failed run, and a failing input never reaches a display
@@ -114,15 +121,16 @@ export const trainingCells: CellSpec[] = [
   {
     name: 'training',
     doc: 'The training run: state, epoch, batch, loss per batch, results per epoch and the newest weights; a new value every few batches.',
-    // `pretrained` (cells/modelfile.ts): a loaded or precomputed run for exactly these parameters is shown as it is.
-    inputs: ['host', 'pretrained', 'dataset', 'model', 'chipDevice', 'trainSize', 'labelNoise', 'augment', 'lr', 'epochs', 'batchSize', 'seed', 'invalidation'],
+    // `pretrained` (cells/modelfile.ts): a loaded or precomputed run for exactly these parameters is shown as it is,
+    // without the training split: only a live run loads it (so the trained pad answers before it would arrive).
+    inputs: ['host', 'pretrained', 'model', 'chipDevice', 'trainSize', 'labelNoise', 'augment', 'lr', 'epochs', 'batchSize', 'seed', 'invalidation'],
     define: (
-      host: Host, pretrained: PretrainedRun | null, dataset: Dataset, model: HagenModel, chipDevice: ChipDevice, trainSize: number, labelNoise: number,
+      host: Host, pretrained: PretrainedRun | null, model: HagenModel, chipDevice: ChipDevice, trainSize: number, labelNoise: number,
       augment: AugmentMode, lr: number, epochs: number, batchSize: number, seed: number, invalidation: Promise<void>,
     ) =>
       pretrained ? pretrained.progress : untilInvalidated(invalidation, (signal) =>
-        host.runTraining(model, dataset, {
-          lr, epochs, batchSize, augment, seed, trainSize, labelNoise, signal,
+        trainLive(host, model, {
+          ...trainOptionsFrom({ lr, epochs, batchSize, augment, seed, trainSize, labelNoise }), signal,
           // Weights for live inference every few batches, not every one: in the page each snapshot is ~1 MB
           // copied out of the training worker, and the canvas must stay quick while it trains.
           snapshotEveryBatches: LIVE_WEIGHTS_EVERY_BATCHES,

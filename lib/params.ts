@@ -3,7 +3,7 @@
  * all parse and validate through here, so a value is allowed in one place iff it is allowed in all.
  */
 
-export type ParamKind = 'int' | 'number' | 'enum' | 'boolean' | 'intList';
+type ParamKind = 'int' | 'number' | 'enum' | 'boolean' | 'intList';
 
 interface ParamBase<T> {
   name: string;
@@ -21,7 +21,7 @@ export interface IntParam extends ParamBase<number> {
   step?: number;
   log?: boolean;
 }
-export interface NumberParam extends ParamBase<number> {
+interface NumberParam extends ParamBase<number> {
   kind: 'number';
   min: number;
   max: number;
@@ -30,15 +30,15 @@ export interface NumberParam extends ParamBase<number> {
   step?: number;
   log?: boolean;
 }
-export interface EnumParam extends ParamBase<string> {
+interface EnumParam extends ParamBase<string> {
   kind: 'enum';
   options: readonly string[];
 }
-export interface BooleanParam extends ParamBase<boolean> {
+interface BooleanParam extends ParamBase<boolean> {
   kind: 'boolean';
 }
 /** A comma-separated list of distinct integers (e.g. the capacity sweep's widths), kept in ascending order. */
-export interface IntListParam extends ParamBase<readonly number[]> {
+interface IntListParam extends ParamBase<readonly number[]> {
   kind: 'intList';
   min: number;
   max: number;

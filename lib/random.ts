@@ -18,7 +18,7 @@ function splitmix32(state: number): () => number {
 }
 
 /** Hash a string label into 32 bits (FNV-1a), for deriving independent streams from one seed. */
-export function hashLabel(label: string): number {
+function hashLabel(label: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < label.length; i++) {
     h ^= label.charCodeAt(i);

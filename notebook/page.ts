@@ -170,6 +170,18 @@ function offerRetry(doc: Document, notebook: Notebook, cells: readonly CellSpec[
   }
 }
 
+/** Runs `mount` once `el` comes within a screen of the viewport (at once where IntersectionObserver is missing). */
+function whenNearViewport(win: Window, el: HTMLElement, mount: () => void): void {
+  const Observer = (win as Window & { IntersectionObserver?: typeof IntersectionObserver }).IntersectionObserver;
+  if (typeof Observer !== 'function') return mount();
+  const observer = new Observer((entries) => {
+    if (!entries.some((entry) => entry.isIntersecting)) return;
+    observer.disconnect();
+    mount();
+  }, { rootMargin: '50% 0px' });
+  observer.observe(el);
+}
+
 export interface StartedPage {
   notebook: Notebook;
   lang: Lang;
@@ -222,9 +234,10 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
     }
     const trainingCell = name === 'training' ? cells.find((cell) => cell.name === 'training') : undefined;
     if (trainingCell) mountTraining(notebook, el, trainingCell, lang); // a value cell: shown through lib/ui's status
+    else if (cells.find((cell) => cell.name === name)?.mountWhenVisible) whenNearViewport(win, el, () => notebook.mount(name, el));
     else notebook.mount(name, el);
   }
-  offerRetry(doc, notebook, cells, ['testSet', 'dataset'], lang);
+  offerRetry(doc, notebook, cells, ['testSet', 'datasetSummary'], lang); // not 'dataset': observing it would load the training split at once
 
   const { values, rejected, ignored } = paramsFromSearch(search);
   const problems = [...viewRejected, ...rejected].map((r) => `${r.name}=${r.raw}: ${r.reason}`)

@@ -20,10 +20,10 @@ export function nightlyCalibrationPath(chipId: number): string {
   return `calibration/nightly-chip${chipId}.json`;
 }
 /** What the trims can reach; a calibration asking for more is refused (and clamped when produced). */
-export const TRIM_FACTOR_RANGE: readonly [number, number] = [0.5, 2];
-export const TRIM_OFFSET_RANGE = 64;
+const TRIM_FACTOR_RANGE: readonly [number, number] = [0.5, 2];
+const TRIM_OFFSET_RANGE = 64;
 
-export interface MeasurementSettings {
+interface MeasurementSettings {
   /** Zero-input reads averaged per neuron for its offset. */
   offsetReads: number;
   /** Reads per row and sign for the response matrix. */
@@ -34,12 +34,12 @@ export interface MeasurementSettings {
   probeSends: number;
 }
 
-export const DEFAULT_MEASUREMENT: Readonly<MeasurementSettings> = Object.freeze({
+const DEFAULT_MEASUREMENT: Readonly<MeasurementSettings> = Object.freeze({
   offsetReads: 64, gainReads: 4, probeInput: 31, probeWeight: 63, probeSends: 6,
 });
 
 /** What one measurement of the chip finds (all relative to the chip's own average). */
-export interface ChipMeasurement {
+interface ChipMeasurement {
   /** Per neuron mean zero-input read, LSB [NEURON_COUNT]. */
   neuronOffset: Float32Array;
   /** Per neuron gain relative to the chip's geometric mean [NEURON_COUNT]. */
@@ -63,7 +63,7 @@ function checkSettings(s: MeasurementSettings): void {
 }
 
 /** Measure offsets, neuron gains and driver amplitudes of `chip` with its current trims and noise stream. */
-export function measureChip(chip: EmulatedChip, settings: MeasurementSettings = DEFAULT_MEASUREMENT): ChipMeasurement {
+function measureChip(chip: EmulatedChip, settings: MeasurementSettings = DEFAULT_MEASUREMENT): ChipMeasurement {
   checkSettings(settings);
   const rows = ROWS_PER_HEMISPHERE;
   const cols = NEURONS_PER_HEMISPHERE;
@@ -129,7 +129,7 @@ export function measureChip(chip: EmulatedChip, settings: MeasurementSettings = 
   return { neuronOffset, neuronGain, driverAmplitude, probeResponse: median(allResponses) };
 }
 
-export interface CalibrationValues {
+interface CalibrationValues {
   /** Trim factors per driver [DRIVER_COUNT], per neuron gain [NEURON_COUNT]; offset shifts in LSB [NEURON_COUNT]. */
   driverAmplitude: number[];
   neuronGain: number[];
@@ -155,7 +155,7 @@ export function calibrationChecksum(cal: Omit<Calibration, 'checksum'>): string 
   return 'sha256:' + sha256Hex(canonicalJson({ chipId, formatVersion, created, settings, values }));
 }
 
-export interface CalibrateOptions {
+interface CalibrateOptions {
   /** Which noise realisation the measurement sees; same chip + seed → same calibration. */
   noiseSeed?: number;
   created?: Date;
@@ -224,7 +224,7 @@ export function parseCalibration(text: string, expectedChipId?: number): Calibra
 }
 
 /** Check shape, version, checksum and (optionally) chip id; returns the calibration typed. */
-export function validateCalibration(data: unknown, expectedChipId?: number): Calibration {
+function validateCalibration(data: unknown, expectedChipId?: number): Calibration {
   const fail = (what: string): never => {
     throw new Error(`calibration file refused: ${what}`);
   };
@@ -264,7 +264,7 @@ export function calibrationAgeHours(cal: Calibration, now: Date = new Date()): n
   return (now.getTime() - Date.parse(cal.created)) / 3.6e6;
 }
 
-export interface SpreadReport {
+interface SpreadReport {
   /** Standard deviation of the per-neuron offsets (LSB). */
   offsetStd: number;
   /** Relative standard deviation of the per-neuron gains and per-driver amplitudes. */

@@ -7,6 +7,7 @@
  * blocks) runs on hemisphere j mod 2. Row blocks are read out separately and added digitally
  * (integer sum, then clamp −128…127); column blocks are concatenated.
  */
+import * as hagen from '../hagen/constants';
 import { NormalSource } from '../hagen/fast/normal';
 import { Rng } from '../random';
 import type { ChipDevice } from './device';
@@ -15,16 +16,14 @@ import {
   drawChipPattern, type ChipPattern, type Imperfections,
 } from './imperfections';
 
-export const INPUT_MAX = 31;
-export const WEIGHT_MAX = 63;
-export const OUTPUT_MIN = -128;
-export const OUTPUT_MAX = 127;
+// The hagen-mode ranges, declared once in lib/hagen/constants.ts; bound locally for the emulation's loops.
+export const { INPUT_MAX, WEIGHT_MAX, OUTPUT_MIN, OUTPUT_MAX } = hagen;
 
 /**
  * Trim settings a calibration programs: driver and neuron-gain factors, neuron offset shifts (LSB).
  * A programmed trim realises its setting with the chip's fixed trim error; an absent one is bypassed.
  */
-export interface Trims {
+interface Trims {
   driverAmplitude?: Float32Array; // [DRIVER_COUNT]
   neuronGain?: Float32Array; // [NEURON_COUNT]
   neuronOffset?: Float32Array; // [NEURON_COUNT]
@@ -58,7 +57,7 @@ function checkDims(batch: number, k: number, n: number, numSends: number): void 
 }
 
 /** Round inputs with lround and check 0…31 (like the mock, the chip refuses; it does not clamp). */
-export function encodeInputs(x: Float32Array): Uint8Array {
+function encodeInputs(x: Float32Array): Uint8Array {
   const out = new Uint8Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const v = lround(x[i]);
@@ -69,7 +68,7 @@ export function encodeInputs(x: Float32Array): Uint8Array {
 }
 
 /** Round weights with lround and check −63…63. */
-export function encodeWeights(w: Float32Array): Int8Array {
+function encodeWeights(w: Float32Array): Int8Array {
   const out = new Int8Array(w.length);
   for (let i = 0; i < w.length; i++) {
     const v = lround(w[i]);
@@ -79,7 +78,7 @@ export function encodeWeights(w: Float32Array): Int8Array {
   return out;
 }
 
-export interface EmulatedChipOptions {
+interface EmulatedChipOptions {
   imperfections?: Imperfections;
   /** Readout-noise stream; by default one the chip owns, derived from its id. A NormalSource is shared as is. */
   noise?: Rng | NormalSource;

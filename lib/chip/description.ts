@@ -43,7 +43,7 @@ export function imperfectionsWith(overrides: ImperfectionOverrides = {}): Imperf
 }
 
 /** Check a description's shape (it may come from a message or a file). */
-export function validateChipDescription(data: unknown): ChipDescription {
+function validateChipDescription(data: unknown): ChipDescription {
   if (typeof data !== 'object' || data === null) throw new TypeError(`chip description must be an object { chipId, calibration, imperfections? }, got ${JSON.stringify(data)}`);
   const d = data as Record<string, unknown>;
   if (!Number.isInteger(d.chipId) || (d.chipId as number) < 0) throw new RangeError(`chip description: chipId must be a non-negative integer, got ${JSON.stringify(d.chipId)}`);

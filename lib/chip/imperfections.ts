@@ -15,7 +15,7 @@ export const ROWS_PER_HEMISPHERE = 128;
 /** Neuron columns per hemisphere. */
 export const NEURONS_PER_HEMISPHERE = 256;
 
-export interface CalibratableSpread {
+interface CalibratableSpread {
   /** Standard deviation before calibration (relative for factors, LSB for offsets). */
   uncalibrated: number;
   /** Residual standard deviation the trims leave after calibration. */

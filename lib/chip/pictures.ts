@@ -7,7 +7,7 @@ import type { CalibrationReport } from './calibration';
 import type { EmulatedChip } from './chip';
 import { HEMISPHERES, NEURONS_PER_HEMISPHERE, ROWS_PER_HEMISPHERE } from './imperfections';
 
-export interface ResponseCurve {
+interface ResponseCurve {
   /** Global neuron index (hemisphere · 256 + column). */
   neuron: number;
   /** Mean and standard deviation of the reads at each swept weight. */
@@ -25,7 +25,7 @@ export interface WeightSweep {
   curves: ResponseCurve[];
 }
 
-export interface WeightSweepOptions {
+interface WeightSweepOptions {
   /** Input value on every row (default 8: the sweep reaches the compression and saturation at |w| ≳ 40). */
   input?: number;
   reads?: number;
@@ -73,7 +73,7 @@ export function weightSweep(chip: EmulatedChip, neurons: readonly number[], opti
   return { chipId: chip.id, calibrated: chip.calibrated, weights: [...weights], ideal, curves };
 }
 
-export interface SpreadRow {
+interface SpreadRow {
   quantity: 'neuron offset' | 'neuron gain' | 'driver amplitude';
   unit: 'LSB' | 'relative';
   before: number;
@@ -96,7 +96,7 @@ export function spreadRows(report: CalibrationReport): SpreadRow[] {
   ];
 }
 
-export interface MockComparisonRow {
+interface MockComparisonRow {
   quantity: 'gain' | 'noiseStd';
   measured: number;
   default: number;

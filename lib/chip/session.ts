@@ -39,8 +39,8 @@ export class Lazy<T> {
   }
 }
 
-export type CalibrationSource = 'nightly' | 'fresh' | 'none';
-export const CALIBRATION_SOURCES: readonly CalibrationSource[] = ['nightly', 'fresh', 'none'];
+type CalibrationSource = 'nightly' | 'fresh' | 'none';
+const CALIBRATION_SOURCES: readonly CalibrationSource[] = ['nightly', 'fresh', 'none'];
 
 export interface ChipCalibration {
   source: CalibrationSource;
@@ -135,7 +135,7 @@ export class LazyChipDevice implements DescribedChipDevice {
 }
 
 /** measure_mock_parameter on `chip` with its own noise streams from `seed`, so the result does not depend on what ran before. */
-export function measureOnChip(chip: EmulatedChip, seed: number): MockMeasurement {
+function measureOnChip(chip: EmulatedChip, seed: number): MockMeasurement {
   const bench = chip.withNoise(Rng.derive(seed, 'measure-mock-parameter/readout'));
   return measureMockParameterDetailed(bench.mac.bind(bench), Rng.derive(seed, 'measure-mock-parameter'));
 }

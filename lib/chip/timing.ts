@@ -8,7 +8,7 @@ import type { Split } from '../data/types';
 import { imagesToInput } from '../train/evaluate';
 import type { EmulatedChip } from './chip';
 
-export interface ForwardTiming {
+interface ForwardTiming {
   batch: number;
   /** Modelled chip time of the forward pass (all layers' MACs). */
   chipSeconds: number;
@@ -17,7 +17,7 @@ export interface ForwardTiming {
 }
 
 /** A device that forwards to `chip` and adds up the time model of every MAC it runs. */
-export function timedDevice(chip: EmulatedChip): ChipDevice & { chipSeconds: number } {
+function timedDevice(chip: EmulatedChip): ChipDevice & { chipSeconds: number } {
   const device = {
     id: chip.id,
     calibrated: chip.calibrated,
@@ -41,7 +41,7 @@ export function timeForward(model: HagenModel, split: Split, batch: number, chip
   return { batch, chipSeconds: device.chipSeconds, wallSeconds: (performance.now() - started) / 1000 };
 }
 
-export interface EpochTiming {
+interface EpochTiming {
   /** Chip time of one epoch's forward passes (training images + test set); the backward pass runs on the host. */
   chipSeconds: number;
   /** Wall-clock estimate from the measured forward (forward only; a real epoch adds the backward pass). */

@@ -10,7 +10,7 @@ import type { ChipDevice, HagenModel } from '../hagen/types';
 import { Rng } from '../random';
 import { evaluate } from '../train/evaluate';
 
-export type TransferTarget = 'mock' | 'chip, calibrated' | 'chip, uncalibrated';
+type TransferTarget = 'mock' | 'chip, calibrated' | 'chip, uncalibrated';
 export interface TransferRow { target: TransferTarget; accuracy: number }
 
 /** The first `count` images of a split (test images are in no particular order, so they are a fair sample). */

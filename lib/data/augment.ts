@@ -30,7 +30,7 @@ export const AUGMENT_SCALE: Record<Exclude<AugmentMode, 'none'>, [number, number
 };
 
 /** torchvision's default aspect-ratio range. */
-export const DEFAULT_RATIO: [number, number] = [3 / 4, 4 / 3];
+const DEFAULT_RATIO: [number, number] = [3 / 4, 4 / 3];
 
 /** Sample fractions are multiples of 1/56, so bilinear values of 0|1 pixels are multiples of 1/3136:
  *  anything within 1e-4 of 0.5 is an exact tie blurred by float32. */
@@ -138,7 +138,7 @@ export function checkResizeArguments(images: Uint8Array, n: number, boxes: Float
 /**
  * Resize the boxes of `drawCropBoxes` to 28x28 with tf.image.cropAndResize's bilinear arithmetic
  * (outside → 0), then round to 0|1 (halves to 0, like torch's round). This is the work
- * lib/data/pipeline.ts moves to another thread.
+ * lib/train/batchStream.ts moves to another thread.
  *
  * It runs lib/data/cropResize.ts, a port of tfjs's kernel on typed arrays that skips the blank parts
  * of digits: 0.86-0.95 ms of CPU per batch of 200 where tf.image.cropAndResize takes 5.7-6.3 ms on

@@ -8,10 +8,10 @@
  */
 import { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES, type Split } from './types';
 
-export const ENCODING_MAGIC = 'ZMN1';
-export const ENCODING_VERSION = 1;
-export const ENCODING_HEADER_BYTES = 12;
-export const PACKED_IMAGE_BYTES = IMAGE_PIXELS / 8;
+const ENCODING_MAGIC = 'ZMN1';
+const ENCODING_VERSION = 1;
+const ENCODING_HEADER_BYTES = 12;
+const PACKED_IMAGE_BYTES = IMAGE_PIXELS / 8;
 
 /** Exact size of an encoded split of `count` images. */
 export function encodedSize(count: number): number {

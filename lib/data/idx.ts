@@ -8,7 +8,7 @@ const UNSIGNED_BYTE = 0x08;
 export const IDX_IMAGES_MAGIC = 2051;
 export const IDX_LABELS_MAGIC = 2049;
 
-export interface IdxFile {
+interface IdxFile {
   dims: number[];
   data: Uint8Array;
   magic: number;

@@ -7,11 +7,11 @@
 
 import { GRID, PIXELS } from './raster';
 
-export const FIT_BOX = 20;
+const FIT_BOX = 20;
 /** Centre of the frame in pixel-index coordinates (pixel i spans [i, i+1), its centre is i + 0.5). */
 export const FRAME_CENTRE = GRID / 2 - 0.5;
 
-export interface BoundingBox {
+interface BoundingBox {
   left: number;
   top: number;
   width: number;
@@ -141,7 +141,7 @@ export function binariseImage(image: ArrayLike<number>, threshold = 0.5): Float3
  * box leaves ~1.5 cells of coverage, which rounding at 0.5 thins to broken 1-pixel lines; MNIST's
  * binarised strokes are 2–3 pixels wide, so after rescaling a quarter pixel of ink is enough.
  */
-export const RESCALED_INK_THRESHOLD = 0.25;
+const RESCALED_INK_THRESHOLD = 0.25;
 
 /** What the chip is given for a drawn image: binarised, then ×31 (the 5-bit input range). */
 export function chipInput(image: ArrayLike<number>): Uint8Array {

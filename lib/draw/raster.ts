@@ -113,7 +113,7 @@ export function loadIntoRaster(raster: Uint8Array, image: ArrayLike<number>): vo
   for (let i = 0; i < PIXELS; i++) raster[i] = image[i] >= 0.5 ? 1 : 0;
 }
 
-export type Half = 'top' | 'bottom' | 'left' | 'right';
+type Half = 'top' | 'bottom' | 'left' | 'right';
 
 /** A copy of a 28×28 raster with one half blanked: "does half a digit suffice?" */
 export function coverHalf(raster: ArrayLike<number>, half: Half): Uint8Array {

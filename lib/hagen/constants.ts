@@ -11,8 +11,6 @@ export const OUTPUT_MIN = -128;
 export const OUTPUT_MAX = 127;
 /** Signed input rows per hardware block; the mock adds noise and saturates per chunk of this many rows. */
 export const ROWS_PER_CHUNK = 128;
-/** Neuron columns per hardware block. */
-export const COLUMNS_PER_BLOCK = 256;
 /** hxtorch's default MockParameter. */
 export const DEFAULT_MOCK: Readonly<MockParameter> = Object.freeze({ noiseStd: 2, gain: 0.002 });
 /** ReLU's 8-bit output range before ConvertingReLU shifts it down to a 5-bit input. */

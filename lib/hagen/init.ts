@@ -6,7 +6,7 @@ import { Rng } from '../random';
 import { WEIGHT_MAX } from './constants';
 import type { LayerParams } from './types';
 
-export interface InitScales { numSends: number; weightStd: number; biasBound: number }
+interface InitScales { numSends: number; weightStd: number; biasBound: number }
 
 /**
  * gain_tot = 2^reluShift·√2/gain, std = gain_tot/√fanIn, numSends = ceil(std/21),

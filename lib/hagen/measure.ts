@@ -14,16 +14,16 @@ import { ROWS_PER_CHUNK } from './constants';
 import { mockParameter } from './mockParameter';
 import type { MockParameter } from './types';
 
-export type MacFunction = (x: Float32Array, batch: number, w: Float32Array, k: number, n: number, numSends: number) => Float32Array;
+type MacFunction = (x: Float32Array, batch: number, w: Float32Array, k: number, n: number, numSends: number) => Float32Array;
 
-export const MEASURE_ROWS = 256;
-export const MEASURE_COLUMNS = 128;
-export const MEASURE_WEIGHT = 21;
-export const MEASURE_INPUT = 15.5;
-export const MEASURE_TARGET = 63.5;
-export const MEASURE_MASKING_FACTOR = 0.85;
-export const MEASURE_STEPS = 20;
-export const MEASURE_BATCH = 50;
+const MEASURE_ROWS = 256;
+const MEASURE_COLUMNS = 128;
+const MEASURE_WEIGHT = 21;
+const MEASURE_INPUT = 15.5;
+const MEASURE_TARGET = 63.5;
+const MEASURE_MASKING_FACTOR = 0.85;
+const MEASURE_STEPS = 20;
+const MEASURE_BATCH = 50;
 
 /** torch.median without a dim: the lower of the two middle values for an even count. */
 export function torchMedian(values: ArrayLike<number>): number {

@@ -4,8 +4,8 @@ import { initLayer } from './init';
 import { checkMockParameter } from './mockParameter';
 import { BACKENDS, type Backend, type HagenModel, type MockParameter, type ModelConfig } from './types';
 
-export const INPUT_FEATURES = 784;
-export const OUTPUT_CLASSES = 10;
+const INPUT_FEATURES = 784;
+const OUTPUT_CLASSES = 10;
 
 function checkInt(name: string, v: number, min: number, max: number): void {
   if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`model config ${name} must be an integer from ${min} to ${max}, got ${v}`);

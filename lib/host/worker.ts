@@ -6,10 +6,9 @@
  * The protocol types live here; browser.ts imports them type-only, so no worker code enters the page.
  */
 import { chipFromDescription, type ChipDescription } from '../chip/description';
-import { AugmentThread, serveAugmentation, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../data/thread';
+import { AugmentThread, serveAugmentation, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../train/helper/thread';
 import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
-import { configureWasmPaths, initTf } from '../tf/backend';
 import { trainModel, type TrainOptions, type TrainProgress } from '../train/train';
 
 /**
@@ -29,7 +28,7 @@ export type FromWorker =
   | { type: 'failed'; runId: number; message: string };
 
 /** A copy of the model's weights whose buffers the worker can give away (transfer) without touching the trainer's. */
-export function detachedCopy(model: HagenModel): { model: HagenModel; buffers: ArrayBuffer[] } {
+function detachedCopy(model: HagenModel): { model: HagenModel; buffers: ArrayBuffer[] } {
   const buffers: ArrayBuffer[] = [];
   const layers = model.layers.map((layer) => {
     const weight = layer.weight.slice();
@@ -59,9 +58,9 @@ interface WorkerScope {
 
 /**
  * Wire the protocol to a worker scope (exported so tests can drive it with a fake scope).
- * `augmentThread` gives the thread that resizes crops ahead of training (null: this worker does it).
+ * `prepare` runs before each run (tests: a set-up to wait for). `augmentThread` gives the thread that resizes crops ahead of training (null: this worker does it).
  */
-export function serveTraining(scope: WorkerScope, prepare: () => Promise<unknown> = prepareTf, augmentThread: () => AugmentThread | null = () => null): void {
+export function serveTraining(scope: WorkerScope, prepare: () => Promise<unknown> = () => Promise.resolve(), augmentThread: () => AugmentThread | null = () => null): void {
   let dataset: Dataset | null = null;
   const runs = new Map<number, AbortController>();
 
@@ -108,18 +107,8 @@ export function serveTraining(scope: WorkerScope, prepare: () => Promise<unknown
   });
 }
 
-let tfReady: Promise<string> | null = null;
-/** The worker's .wasm files sit next to worker.js (the build copies them into dist/). */
-function prepareTf(): Promise<string> {
-  if (!tfReady) {
-    configureWasmPaths(new URL('./', import.meta.url).href);
-    tfReady = initTf();
-  }
-  return tfReady;
-}
-
 /** The name of the nested worker (this same script) that resizes crops and draws mock noise for the training worker. */
-export const AUGMENT_WORKER_NAME = 'ziffern-augment';
+const AUGMENT_WORKER_NAME = 'ziffern-augment';
 
 let nestedThread: AugmentThread | null | undefined;
 /**
@@ -159,5 +148,6 @@ if (isWorkerScope && (self as unknown as { name?: string }).name === AUGMENT_WOR
     listen: (onMessage) => scope.addEventListener('message', (event) => onMessage(event.data)),
   }, () => Promise.resolve()); // the typed crop kernel and the noise need no tfjs backend
 } else if (isWorkerScope) {
-  serveTraining(self as unknown as WorkerScope, prepareTf, nestedAugmentThread);
+  // No tfjs here: the worker trains with the default (fast) engine; an engine cannot be sent to it.
+  serveTraining(self as unknown as WorkerScope, () => Promise.resolve(), nestedAugmentThread);
 }

@@ -4,7 +4,9 @@
  * parameters it depends on; the page uses it only when the reader's parameters are exactly those.
  *
  *   precomputed/index.json                 { format, version, entries: [{ kind, key, file, params, note }] }
- *   precomputed/training-<hash>.json       { format, version, kind: 'training', params, losses, batchesPerEpoch, epochs, modelFile }
+ *   precomputed/training-<hash>.bin        the run in a compact, checksummed binary form (binary.ts): what the page downloads
+ *   (cache) training-<hash>.json           { format, version, kind: 'training', params, losses, batchesPerEpoch, epochs, modelFile }
+ *                                          the build's cache keeps the full-precision run; the .bin is made from it
  *   precomputed/sweep-<hash>.json          { format, version, kind: 'sweep', params, widths, rows }
  *
  * Everything here is plain, host-neutral logic: the build writes with it, the page reads with it.
@@ -13,7 +15,7 @@ import { defaultParams, isParamName, PARAMS, sameParamValue, validateParam, type
 import type { SweepRow } from '../sweep/sweep';
 import type { EpochResult } from '../train/train';
 
-export const PRECOMPUTED_FORMAT = 'ziffern-precomputed';
+const PRECOMPUTED_FORMAT = 'ziffern-precomputed';
 /** Bump when training or evaluation changes results: cached and shipped files of an older version are ignored. */
 export const PRECOMPUTED_VERSION = 1;
 export const PRECOMPUTED_INDEX = 'index.json';
@@ -47,7 +49,7 @@ export function sameRelevantParams(kind: PrecomputedKind, a: Partial<ParamValues
 }
 
 /** cyrb53: a fast, well-mixed 53-bit string hash (not cryptographic: names files, never authenticates). */
-export function stableHash(text: string): string {
+function stableHash(text: string): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
@@ -80,7 +82,7 @@ export interface PrecomputedIndex {
 }
 
 /** One epoch as the training reported it (same shape as lib/train's EpochResult). */
-export type EpochRecord = EpochResult;
+type EpochRecord = EpochResult;
 export interface PrecomputedTraining {
   params: Record<string, unknown>;
   losses: number[];
@@ -148,6 +150,11 @@ function readParams(kind: PrecomputedKind, raw: unknown, where: string): Record<
 
 const finiteOr = (value: unknown, fallback: number) => (typeof value === 'number' ? value : value === null ? fallback : Number.NaN);
 
+/** Where a result is shipped: a training run in the compact binary form (binary.ts), a sweep as JSON. */
+export function fileOf(kind: PrecomputedKind, key: string): string {
+  return kind === 'training' ? `${key}.bin` : `${key}.json`;
+}
+
 export function parseIndex(text: string): PrecomputedIndex {
   const where = 'precomputed/index.json';
   const json = parseJson(text, where, null);
@@ -157,7 +164,8 @@ export function parseIndex(text: string): PrecomputedIndex {
     if (!isObject(raw)) throw new Error(`${at}: must be an object`);
     if (raw.kind !== 'training' && raw.kind !== 'sweep') throw new Error(`${at}: kind must be "training" or "sweep"`);
     if (typeof raw.key !== 'string' || !/^(training|sweep)-[0-9a-f]{14}$/.test(raw.key)) throw new Error(`${at}: key must look like "${raw.kind}-<14 hex digits>"`);
-    if (typeof raw.file !== 'string' || raw.file !== `${raw.key}.json`) throw new Error(`${at}: file must be "${raw.key}.json"`);
+    const file = fileOf(raw.kind, raw.key);
+    if (raw.file !== file) throw new Error(`${at}: file must be "${file}"`);
     if (raw.note !== undefined && (typeof raw.note !== 'string' || raw.note.length > 200)) throw new Error(`${at}: note must be a string of at most 200 characters`);
     const params = readParams(raw.kind, raw.params, at);
     return { kind: raw.kind, key: raw.key, file: raw.file, params, ...(raw.note !== undefined ? { note: raw.note as string } : {}) };
@@ -168,6 +176,13 @@ export function parseIndex(text: string): PrecomputedIndex {
 export function parseTraining(text: string, fileName: string): PrecomputedTraining {
   const where = `precomputed/${fileName}`;
   const json = parseJson(text, where, 'training');
+  const fields = checkTrainingFields(json, where);
+  if (typeof json.modelFile !== 'string') throw new Error(`${where}: modelFile must be the text of a model file`);
+  return { ...fields, modelFile: json.modelFile };
+}
+
+/** A training result's fields besides its model (params, losses, batchesPerEpoch, epochs), checked; shared with the binary form (binary.ts). */
+export function checkTrainingFields(json: Record<string, unknown>, where: string): Omit<PrecomputedTraining, 'modelFile'> {
   const params = readParams('training', json.params, where);
   if (!Array.isArray(json.losses)) throw new Error(`${where}: losses must be an array`);
   if (json.losses.some((loss) => loss !== null && typeof loss !== 'number')) throw new Error(`${where}: losses must be numbers (null for a diverged batch)`);
@@ -191,8 +206,7 @@ export function parseTraining(text: string, fileName: string): PrecomputedTraini
       seconds: raw.seconds as number, backend: raw.backend as string, confusion: confusion as number[][],
     };
   });
-  if (typeof json.modelFile !== 'string') throw new Error(`${where}: modelFile must be the text of a model file`);
-  return { params, losses, batchesPerEpoch: json.batchesPerEpoch as number, epochs, modelFile: json.modelFile };
+  return { params, losses, batchesPerEpoch: json.batchesPerEpoch as number, epochs };
 }
 
 const SWEEP_STATES = ['done', 'cancelled', 'error'] as const;

@@ -3,11 +3,11 @@
  * dist/precomputed/; Node has none and always trains). The index is read once per host; a missing or
  * broken file means "nothing precomputed" (the page trains live) and is reported once on the console.
  */
-import { parseModelFile } from '../modelfile/modelFile';
+import { decodeTrainingRun, type TrainingRun } from './binary';
 import type { ParamValues } from '../params';
 import type { Host } from '../runtime/host';
 import type { TrainProgress } from '../train/train';
-import { parseIndex, parseSweep, parseTraining, precomputeKey, PRECOMPUTED_INDEX, sameRelevantParams, type IndexEntry, type PrecomputedIndex, type PrecomputedSweep, type TrainingParams } from './files';
+import { parseIndex, parseSweep, precomputeKey, PRECOMPUTED_INDEX, sameRelevantParams, type IndexEntry, type PrecomputedIndex, type PrecomputedSweep, type TrainingParams } from './files';
 
 export interface PretrainedRun {
   source: 'precomputed' | 'file';
@@ -23,7 +23,7 @@ function warn(message: string): void {
   console.warn(`ziffern: ${message}; training live instead`);
 }
 
-export function precomputedIndex(host: Host): Promise<PrecomputedIndex> {
+function precomputedIndex(host: Host): Promise<PrecomputedIndex> {
   let index = indexes.get(host);
   if (!index) {
     index = (async () => {
@@ -55,25 +55,27 @@ async function readEntry<T>(host: Host, entry: IndexEntry, parse: (text: string,
 export async function lookupPrecomputedTraining(host: Host, params: TrainingParams): Promise<PretrainedRun | null> {
   const key = precomputeKey('training', params as ParamValues);
   const entry = (await precomputedIndex(host)).entries.find((e) => e.kind === 'training' && e.key === key && sameRelevantParams('training', e.params, params as ParamValues));
-  if (!entry) return null;
-  const stored = await readEntry(host, entry, parseTraining);
-  if (!stored || !sameRelevantParams('training', stored.params, params as ParamValues)) return null;
-  let model;
+  if (!entry || !host.readPrecomputedBytes) return null;
+  let stored: TrainingRun;
   try {
-    model = parseModelFile(stored.modelFile, entry.file).model;
+    const bytes = await host.readPrecomputedBytes(entry.file);
+    if (bytes === null) return null;
+    // A damaged file is refused with its reason (length, checksum, contents), and the page trains live.
+    stored = decodeTrainingRun(bytes, entry.file);
   } catch (error) {
     warn((error as Error).message);
     return null;
   }
+  if (!sameRelevantParams('training', stored.params, params as ParamValues)) return null;
   const last = stored.losses.at(-1) ?? Number.NaN;
   const progress: TrainProgress = {
     state: 'done', epoch: stored.epochs.length, batch: stored.batchesPerEpoch, batchesPerEpoch: stored.batchesPerEpoch, loss: last, samplesPerSecond: 0,
-    losses: stored.losses, epochs: stored.epochs, model,
+    losses: stored.losses, epochs: stored.epochs, model: stored.model,
   };
   return { source: 'precomputed', label: entry.note ?? '', progress };
 }
 
-export interface PrecomputedSweepResult extends PrecomputedSweep {
+interface PrecomputedSweepResult extends PrecomputedSweep {
   /** How it differs from the reader's settings, e.g. "1 epoch on 10 000 images". */
   note: string;
   /** Whether it was computed with exactly the reader's sweep parameters. */

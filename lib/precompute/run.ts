@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { SweepState } from '../../cells/capacity';
 import { notebookCells } from '../../cells/index';
 import { createNodeHost } from '../host/node';
-import { serializeModelFile } from '../modelfile/modelFile';
+import { parseModelFile, serializeModelFile } from '../modelfile/modelFile';
 import { defaultParams, PARAMS, sameParamValue, type ParamValues } from '../params';
 import type { Mutable } from '../runtime/generators';
 import type { Host } from '../runtime/host';
@@ -17,9 +17,10 @@ import { createNotebook, type Notebook } from '../runtime/notebook';
 import type { SweepRow } from '../sweep/sweep';
 import type { TrainProgress } from '../train/train';
 import {
-  indexJson, parseSweep, parseTraining, precomputeKey, PRECOMPUTED_INDEX, relevantParams, sweepJson, trainingJson,
+  fileOf, indexJson, parseSweep, parseTraining, precomputeKey, PRECOMPUTED_INDEX, relevantParams, sweepJson, trainingJson,
   type IndexEntry, type PrecomputedKind,
 } from './files';
+import { encodeTrainingRun } from './binary';
 
 export interface PlannedRun {
   kind: PrecomputedKind;
@@ -35,7 +36,7 @@ export interface PlannedRun {
  * augmentation; ≈ 2 min), so a cold build stays under 5 minutes. The page labels that sweep as such
  * and runs one with the reader's settings on request.
  */
-export const DEFAULT_PLAN: readonly PlannedRun[] = [
+const DEFAULT_PLAN: readonly PlannedRun[] = [
   { kind: 'training', params: {} },
   { kind: 'sweep', params: { trainSize: 1000, epochs: 20, augment: 'none' }, note: '1 000 training images, 20 epochs, no augmentation' },
 ];
@@ -120,6 +121,12 @@ function readCached(cacheDir: string | undefined, kind: PrecomputedKind, file: s
   }
 }
 
+/** The compact form the page downloads, made from the cached full-precision run. */
+function trainingBinary(text: string, file: string): Uint8Array {
+  const { modelFile, ...fields } = parseTraining(text, file);
+  return encodeTrainingRun({ ...fields, model: parseModelFile(modelFile, file).model });
+}
+
 function writeAtomically(path: string, text: string): void {
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, text);
@@ -154,8 +161,9 @@ export async function precompute(outDir: string, options: PrecomputeOptions = {}
       report.computed.push(key);
       log(`  precomputed ${key} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
-    writeFileSync(join(target, file), text);
-    report.entries.push({ kind: planned.kind, key, file, params: relevantParams(planned.kind, full), ...(planned.note ? { note: planned.note } : {}) });
+    const shipped = fileOf(planned.kind, key);
+    writeFileSync(join(target, shipped), planned.kind === 'training' ? trainingBinary(text, file) : text);
+    report.entries.push({ kind: planned.kind, key, file: shipped, params: relevantParams(planned.kind, full), ...(planned.note ? { note: planned.note } : {}) });
   }
   writeFileSync(join(target, PRECOMPUTED_INDEX), indexJson(report.entries));
   report.seconds = (performance.now() - started) / 1000;

@@ -17,6 +17,11 @@ export interface CellSpec {
   type?: string;
   /** Set on `viewof <param>` cells: this cell's value is the view (control) of that parameter. */
   view?: ParamName;
+  /**
+   * A display cell whose first run holds the main thread long (seconds of chip emulation): the page mounts it
+   * only when its placeholder comes near the viewport, so it never delays the first view.
+   */
+  mountWhenVisible?: boolean;
 }
 
 /** Inputs every notebook provides without a cell. */

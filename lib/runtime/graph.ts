@@ -26,6 +26,28 @@ export function checkGraph(cells: readonly CellSpec[], builtins: readonly string
   if (cycle) throw new Error(`cells form a cycle: ${cycle.join(' → ')}`);
 }
 
+/**
+ * The parameters a cell depends on, as the graph says: every parameter whose view cell (`view` set) is
+ * upstream of `name`, not looking through the cells in `skip` (e.g. a shortcut that only picks a stored
+ * result). In the order of `cells`.
+ */
+export function upstreamParameters(cells: readonly CellSpec[], name: string, skip: readonly string[] = []): string[] {
+  const byName = new Map(cells.map((c) => [c.name, c]));
+  if (!byName.has(name)) throw new Error(`upstreamParameters: no cell "${name}"`);
+  const seen = new Set<string>();
+  const stack = [name];
+  while (stack.length > 0) {
+    const current = byName.get(stack.pop()!);
+    if (!current) continue; // a builtin
+    for (const input of current.inputs) {
+      if (seen.has(input) || skip.includes(input)) continue;
+      seen.add(input);
+      stack.push(input);
+    }
+  }
+  return cells.filter((c) => c.view !== undefined && seen.has(c.name)).map((c) => c.view!);
+}
+
 /** A dependency cycle as a list of names (first = last), or null. Iterative DFS with colours. */
 export function findCycle(cells: readonly CellSpec[], byName = new Map(cells.map((c) => [c.name, c]))): string[] | null {
   const state = new Map<string, 'visiting' | 'done'>();

@@ -18,6 +18,8 @@ export interface Host {
   loadDataset(): Promise<Dataset>;
   /** Initialise TensorFlow.js and name the backend in use. */
   tfBackend(): Promise<string>;
+  /** The tfjs backend if something has started tfjs already, else null (the page loads tfjs only on demand). */
+  tfBackendInUse?(): string | null;
   /** Train (a copy of) `model`; stops within one batch when `opts.signal` aborts. */
   runTraining(model: HagenModel, data: Dataset, opts: TrainOptions): AsyncIterable<TrainProgress>;
   /** How many runTraining calls may usefully run at once (the page gives each its own worker); 1 when absent. */
@@ -30,4 +32,6 @@ export interface Host {
   loadCalibration?(chipId: number): Promise<string>;
   /** A file the build computed in advance (dist/precomputed/<name>), or null where there is none (Node: train for real). */
   readPrecomputed?(name: string): Promise<string | null>;
+  /** The same for a binary file (a precomputed training run, lib/precompute/binary.ts). */
+  readPrecomputedBytes?(name: string): Promise<Uint8Array | null>;
 }

@@ -9,17 +9,17 @@
  */
 import { PARAMS, defaultParams, isParamName, validateParam, type ParamName, type ParamValues } from '../params';
 
-export const HISTORY_FORMAT = 'ziffern-history';
-export const HISTORY_VERSION = 1;
+const HISTORY_FORMAT = 'ziffern-history';
+const HISTORY_VERSION = 1;
 export const HISTORY_STORAGE_KEY = 'ziffern.history.v1';
 export const MAX_RUNS = 20;
 export const MAX_LOSS_POINTS = 1000;
-export const MAX_EPOCHS = 100;
+const MAX_EPOCHS = 100;
 
-export type RunState = 'done' | 'cancelled' | 'error';
+type RunState = 'done' | 'cancelled' | 'error';
 const RUN_STATES: readonly RunState[] = ['done', 'cancelled', 'error'];
 
-export interface EpochSummary {
+interface EpochSummary {
   epoch: number;
   trainLoss: number;
   trainAccuracy: number;
@@ -211,7 +211,7 @@ function historyJson(history: RunHistory): string {
   });
 }
 
-export interface ParsedHistory {
+interface ParsedHistory {
   history: RunHistory;
   /** Why something stored was dropped; show or log them, nothing here is fatal. */
   warnings: string[];

@@ -20,23 +20,23 @@ export const MAX_SEARCH_LENGTH = 8192;
  * each section under an element carrying the matching id.
  */
 export const VIEW_SECTIONS = ['intro', 'environment', 'data', 'model', 'untrained', 'training', 'trained', 'capacity', 'history'] as const;
-export type ViewSection = (typeof VIEW_SECTIONS)[number];
+type ViewSection = (typeof VIEW_SECTIONS)[number];
 
 /** Query keys that are view options rather than parameters. */
-export const VIEW_KEYS = ['hide', 'prose'] as const;
+const VIEW_KEYS = ['hide', 'prose'] as const;
 
-export interface Rejected {
+interface Rejected {
   /** The key as written in the URL (shortened if absurdly long). */
   name: string;
   /** The raw value (shortened), for showing back to the reader as text. */
   raw: string;
   reason: string;
 }
-export interface Ignored {
+interface Ignored {
   name: string;
   reason: string;
 }
-export interface ParamsFromSearch {
+interface ParamsFromSearch {
   values: Partial<ParamValues>;
   rejected: Rejected[];
   ignored: Ignored[];
@@ -47,7 +47,7 @@ export interface ViewOptions {
   /** false for `prose=0`: only controls and figures, for teachers and embedding. */
   prose: boolean;
 }
-export interface ViewOptionsFromSearch {
+interface ViewOptionsFromSearch {
   view: ViewOptions;
   rejected: Rejected[];
 }

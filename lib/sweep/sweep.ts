@@ -21,7 +21,7 @@ export interface WidthMetrics {
   testLoss: number | null;
 }
 
-export type SweepRowState = 'running' | 'done' | 'cancelled' | 'error';
+type SweepRowState = 'running' | 'done' | 'cancelled' | 'error';
 
 export interface SweepRow {
   hidden: number;
@@ -38,7 +38,7 @@ export interface SweepRow {
   error?: string;
 }
 
-export interface RunOneContext {
+interface RunOneContext {
   /** Aborted when the sweep is cancelled; the runner should stop within one batch. */
   signal: AbortSignal;
   /** Live numbers while the width trains (e.g. after each epoch); each call yields a 'running' row. */

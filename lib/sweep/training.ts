@@ -4,7 +4,6 @@
  * Runs wherever lib/train runs (Node in-process, a Web Worker, a worker thread); a host that spreads
  * widths over workers calls `trainingAdapter(...)` inside each worker for its width.
  */
-import type { AugmentMode } from '../data/augment';
 import { trainSubset } from '../data/batches';
 import type { Dataset, Split } from '../data/types';
 import { buildModel } from '../hagen/model';
@@ -12,13 +11,13 @@ import type { ChipDevice, HagenEngine, HagenModel, MockParameter } from '../hage
 import type { ParamValues } from '../params';
 import { Rng } from '../random';
 import { evaluate } from '../train/evaluate';
-import { trainModel } from '../train/train';
+import { trainModel, trainOptionsFrom } from '../train/train';
 import type { TrainingAdapter, WidthMetrics } from './sweep';
 
 /** Train accuracy is measured on at most this many of the training images (the test set is used whole). */
-export const DEFAULT_MEASURE_TRAIN_IMAGES = 10000;
+const DEFAULT_MEASURE_TRAIN_IMAGES = 10000;
 
-export interface SweepTrainingSetup {
+interface SweepTrainingSetup {
   /** The reader's parameters; `hidden` is replaced by each sweep width. */
   params: ParamValues;
   /** The mock parameters in effect (the defaults from params, or measured on the emulated chip). */
@@ -58,8 +57,7 @@ export function trainingAdapter(setup: SweepTrainingSetup): TrainingAdapter<Hage
     train(hidden, signal) {
       const model = buildModel({ hidden, layers: params.layers, shift: params.shift }, { backend: params.backend as HagenModel['backend'], mock: setup.mock, seed: params.seed });
       return trainModel(model, data, {
-        lr: params.lr, epochs: params.epochs, batchSize: params.batchSize, augment: params.augment as AugmentMode,
-        seed: params.seed, trainSize: Math.min(params.trainSize, data.train.count), labelNoise: params.labelNoise,
+        ...trainOptionsFrom(params, data.train.count),
         engine: setup.engine, chip: setup.chip, signal,
         // Only the final weights matter here: skip the per-batch weight copies.
         snapshotEveryBatches: 1e9,

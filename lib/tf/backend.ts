@@ -7,8 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
-export const TF_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type TfBackendName = (typeof TF_BACKENDS)[number];
+const TF_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 
 let pending: Promise<string> | null = null;
 let pendingPreference: string | undefined;
@@ -45,7 +44,7 @@ function webglIsSoftware(): boolean {
 }
 
 /** What a host offers; gathered by `probeHost()`, separate so the choice is testable without a browser. */
-export interface HostCapabilities {
+interface HostCapabilities {
   node: boolean;
   /** navigator.gpu exists and a webgpu backend is registered with tfjs. */
   webgpu: boolean;
@@ -53,7 +52,7 @@ export interface HostCapabilities {
   hardwareWebgl: boolean;
 }
 
-export function probeHost(): HostCapabilities {
+function probeHost(): HostCapabilities {
   const node = isNodeHost();
   if (node) return { node, webgpu: false, hardwareWebgl: false };
   const hasGpuApi = typeof navigator !== 'undefined' && 'gpu' in navigator;

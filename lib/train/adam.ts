@@ -52,7 +52,7 @@ function adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float3
   p[j] = f(p[j] + f(f(s.negStepSize * m[j]) / denom));
 }
 
-export interface AdamOptions {
+interface AdamOptions {
   lr: number;
   beta1?: number;
   beta2?: number;

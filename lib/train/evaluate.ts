@@ -1,6 +1,6 @@
 /** Test a model on a split: accuracy, the tutorial's loss, and the confusion matrix [true][pred]. */
-import { nextMacrotask, type AugmentThread } from '../data/thread';
-import { RecordedDraws, wordsPerForward } from '../data/threadTestPass';
+import { nextMacrotask, type AugmentThread } from './helper/thread';
+import { RecordedDraws, wordsPerForward } from './helper/testPass';
 import type { Split } from '../data/types';
 import { INPUT_MAX } from '../hagen/constants';
 import { resolveEngine, type EngineName } from '../hagen/engine';
@@ -98,7 +98,7 @@ const THREAD_QUEUE = 2;
 
 /**
  * evaluate() for the mock with the fast engine, its batches shared between this thread and
- * `thread` (lib/data/threadTestPass.ts ThreadTestPass): the same result, both cores busy. Each batch's
+ * `thread` (lib/train/helper/testPass.ts ThreadTestPass): the same result, both cores busy. Each batch's
  * noise seeds are drawn from opts.rng up front, in batch order (what evaluate draws), and replayed
  * by whichever thread runs the batch. This thread takes batches from the front, the other from the
  * back, two at a time; when none are left, this thread takes back what the other has not started and

@@ -5,15 +5,16 @@
  */
 import { type AugmentMode, AUGMENT_MODES } from '../data/augment';
 import { trainSubset } from '../data/batches';
-import { BatchStream } from '../data/pipeline';
-import { nextMacrotask, type AugmentThread } from '../data/thread';
+import { BatchStream } from './batchStream';
+import { nextMacrotask, type AugmentThread } from './helper/thread';
 import type { Dataset } from '../data/types';
-import { resolveEngine, type EngineName } from '../hagen/engine';
+import { loadResolvedEngine, type EngineName } from '../hagen/engine';
 import { INPUT_MAX } from '../hagen/constants';
 import { argmaxRows } from '../hagen/loss';
 import { cloneModel } from '../hagen/model';
 import type { ChipDevice, HagenEngine, HagenModel } from '../hagen/types';
 import { Rng } from '../random';
+import type { ParamValues } from '../params';
 import { Adam } from './adam';
 import { evaluate, evaluateShared } from './evaluate';
 
@@ -30,7 +31,7 @@ export interface TrainOptions {
   chip?: ChipDevice;
   signal?: AbortSignal;
   /**
-   * Where augmentation resizes the crops ahead of training (lib/data/pipeline.ts); the hosts give
+   * Where augmentation resizes the crops ahead of training (lib/train/batchStream.ts); the hosts give
    * their thread. Without one (or until it is ready) batches are resized in this thread. Either way
    * the batches are the same for the same seed.
    */
@@ -66,9 +67,23 @@ export interface TrainProgress {
 }
 
 /** Default snapshot interval: ~4 fresh models a second at tutorial speed, without a copy per batch. */
-export const SNAPSHOT_EVERY_BATCHES = 25;
+const SNAPSHOT_EVERY_BATCHES = 25;
 
 /** The tutorial's settings (lr 0.25, batch 200, 4 epochs, RandomResizedCrop, all 60000 images). */
+/** The parameters (lib/params.ts) a training takes its options from. */
+export type TrainingParamValues = Pick<ParamValues, 'lr' | 'epochs' | 'batchSize' | 'augment' | 'seed' | 'trainSize' | 'labelNoise'>;
+
+/**
+ * The one way from parameter values to training options, for the notebook's training, the sweep and the CLI;
+ * `trainCount` (the training split's size) caps trainSize.
+ */
+export function trainOptionsFrom(params: TrainingParamValues, trainCount = Infinity): Pick<TrainOptions, keyof TrainingParamValues> {
+  return {
+    lr: params.lr, epochs: params.epochs, batchSize: params.batchSize, augment: params.augment as AugmentMode, seed: params.seed,
+    trainSize: Math.min(params.trainSize, trainCount), labelNoise: params.labelNoise,
+  };
+}
+
 export const TUTORIAL_DEFAULTS: Omit<TrainOptions, 'seed'> = { lr: 0.25, epochs: 4, batchSize: 200, augment: 'crop', trainSize: 60000, labelNoise: 0 };
 
 function checkOptions(opts: TrainOptions, trainCount: number): void {
@@ -87,7 +102,7 @@ function checkOptions(opts: TrainOptions, trainCount: number): void {
 
 export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
   checkOptions(opts, data.train.count);
-  const engine = resolveEngine(opts.engine);
+  const engine = await loadResolvedEngine(opts.engine);
   const snapshotEvery = opts.snapshotEveryBatches ?? SNAPSHOT_EVERY_BATCHES;
   const model = cloneModel(input);
   const train = trainSubset(data.train, opts.trainSize, opts.labelNoise, opts.seed);

@@ -51,7 +51,7 @@ export function weightSweepPlot(sweep: WeightSweep, options: PlotOptions = {}): 
   return frame.root;
 }
 
-export interface NeuronSpread { offset: readonly number[]; gain: readonly number[] }
+interface NeuronSpread { offset: readonly number[]; gain: readonly number[] }
 
 function histogram(values: readonly number[], label: string, unit: string, before: readonly number[], after: readonly number[], lang: Lang, options: PlotOptions, kind: string): HTMLElement {
   const sd = (v: readonly number[]) => {
@@ -100,7 +100,7 @@ export function spreadPlot(data: { before: NeuronSpread; after: NeuronSpread }, 
   return root;
 }
 
-export interface MockParameterLike { gain: number; noiseStd: number }
+interface MockParameterLike { gain: number; noiseStd: number }
 
 /** The mock's two numbers side by side: hxtorch's defaults and what measure_mock_parameter found. */
 export function mockParamCompare(values: { defaults: MockParameterLike; measured: MockParameterLike }, options: PlotOptions = {}): HTMLElement {

@@ -11,7 +11,7 @@ import type { HagenModel } from '../hagen/types';
 import { element } from './dom';
 import { formatNumber, tr, type Lang } from './i18n';
 
-export const TRANSFER_IMAGES = 1000;
+const TRANSFER_IMAGES = 1000;
 
 const LABELS: Record<TransferRow['target'], { en: string; de: string }> = {
   mock: { en: 'mock (where it was trained)', de: 'Mock (dort trainiert)' },

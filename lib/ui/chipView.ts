@@ -11,9 +11,9 @@ import { checkLang, tr, type Lang } from './i18n';
 const SVG = 'http://www.w3.org/2000/svg';
 export const INK = '#1b1b1f';
 
-export type ChipView = HTMLElement & { update(image: ArrayLike<number>): void; input: Uint8Array };
+type ChipView = HTMLElement & { update(image: ArrayLike<number>): void; input: Uint8Array };
 
-export interface ChipViewOptions extends CellOption {
+interface ChipViewOptions extends CellOption {
   lang?: Lang;
   /** CSS pixels per chip pixel (default 3 → 84 px). */
   pixelSize?: number;

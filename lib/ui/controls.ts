@@ -10,7 +10,7 @@ import { parseParam, validateParam, type ParamSpec } from '../params';
 import { applyCell, element, uniqueId, type CellOption } from './dom';
 import { checkLang, formatNumber, type Lang } from './i18n';
 
-export type ParamControl = HTMLDivElement & { value: unknown; spec: ParamSpec };
+type ParamControl = HTMLDivElement & { value: unknown; spec: ParamSpec };
 
 /** Sliders above this many integer steps become number fields (a seed slider helps no one). */
 const MAX_SLIDER_STEPS = 1000;

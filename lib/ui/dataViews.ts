@@ -8,13 +8,13 @@ import { formatNumber, tr, type Lang } from './i18n';
 import { digitGrid } from './plots';
 
 /** Digits in the random grid (the tutorial shows 2 × 2; more show the variety of handwriting). */
-export const GRID_DIGITS = 24;
+const GRID_DIGITS = 24;
 /** Test digits in the augmentation preview, and crops shown per digit. */
-export const AUGMENT_DIGITS = 4;
-export const CROPS_PER_DIGIT = 4;
+const AUGMENT_DIGITS = 4;
+const CROPS_PER_DIGIT = 4;
 
 /** Images per digit of the training and the test split (`null`: still loading). */
-export interface DigitCounts { train: { count: number; perDigit: number[] }; test: { count: number; perDigit: number[] } }
+interface DigitCounts { train: { count: number; perDigit: number[] }; test: { count: number; perDigit: number[] } }
 
 export function countsTable(summary: DigitCounts | null, lang: Lang): HTMLElement {
   const n = (v: number) => formatNumber(lang, v, 0);

@@ -14,10 +14,10 @@ import { chipView, INK } from './chipView';
 import { applyCell, element, uniqueId, type CellOption } from './dom';
 import { checkLang, tr, type Lang } from './i18n';
 
-export const SCALE = 10;
+const SCALE = 10;
 const SIZE = GRID * SCALE;
 
-export interface DrawingPadOptions extends CellOption {
+interface DrawingPadOptions extends CellOption {
   lang?: Lang;
   /** A random binarised test image (784 values 0|1) of class `digit`, or null while none is available. */
   sampleDigit?: (digit: number) => Uint8Array | null;

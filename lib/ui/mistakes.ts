@@ -42,7 +42,7 @@ export async function findMistakes(split: Split, mistake: Mistake, classify: (im
 }
 
 /** Top-1 digits of a batch of binarised images under `model` (the tutorial's `model(image * 31)`), with fresh noise from `rng`. */
-export function classifyBatch(model: HagenModel, images: Uint8Array, count: number, rng: Rng): number[] {
+function classifyBatch(model: HagenModel, images: Uint8Array, count: number, rng: Rng): number[] {
   const x = new Float32Array(images.length);
   for (let i = 0; i < images.length; i++) x[i] = images[i] * 31;
   const logits = fastEngine.forward(model, x, count, rng);
@@ -50,7 +50,7 @@ export function classifyBatch(model: HagenModel, images: Uint8Array, count: numb
 }
 
 /** How many of the found images are shown. */
-export const MISTAKES_SHOWN = 40;
+const MISTAKES_SHOWN = 40;
 
 export function mistakesView(split: Split, model: HagenModel, mistake: Mistake, rng: Rng, lang: Lang): HTMLElement {
   const { trueDigit: t, predictedDigit: p } = mistake;

@@ -31,11 +31,11 @@ export const COLOURS = {
 /** Earlier runs drawn under the current one. */
 export const OVERLAY_COLOURS = ['#9a9a9a', '#56B4E9', '#CC79A7', '#009E73'] as const;
 
-export interface Margins { top: number; right: number; bottom: number; left: number }
+interface Margins { top: number; right: number; bottom: number; left: number }
 
-export type Svg = Selection<SVGSVGElement, undefined, null, undefined>;
+type Svg = Selection<SVGSVGElement, undefined, null, undefined>;
 
-export interface Frame {
+interface Frame {
   lang: Lang;
   root: HTMLElement;
   svg: Svg;

@@ -10,7 +10,7 @@ import { checkLang, formatNumber, tr, type Lang } from './i18n';
 import { COLOURS, OVERLAY_COLOURS, appendLegend, checkNumbers, checkWidth, createFrame, drawAxes, type LegendItem, type PlotOptions } from './plotFrame';
 
 /** The parts of lib/train's EpochResult the accuracy plot reads (accuracies are fractions 0..1). */
-export interface EpochAccuracy { epoch: number; trainAccuracy: number; testAccuracy: number }
+interface EpochAccuracy { epoch: number; trainAccuracy: number; testAccuracy: number }
 
 export interface LossOverlay { label: string; losses: ArrayLike<number>; batchesPerEpoch: number }
 export interface AccuracyOverlay { label: string; epochs: readonly EpochAccuracy[] }
@@ -130,7 +130,7 @@ export function accuracyPlot(epochs: readonly EpochAccuracy[], options: PlotOpti
   return frame.root;
 }
 
-export interface CapacityRow { hidden: number; trainAccuracy: number; testAccuracy: number }
+interface CapacityRow { hidden: number; trainAccuracy: number; testAccuracy: number }
 
 /** Accuracy against the number of hidden neurons (log axis): too few underfit, many memorise. */
 export function capacityPlot(rows: readonly CapacityRow[], options: PlotOptions = {}): HTMLElement {
@@ -163,7 +163,7 @@ export function capacityPlot(rows: readonly CapacityRow[], options: PlotOptions 
   return frame.root;
 }
 
-export interface CapacityLossRow { hidden: number; trainLoss: number | null; testLoss: number | null }
+interface CapacityLossRow { hidden: number; trainLoss: number | null; testLoss: number | null }
 
 /** Final loss on training and test images against hidden neurons (log axis); widths without a loss are skipped. */
 export function capacityLossPlot(rows: readonly CapacityLossRow[], options: PlotOptions = {}): HTMLElement {
@@ -270,7 +270,7 @@ export function confusionMatrix(matrix: readonly (readonly number[])[], options:
   return frame.root;
 }
 
-export interface DigitGridOptions extends CellOption {
+interface DigitGridOptions extends CellOption {
   lang?: Lang;
   /** Digits per row (default 8). */
   columns?: number;
@@ -320,7 +320,7 @@ export function digitGrid(images: readonly ArrayLike<number>[], labels?: ArrayLi
   return root;
 }
 
-export interface DiagramLayer { in: number; out: number; numSends: number }
+interface DiagramLayer { in: number; out: number; numSends: number }
 
 /** Parameters (weights + biases) of a stack of layers. */
 export function parameterCount(layers: readonly DiagramLayer[]): number {

@@ -7,7 +7,7 @@
 import { applyCell, element, uniqueId, type CellOption } from './dom';
 import { checkLang, tr, type Lang } from './i18n';
 
-export interface PredictionsOptions extends CellOption {
+interface PredictionsOptions extends CellOption {
   lang?: Lang;
   /** Top-1 counts per digit over repeated noisy runs (length 10), e.g. 20 runs. */
   spread?: ArrayLike<number> | null;
@@ -46,7 +46,7 @@ export function predictionsList(logits: ArrayLike<number>, options: PredictionsO
 }
 
 /** A stacked bar: how often each digit was the top-1 answer. */
-export function spreadBar(counts: ArrayLike<number>, lang: Lang = 'en'): HTMLElement {
+function spreadBar(counts: ArrayLike<number>, lang: Lang = 'en'): HTMLElement {
   if (counts.length !== 10) throw new RangeError(`spread must have 10 counts (one per digit), got length ${counts.length}`);
   let total = 0;
   for (let d = 0; d < 10; d++) {
@@ -72,4 +72,4 @@ export function spreadBar(counts: ArrayLike<number>, lang: Lang = 'en'): HTMLEle
  * Ten distinguishable colours for digits: the eight Okabe–Ito colours plus two from the same
  * colour-blind-safe family (Paul Tol's), ordered so neighbouring digits differ strongly.
  */
-export const DIGIT_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#332288', '#999933', '#555555'] as const;
+const DIGIT_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#332288', '#999933', '#555555'] as const;

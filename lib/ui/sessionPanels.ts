@@ -14,7 +14,7 @@ import { element } from './dom';
 import { formatNumber, tr, type Lang } from './i18n';
 
 /** Neurons whose weight sweep is drawn: a handful from both hemispheres. */
-export const SWEEP_NEURONS = [3, 60, 130, 200, 260, 330, 400, 480];
+const SWEEP_NEURONS = [3, 60, 130, 200, 260, 330, 400, 480];
 /** Images in the timed forward pass. */
 const TIMING_BATCH = 200;
 
@@ -28,7 +28,7 @@ function seconds(lang: Lang, s: number): string {
   return s < 1 ? `${formatNumber(lang, s * 1000, 1)} ms` : `${formatNumber(lang, s, 1)} s`;
 }
 
-export function sessionPanel(report: SessionReport, device: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, calibrationView: View, tfBackend: string, lang: Lang): HTMLElement {
+export function sessionPanel(report: SessionReport, device: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, calibrationView: View, tfBackend: string | null, lang: Lang): HTMLElement {
   const t = (en: string, de: string) => tr(lang, { en, de });
   const sources = { nightly: t('nightly file', 'Nightly-Datei'), fresh: t('fresh run of the routine', 'frisch gemessen'), none: t('none', 'keine') };
   const rows: HTMLElement[] = [
@@ -37,8 +37,11 @@ export function sessionPanel(report: SessionReport, device: LazyChipDevice, mode
     ...row(t('calibration', 'Kalibrierung'), report.calibrated
       ? `${sources[report.calibrationSource]}, ${t('created', 'erstellt')} ${report.calibrationCreated} (${formatNumber(lang, report.calibrationAgeHours!, 1)} h ${t('old', 'alt')})`
       : sources[report.calibrated ? report.calibrationSource : 'none']),
-    ...row(t('computed by', 'Gerechnet von'), t(`this computer: ziffern's WebAssembly engine (mock, ideal), tfjs backend "${tfBackend}"`,
-      `diesem Computer: ziffern-WebAssembly-Engine (mock, ideal), tfjs-Backend „${tfBackend}“`)),
+    ...row(t('computed by', 'Gerechnet von'), tfBackend === null
+      ? t("this computer: ziffern's WebAssembly engine (mock, ideal); tfjs is not loaded (only its engine needs it)",
+        'diesem Computer: ziffern-WebAssembly-Engine (mock, ideal); tfjs ist nicht geladen (nur seine Engine braucht es)')
+      : t(`this computer: ziffern's WebAssembly engine (mock, ideal), tfjs backend "${tfBackend}"`,
+        `diesem Computer: ziffern-WebAssembly-Engine (mock, ideal), tfjs-Backend „${tfBackend}“`)),
   ];
   if (report.residuals) {
     const { offsetLsb, gain, driver } = report.residuals;

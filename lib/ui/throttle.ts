@@ -6,8 +6,8 @@
  */
 
 /** Figures never get narrower or wider than this (CSS px). */
-export const MIN_FIGURE_WIDTH = 280;
-export const MAX_FIGURE_WIDTH = 760;
+const MIN_FIGURE_WIDTH = 280;
+const MAX_FIGURE_WIDTH = 760;
 
 /** A figure width for a column `columnWidth` px wide: clamped and rounded down to 20 px steps, so small resizes redraw nothing. */
 export function figureWidth(columnWidth: number): number {

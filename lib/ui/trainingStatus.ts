@@ -6,10 +6,10 @@
 import { applyCell, element, type CellOption } from './dom';
 import { checkLang, formatNumber, tr, type Lang } from './i18n';
 
-export type TrainingState = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+type TrainingState = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
 const STATES: readonly TrainingState[] = ['idle', 'running', 'done', 'cancelled', 'error'];
 
-export interface TrainingStatusInput {
+interface TrainingStatusInput {
   state: TrainingState;
   epoch: number;
   epochs: number;
@@ -20,7 +20,7 @@ export interface TrainingStatusInput {
   error?: string;
 }
 
-export interface TrainingStatusOptions extends CellOption {
+interface TrainingStatusOptions extends CellOption {
   lang?: Lang;
   /** Called when the reader presses "Stop" while running. */
   onStop?: () => void;
@@ -114,7 +114,7 @@ export interface RunReport {
   error?: string;
 }
 
-export interface StatusPlaceholder {
+interface StatusPlaceholder {
   /** The newest run report (null: none yet), the error the run failed with (null: none), the epochs asked for. */
   show(last: RunReport | null, failure: string | null, totalEpochs: number): void;
   dispose(): void;

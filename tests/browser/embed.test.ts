@@ -83,8 +83,10 @@ describe('dist/embed.js in Chromium', () => {
     try {
       await page.evaluate(() => {
         const w = window as unknown as EmbedWindow;
-        w.embeds = [w.embedApi.mount('#a', { cells: ['modelFile', 'testAccuracy'] })];
+        w.embeds = [w.embedApi.mount('#a', { cells: ['modelFile', 'testAccuracy', 'training'] })];
       });
+      // `training` embeds as its status (as on the page), not as raw JSON.
+      await page.locator('#a [data-cell="training"][data-state="done"] .zf-training').waitFor({ timeout: 30_000 });
       const panel = page.locator('[data-cell="modelFile"] .zf-model-source');
       await panel.and(page.locator('[data-source="precomputed"]')).waitFor({ timeout: 30_000 });
       expect(await panel.textContent()).toMatch(/Precomputed at build time for exactly these settings/);

@@ -1,10 +1,10 @@
 /**
- * Mock noise drawn ahead on the augmentation thread (lib/data/noiseAhead.ts NoiseAhead / DrawnNoise):
+ * Mock noise drawn ahead on the augmentation thread (lib/train/helper/noiseAhead.ts NoiseAhead / DrawnNoise):
  * training gives exactly the same results with it as without it, also when the thread fails mid-run,
  * and a stopped run leaves no request behind.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DrawnNoise, NoiseAhead } from '../../lib/data/noiseAhead';
+import { DrawnNoise, NoiseAhead } from '../../lib/train/helper/noiseAhead';
 import { inProcessThreadPair, until } from './threadKit';
 import type { Dataset } from '../../lib/data/types';
 import { DEFAULT_MOCK } from '../../lib/hagen/constants';

@@ -1,5 +1,5 @@
-/** Test helpers for the augmentation thread's protocol (lib/data/thread.ts), shared by the pipeline tests. */
-import { AugmentThread, serveAugmentation, type FromAugmenter, type ThreadPort, type ToAugmenter } from '../../lib/data/thread';
+/** Test helpers for the augmentation thread's protocol (lib/train/helper/thread.ts), shared by the pipeline tests. */
+import { AugmentThread, serveAugmentation, type FromAugmenter, type ThreadPort, type ToAugmenter } from '../../lib/train/helper/thread';
 
 export interface InProcessThreadHooks {
   /** Sees every answer before the trainer does; return false to drop it. `crash` reports the thread as gone. */

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { fastEngine } from '../../lib/hagen/fast/index';
 import type { HagenModel } from '../../lib/hagen/fast/types';
 import {
-  chunkScale, convertingRelu, digitalBiasAdd, linearBackward, mockLinearForward, quantiseBias, quantiseInputs, quantiseWeightsTransposed,
+  chunkScale, convertingRelu, digitalBiasAdd, linearBackward, quantiseBias, quantiseInputs, quantiseWeightsTransposed,
 } from '../../lib/hagen/fast/kernels';
+import { mockLinearForward } from './mockLinearForward';
 
 const golden = JSON.parse(readFileSync(new URL('../fixtures/hagen_golden.json', import.meta.url), 'utf8'));
 const cases: Record<string, any> = golden.cases;

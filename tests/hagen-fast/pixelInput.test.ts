@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/random';
 import { createFastEngine } from '../../lib/hagen/fast/index';
-import { referenceEngine, tfjsEngine } from '../../lib/hagen/engine';
+import { referenceEngine } from '../../lib/hagen/engine';
+import { tfjsEngine } from '../../lib/hagen/tfjsEngine';
 import { buildModel, cloneModel } from '../../lib/hagen/model';
 import { mockParameter } from '../../lib/hagen/mockParameter';
 import type { Backend, HagenEngine, ScaledPixels, TrainStepResult } from '../../lib/hagen/types';

@@ -11,7 +11,8 @@ import { notebookCells } from '../../cells/index';
 import type { Dataset, Split } from '../../lib/data/types';
 import { createNodeHost } from '../../lib/host/node';
 import { defaultParams, type ParamValues } from '../../lib/params';
-import { indexJson, parseIndex, parseSweep, parseTraining, precomputeKey, PRECOMPUTED_VERSION } from '../../lib/precompute/files';
+import { indexJson, parseIndex, parseSweep, parseTraining, precomputeKey, PRECOMPUTED_VERSION, relevantParamNames } from '../../lib/precompute/files';
+import { upstreamParameters } from '../../lib/runtime/graph';
 import { lookupPrecomputedTraining } from '../../lib/precompute/lookup';
 import { precompute, type PlannedRun } from '../../lib/precompute/run';
 import { Rng } from '../../lib/random';
@@ -53,10 +54,21 @@ function hostServing(outDir: string | null, trainings: unknown[] = []): Host {
         return null;
       }
     },
+    readPrecomputedBytes: outDir === null ? undefined : async (name: string) => {
+      try {
+        return new Uint8Array(readFileSync(join(outDir, 'precomputed', name)));
+      } catch {
+        return null;
+      }
+    },
   };
 }
 
 describe('precompute keys', () => {
+  it("a training result's parameters are exactly those the cell graph puts upstream of `training` (not through the stored-run shortcut)", () => {
+    expect(upstreamParameters(notebookCells, 'training', ['pretrained'])).toEqual(relevantParamNames('training'));
+  });
+
   const defaults = defaultParams();
   it('depend only on the parameters a result depends on', () => {
     const base = precomputeKey('training', defaults);
@@ -81,7 +93,8 @@ describe('reading shipped files', () => {
     const index = (e: object) => indexJson([e as never]);
     expect(() => parseIndex(index({ ...entry, file: 'other.json' }))).toThrow(/entries\[0\]: file must be/);
     expect(() => parseIndex(index({ ...entry, file: `${entry.key}.json`, key: '../../etc' }))).toThrow(/entries\[0\]: key must look like/);
-    expect(() => parseIndex(index({ ...entry, file: `${entry.key}.json`, params: { ...entry.params, lr: -1 } }))).toThrow(/"lr"/);
+    expect(() => parseIndex(index({ ...entry, file: `${entry.key}.json` }))).toThrow(/entries\[0\]: file must be "training-[0-9a-f]{14}\.bin"/);
+    expect(() => parseIndex(index({ ...entry, file: `${entry.key}.bin`, params: { ...entry.params, lr: -1 } }))).toThrow(/"lr"/);
     expect(() => parseTraining(JSON.stringify({ format: 'ziffern-precomputed', version: PRECOMPUTED_VERSION, kind: 'sweep' }), 'x.json')).toThrow(/precomputed\/x.json: kind must be "training"/);
     expect(() => parseSweep(JSON.stringify({ format: 'ziffern-precomputed', version: PRECOMPUTED_VERSION, kind: 'sweep', params: {} }), 'y.json')).toThrow(/params\.\w+ is missing/);
   });
@@ -94,14 +107,14 @@ describe('precompute → first view', () => {
   it('computes each planned result once, then reuses the cache byte for byte', async () => {
     const first = await precompute(outDir, { plan: PLAN, cacheDir, host: hostServing(null) });
     expect(first.computed).toHaveLength(2);
-    const shipped = first.entries.map((e) => readFileSync(join(outDir, 'precomputed', e.file), 'utf8'));
+    const shipped = first.entries.map((e) => readFileSync(join(outDir, 'precomputed', e.file)));
     const again = await precompute(outDir, { plan: PLAN, cacheDir, host: hostServing(null) });
     expect(again.cached).toEqual(first.computed);
     expect(again.computed).toEqual([]);
-    expect(again.entries.map((e) => readFileSync(join(outDir, 'precomputed', e.file), 'utf8'))).toEqual(shipped);
+    expect(again.entries.map((e) => readFileSync(join(outDir, 'precomputed', e.file)))).toEqual(shipped);
     const index = parseIndex(readFileSync(join(outDir, 'precomputed', 'index.json'), 'utf8'));
     expect(index.entries.map((e) => e.kind)).toEqual(['training', 'sweep']);
-    const sweep = parseSweep(shipped[1], index.entries[1].file);
+    const sweep = parseSweep(shipped[1].toString('utf8'), index.entries[1].file);
     expect(sweep.rows.map((r) => [r.hidden, r.state])).toEqual([[4, 'done'], [8, 'done']]);
     expect(index.entries[1].note).toBe('test budget');
   }, 60_000);
@@ -126,7 +139,8 @@ describe('precompute → first view', () => {
       const first = (await notebook.value('training')) as TrainProgress;
       expect(first.state).toBe('done');
       expect(trainings).toHaveLength(0);
-      const stored = parseTraining(readFileSync(join(outDir, 'precomputed', `${precomputeKey('training', { ...defaultParams(), ...SMALL })}.json`), 'utf8'), 'training.json');
+      // The cache keeps the full-precision run; the page got the compact .bin made from it.
+      const stored = parseTraining(readFileSync(join(cacheDir, `${precomputeKey('training', { ...defaultParams(), ...SMALL })}.json`), 'utf8'), 'training.json');
       expect(first.epochs[0].testAccuracy).toBe(stored.epochs[0].testAccuracy);
       expect(first.losses).toEqual(stored.losses);
 

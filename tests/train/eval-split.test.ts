@@ -1,12 +1,12 @@
 /**
  * The test pass shared with the augmentation thread (lib/train/evaluate.ts evaluateShared,
- * lib/data/threadTestPass.ts ThreadTestPass): the same accuracy, loss and confusion as evaluate() in one
+ * lib/train/helper/testPass.ts ThreadTestPass): the same accuracy, loss and confusion as evaluate() in one
  * thread, whichever thread runs which batch, also when the thread fails, refuses or never answers;
  * an abort stops the pass between batches and leaves nothing pending.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { AugmentThread } from '../../lib/data/thread';
-import { forwardTestBatch, RecordedDraws, wordsPerForward } from '../../lib/data/threadTestPass';
+import { AugmentThread } from '../../lib/train/helper/thread';
+import { forwardTestBatch, RecordedDraws, wordsPerForward } from '../../lib/train/helper/testPass';
 import type { Dataset, Split } from '../../lib/data/types';
 import { DEFAULT_MOCK } from '../../lib/hagen/constants';
 import { fastEngine } from '../../lib/hagen/engine';

@@ -11,7 +11,7 @@ import type { Rng } from '../../random';
 import type { ChipDevice, HagenEngine, HagenModel, TrainStepResult } from './types';
 import type { NetworkInput, NoiseSupply } from '../types';
 import { checkNetworkInput, networkInputFloats } from '../input';
-import { drawNormalSeed, NormalSource } from './normal';
+import { drawNormalSeed, NormalSource, NORMAL_SEED_WORDS } from './normal';
 import {
   chunkCount, chunkScale, directMockLinearForward, clampWeightsInPlace, convertingRelu, crossEntropyOver64, digitalBiasAdd,
   idealLinearForward, idealRelu, quantiseBias, quantiseInputs, quantiseWeights, transpose,
@@ -207,6 +207,19 @@ export function createFastEngine(): HagenEngine {
     },
     dispose: () => workspaces.dispose(),
   };
+}
+
+/** What one layer of a forward pass draws from the engine's Rng: a NormalSource seed, then that many normals from it. */
+interface NoiseDraw { seedWords: number; values: number }
+
+/**
+ * The fast engine's noise-draw plan: what one forward pass of `batch` samples draws from its Rng, layer by
+ * layer, in order (none when the mock's noise is off). The helper thread draws noise ahead (lib/train/helper/
+ * noiseAhead.ts) and records a test batch's draws (testPass.ts) by this plan; runForward draws by the same rule.
+ */
+export function noiseDrawPlan(model: { backend: string; mock: { noiseStd: number }; layers: readonly { inFeatures: number; outFeatures: number }[] }, batch: number): NoiseDraw[] {
+  if (model.backend !== 'mock' || !(model.mock.noiseStd > 0)) return [];
+  return model.layers.map(({ inFeatures, outFeatures }) => ({ seedWords: NORMAL_SEED_WORDS, values: batch * chunkCount(inFeatures) * outFeatures }));
 }
 
 /** The shared fast engine (one per thread; engine calls are synchronous and never interleave). */

@@ -5,13 +5,15 @@
  * scaled by float32(numSends · float32(gain)) in float32 exactly as hxtorch's mac_mock_forward.
  */
 
-// Local copies of lib/hagen/constants.ts (a test checks they agree): imported bindings can compile to getter
-// calls under tsx's interop, too slow in these loops.
-export const INPUT_MAX = 31;
-export const WEIGHT_MAX = 63;
-export const OUTPUT_MIN = -128;
-export const OUTPUT_MAX = 127;
-export const ROWS_PER_CHUNK = 128;
+import * as chip from '../constants';
+
+// Local bindings of the chip's constants, declared once in lib/hagen/constants.ts: imported bindings can compile
+// to getter calls under tsx's interop, too slow in these loops.
+export const INPUT_MAX = chip.INPUT_MAX;
+export const WEIGHT_MAX = chip.WEIGHT_MAX;
+export const OUTPUT_MIN = chip.OUTPUT_MIN;
+export const OUTPUT_MAX = chip.OUTPUT_MAX;
+export const ROWS_PER_CHUNK = chip.ROWS_PER_CHUNK;
 
 /**
  * Adding and subtracting 1.5·2^52 rounds a double to an integer, ties to even (torch.round): the branch-free
@@ -66,42 +68,6 @@ export function quantiseWeightsTransposed(weight: Float32Array, outFeatures: num
 export function quantiseBias(bias: Float32Array, out: Int32Array): Int32Array {
   for (let i = 0; i < bias.length; i++) out[i] = Math.min(OUTPUT_MAX, Math.max(OUTPUT_MIN, Math.floor(bias[i])));
   return out;
-}
-
-/**
- * Mock MAC + digital bias add for one layer:
- * z[b,n] = clamp( clamp( Σ_chunks clamp(floor(f32(f32(sum·scale) + noise)), −128, 127) ) + biasQ[n] ).
- * `noise` holds batch·chunks·n float32 draws (or is null for noise off); `acc` is scratch of length n.
- */
-export function mockLinearForward(
-  xq: Uint8Array, batch: number, k: number, wqT: Int32Array, n: number, scale: number,
-  noise: Float32Array | null, biasQ: Int32Array, z: Int32Array, acc: Int32Array, y: Int32Array,
-): Int32Array {
-  const chunks = chunkCount(k);
-  const fround = Math.fround;
-  for (let b = 0; b < batch; b++) {
-    const xRow = b * k;
-    y.fill(0, 0, n);
-    for (let c = 0; c < chunks; c++) {
-      acc.fill(0, 0, n);
-      const kEnd = Math.min(k, (c + 1) * ROWS_PER_CHUNK);
-      for (let i = c * ROWS_PER_CHUNK; i < kEnd; i++) {
-        const v = xq[xRow + i];
-        if (v === 0) continue;
-        const wRow = i * n;
-        for (let j = 0; j < n; j++) acc[j] += v * wqT[wRow + j];
-      }
-      const noiseRow = (b * chunks + c) * n;
-      for (let j = 0; j < n; j++) {
-        let local = fround(acc[j] * scale);
-        if (noise !== null) local = fround(local + noise[noiseRow + j]);
-        local = Math.floor(local);
-        y[j] += local < OUTPUT_MIN ? OUTPUT_MIN : local > OUTPUT_MAX ? OUTPUT_MAX : local;
-      }
-    }
-    addBiasToRow(y, biasQ, z, b * n, n);
-  }
-  return z;
 }
 
 /** The digital bias add for one sample: z[zRow + j] = clamp(clamp(y[j]) + biasQ[j]) (hxtorch's add.cpp, integers). */
@@ -243,7 +209,8 @@ export function quantiseWeights(weight: Float32Array, out = new Int8Array(weight
 /**
  * Mock MAC + bias for small batches (a canvas prediction): reads the torch-layout quantised weight
  * [n, k] (quantiseWeights) at the non-zero inputs only, so nothing is transposed.
- * Same result as mockLinearForward; `noise` as there ([batch, chunks, n]).
+ * Same result as the test's mockLinearForward (tests/hagen-fast/mockLinearForward.ts); `noise` holds batch·chunks·n
+ * float32 draws ([batch, chunks, n]) or is null for noise off.
  */
 export function directMockLinearForward(
   xq: Uint8Array, batch: number, k: number, weightQ: Int8Array, n: number, scale: number,

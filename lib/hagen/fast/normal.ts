@@ -140,7 +140,10 @@ export class NormalSource {
   }
 }
 
-/** The four draws of `rng` a NormalSource seeds from (as int32), in order. */
+/** Words of an Rng a NormalSource seeds from. */
+export const NORMAL_SEED_WORDS = 4;
+
+/** The NORMAL_SEED_WORDS draws of `rng` a NormalSource seeds from (as int32), in order. */
 export function drawNormalSeed(rng: Rng): Int32Array {
   return Int32Array.of(rng.uint32(), rng.uint32(), rng.uint32(), rng.uint32());
 }
@@ -150,7 +153,7 @@ const FILLER_CHUNK = 1 << 15;
 
 /**
  * Draws noise into plain Float32Arrays with the wasm kernel, on a kernel memory of its own: the side
- * of a thread that draws noise ahead for another (lib/data/noiseAhead.ts). The same values as an
+ * of a thread that draws noise ahead for another (lib/train/helper/noiseAhead.ts). The same values as an
  * engine's NormalSource.fillWasm for the same seed.
  */
 export class NormalFiller {

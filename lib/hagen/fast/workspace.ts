@@ -13,7 +13,7 @@ const padded = (n: number) => Math.ceil(n / BLOCK_COLUMNS) * BLOCK_COLUMNS;
 /** the transpose kernels work in 4x4 tiles */
 const padded4 = (n: number) => Math.ceil(n / 4) * 4;
 
-export interface LayerShape { inFeatures: number; outFeatures: number }
+interface LayerShape { inFeatures: number; outFeatures: number }
 
 /** Byte offsets of one layer's regions in kernel memory, plus views of those it hands out. */
 export interface LayerBuffers {

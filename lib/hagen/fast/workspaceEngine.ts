@@ -6,19 +6,18 @@
  * Callers validate the model and batch first (index.ts).
  */
 import type { Rng } from '../../random';
+import * as chip from '../constants';
 import { chunkScale, crossEntropyOver64 } from './kernels';
 import { drawNormalSeed, NormalSource } from './normal';
 import type { NetworkInput, NoiseSupply } from '../types';
 import type { HagenModel, LayerParams, TrainStepResult } from './types';
 import { Workspace, type LayerBuffers } from './workspace';
 
-const INPUT_MAX = 31;
-const OUTPUT_MIN = -128;
-const OUTPUT_MAX = 127;
+// Local bindings of lib/hagen/constants.ts (fast in loops, see kernels.ts).
+const { INPUT_MAX, OUTPUT_MIN, OUTPUT_MAX, WEIGHT_MAX } = chip;
 const ROUND = 6755399441055744; // x + ROUND − ROUND rounds to an integer, ties to even (torch.round)
 /** Workspaces kept per engine: training batch, evaluation batch, one spare. */
 const MAX_WORKSPACES = 3;
-const WEIGHT_MAX = 63;
 
 /**
  * Clamp the stored weights to ±63 in place (hxtorch) and write round(W)ᵀ into the workspace: the
@@ -187,7 +186,7 @@ function layerBackward(ws: Workspace, model: HagenModel, l: number, x: NetworkIn
   kernels.inputGradients(L.gradOut, ws.batch, n, width, L.weightRows, L.kWidth, k, ws.listRows, ws.listValues, ws.dxRow, below.zAt, below.dzAt, 1 / 2 ** model.shift);
 }
 
-export interface WorkspaceEngine {
+interface WorkspaceEngine {
   forward(model: HagenModel, x: NetworkInput, batch: number, rng: Rng | null, noise?: NoiseSupply): Float32Array;
   trainStep(model: HagenModel, x: NetworkInput, labels: Uint8Array, batch: number, rng: Rng | null, noise?: NoiseSupply): TrainStepResult;
   dispose(): void;

@@ -4,7 +4,7 @@
  */
 import { KERNEL_WASM_BASE64 } from './module.generated';
 
-export interface KernelExports {
+interface KernelExports {
   rowsAxpyI32(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
   rowsAxpyI16(dst: number, src: number, n: number, rows: number, vals: number, count: number): void;
   /** the 5th parameter is the common factor of all rows (see wasm/source.ts) */

@@ -13,10 +13,10 @@
 import { assembleModule, F32, F64, I32, op, V128, type FunctionDef, type ImportDef, type ValType } from './assemble';
 
 /** Math.exp and Math.log from the host (runtime.ts), so the ziggurat's slow path equals normal.ts's bit for bit. */
-export const KERNEL_IMPORTS: ImportDef[] = [{ name: 'exp', params: [F64], results: [F64] }, { name: 'log', params: [F64], results: [F64] }];
+const KERNEL_IMPORTS: ImportDef[] = [{ name: 'exp', params: [F64], results: [F64] }, { name: 'log', params: [F64], results: [F64] }];
 const FN_EXP = 0, FN_LOG = 1;
 
-export const VECTORS_PER_BLOCK = 8;
+const VECTORS_PER_BLOCK = 8;
 export const BLOCK_COLUMNS = VECTORS_PER_BLOCK * 4;
 
 /** kind 'f32sum' (rowsSumF32) ignores vals: dst = Σ src rows, for rows already scaled by their common value. */

@@ -4,10 +4,10 @@
  * those seeds for a planned batch from a twin of that Rng (the same stream, run ahead) and the thread
  * fills the values; the engine finds them by seed (NoiseSupply) or draws them itself.
  */
-import { ROWS_PER_CHUNK } from '../hagen/constants';
-import { drawNormalSeed } from '../hagen/fast/normal';
-import type { NoiseSupply } from '../hagen/types';
-import type { Rng } from '../random';
+import { noiseDrawPlan } from '../../hagen/fast/index';
+import { drawNormalSeed, NORMAL_SEED_WORDS } from '../../hagen/fast/normal';
+import type { NoiseSupply } from '../../hagen/types';
+import type { Rng } from '../../random';
 import type { AugmentThread } from './thread';
 
 /** Noise buffers kept for reuse (the passes in flight plus one). */
@@ -36,7 +36,7 @@ export class DrawnNoise implements NoiseSupply {
     const seeds = this.seeds;
     // Parts are asked for in order; one the engine did not ask for (it drew none) is skipped.
     for (let part = this.nextPart; part < this.counts.length; part++) {
-      const at = 4 * part;
+      const at = NORMAL_SEED_WORDS * part;
       if (seeds[at] !== seed[0] || seeds[at + 1] !== seed[1] || seeds[at + 2] !== seed[2] || seeds[at + 3] !== seed[3]) continue;
       this.nextPart = part + 1;
       if (target.length !== this.counts[part]) return false;
@@ -82,10 +82,18 @@ export class NoiseAhead {
   next(batch: number, send: boolean): PendingNoise | null {
     if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`noise: batch must be a positive integer, got ${batch}`);
     const { layers, std } = this.plan;
-    const seeds = new Int32Array(4 * layers.length);
-    for (let l = 0; l < layers.length; l++) seeds.set(drawNormalSeed(this.plan.rng), 4 * l);
+    // The engine's own plan: which seeds a forward pass draws, and how many values each one gives.
+    const draws = noiseDrawPlan({ backend: 'mock', mock: { noiseStd: std }, layers }, batch);
+    const seeds = new Int32Array(draws.reduce((sum, draw) => sum + draw.seedWords, 0));
+    let at = 0;
+    for (const draw of draws) {
+      const seed = drawNormalSeed(this.plan.rng);
+      if (seed.length !== draw.seedWords) throw new Error(`noise: a seed has ${seed.length} words, the engine's plan says ${draw.seedWords}`);
+      seeds.set(seed, at);
+      at += draw.seedWords;
+    }
     if (!send || !this.available) return null;
-    const counts = layers.map(({ inFeatures, outFeatures }) => Math.ceil(inFeatures / ROWS_PER_CHUNK) * batch * outFeatures);
+    const counts = draws.map((draw) => draw.values);
     const values = this.buffer(counts.reduce((sum, count) => sum + count, 0));
     let id = 0;
     const pending: PendingNoise = { drawn: Promise.resolve(null), arrived: false };

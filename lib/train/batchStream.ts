@@ -13,15 +13,15 @@
  * both wrap their port in a `ThreadPort` and hand it to `AugmentThread` / `serveAugmentation`.
  *
  *
- * The same thread draws every batch's mock noise ahead (lib/data/noiseAhead.ts) and runs part of the
- * test pass (lib/data/threadTestPass.ts); lib/data/thread.ts is its protocol.
+ * The same thread draws every batch's mock noise ahead (lib/train/helper/noiseAhead.ts) and runs part of the
+ * test pass (lib/train/helper/testPass.ts); lib/train/helper/thread.ts is its protocol.
  */
 import type { Rng } from '../random';
-import { drawCropBoxes, resizeCrops, type AugmentMode } from './augment';
-import { gatherImages, shuffledOrder } from './batches';
-import { NoiseAhead, type DrawnNoise, type NoisePlan, type PendingNoise } from './noiseAhead';
-import type { AugmentThread } from './thread';
-import type { Split } from './types';
+import { drawCropBoxes, resizeCrops, type AugmentMode } from '../data/augment';
+import { gatherImages, shuffledOrder } from '../data/batches';
+import { NoiseAhead, type DrawnNoise, type NoisePlan, type PendingNoise } from './helper/noiseAhead';
+import type { AugmentThread } from './helper/thread';
+import type { Split } from '../data/types';
 
 export interface Batch {
   epoch: number;
@@ -35,7 +35,7 @@ export interface Batch {
   noise: DrawnNoise | null;
 }
 
-export interface BatchStreamOptions {
+interface BatchStreamOptions {
   batchSize: number;
   augment: AugmentMode;
   /** shuffles every epoch with shuffledOrder(count, seed, epoch − 1) */

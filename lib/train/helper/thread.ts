@@ -7,16 +7,18 @@
  * The thread takes three kinds of work off the training thread, each keyed so that results are the
  * same whichever thread does it, and each done by the training thread itself when the thread is not
  * ready, is late or fails:
- * - resizing the crop boxes the trainer drew (lib/data/pipeline.ts BatchStream);
- * - drawing the mock's noise ahead from seeds the trainer drew (lib/data/noiseAhead.ts);
- * - forwarding test batches with recorded random words (lib/data/threadTestPass.ts,
+ * - resizing the crop boxes the trainer drew (lib/train/batchStream.ts BatchStream);
+ * - drawing the mock's noise ahead from seeds the trainer drew (lib/train/helper/noiseAhead.ts);
+ * - forwarding test batches with recorded random words (lib/train/helper/testPass.ts,
  *   lib/train/evaluate.ts evaluateShared). The images and logits buffers go back and forth and are
  *   reused, so neither thread allocates per batch.
  */
-import type { HagenModel } from '../hagen/types';
-import { NormalFiller } from '../hagen/fast/normal';
-import { resizeCrops, type AugmentMode } from './augment';
-import { forwardTestBatch, ThreadTestPass } from './threadTestPass';
+import type { HagenModel } from '../../hagen/types';
+import { NormalFiller } from '../../hagen/fast/normal';
+import { resizeCrops, type AugmentMode } from '../../data/augment';
+import { forwardTestBatch, ThreadTestPass, type TestBuffers } from './testPass';
+
+export type { TestBuffers } from './testPass';
 
 export type ToAugmenter =
   | { type: 'resize'; id: number; images: Uint8Array; boxes: Float32Array; n: number }
@@ -39,7 +41,6 @@ export type FromAugmenter =
   | { type: 'failed'; id: number; message: string };
 
 /** A test batch's images (n·784, 0|1) and logits (n·classes): travel together, reused across batches. */
-export interface TestBuffers { images: Uint8Array; logits: Float32Array }
 
 /** Whether a run has work for the augmentation thread: crops to resize, or mock noise to draw. */
 export function usesAugmentThread(model: { backend: string; mock: { noiseStd: number } }, opts: { augment: AugmentMode }): boolean {

@@ -3,11 +3,10 @@
  * recorded up front (so its noise does not depend on the thread), and the training thread's handle on
  * the second thread's share of a pass (lib/train/evaluate.ts evaluateShared).
  */
-import { INPUT_MAX } from '../hagen/constants';
-import { fastEngine } from '../hagen/fast/index';
-import type { HagenModel } from '../hagen/types';
-import { Rng } from '../random';
-import type { AugmentThread } from './thread';
+import { INPUT_MAX } from '../../hagen/constants';
+import { fastEngine, noiseDrawPlan } from '../../hagen/fast/index';
+import type { HagenModel } from '../../hagen/types';
+import { Rng } from '../../random';
 
 /**
  * An Rng that gives back recorded draws of another stream, then refuses: a test batch's forward pass
@@ -32,13 +31,9 @@ export class RecordedDraws extends Rng {
   }
 }
 
-/**
- * The random words one forward pass of the fast engine draws from its Rng (when it has one): a
- * NormalSource seed (4 words) per layer when the mock's noise is on, none otherwise. RecordedDraws
- * checks that this holds.
- */
+/** The random words one forward pass of the fast engine draws from its Rng (its noise-draw plan); RecordedDraws checks that this holds. */
 export function wordsPerForward(model: HagenModel): number {
-  return model.backend === 'mock' && model.mock.noiseStd > 0 ? 4 * model.layers.length : 0;
+  return noiseDrawPlan(model, 1).reduce((sum, draw) => sum + draw.seedWords, 0);
 }
 
 /**
@@ -62,12 +57,25 @@ export function forwardTestBatch(model: HagenModel, images: Uint8Array, n: numbe
   return out;
 }
 
+/** A test batch's images and logits, lent to the helper thread and back (transferred, not copied). */
+export interface TestBuffers { images: Uint8Array; logits: Float32Array }
+
+/** What a test pass needs of the helper thread (AugmentThread, thread.ts, is one). */
+interface TestPassThread {
+  readonly noiseReady: boolean;
+  testBuffers(n: number, classes: number): TestBuffers;
+  releaseTestBuffers(buffers: TestBuffers): void;
+  forwardTest(pass: number, n: number, draws: Uint32Array, buffers: TestBuffers, onSent?: (id: number) => void): Promise<TestBuffers>;
+  cancel(id: number): void;
+  endTestPass(pass: number): void;
+}
+
 /** A test pass's share on an AugmentThread: batches forwarded there with the weights sent when it opened. */
 export class ThreadTestPass {
   private readonly inFlight = new Set<number>();
   private closed = false;
 
-  constructor(private readonly thread: AugmentThread, readonly pass: number) {}
+  constructor(private readonly thread: TestPassThread, readonly pass: number) {}
 
   /** Whether batches go to the thread now (the pass is open and the thread has not failed). */
   get available(): boolean {
