@@ -1,7 +1,7 @@
 /**
  * Replays drawn digits (bench/drawn/strokes.ts) as real pointer strokes on the built site's drawing pad in
- * Chromium: mouse strokes through playwright's mouse (CDP Input.dispatchMouseEvent), touch strokes through
- * CDP Input.dispatchTouchEvent, so the page's own pointer handlers see them as a reader's would. The answer
+ * Chromium: mouse strokes through CDP Input.dispatchMouseEvent, touch strokes through CDP
+ * Input.dispatchTouchEvent (as playwright's mouse and touchscreen do), so the page's own pointer handlers see them as a reader's would. The answer
  * is read from the predictions cell, the chip's input from the pad's `value`. Also: the summary (top-1,
  * per digit, confusion matrix) and the picture sheet of the failures.
  */
@@ -59,23 +59,26 @@ export async function replayDrawings(page: Page, drawings: DrawnDigit[], cell: P
     const box = await padBox(page, cell);
     const scrollBefore = await page.evaluate(() => window.scrollY);
     const at = (p: { x: number; y: number }) => ({ x: box.x + p.x * box.width, y: box.y + p.y * box.height });
+    // Every sample of a stroke is sent without waiting for the one before (CDP handles them in order):
+    // one round trip per stroke instead of one per sample keeps 300 drawings quick.
+    cdp ??= await page.context().newCDPSession(page);
+    const session = cdp;
     for (const stroke of d.strokes) {
+      const sends: Promise<unknown>[] = [];
       if (d.pointer === 'mouse') {
-        const p0 = at(stroke[0]);
-        await page.mouse.move(p0.x, p0.y);
-        await page.mouse.down();
-        for (const p of stroke.slice(1)) {
-          const q = at(p);
-          await page.mouse.move(q.x, q.y);
-        }
-        await page.mouse.up();
+        const mouse = (type: 'mouseMoved' | 'mousePressed' | 'mouseReleased', p: { x: number; y: number }) =>
+          sends.push(session.send('Input.dispatchMouseEvent', { type, ...at(p), button: 'left', buttons: type === 'mouseReleased' ? 0 : 1, clickCount: type === 'mouseMoved' ? 0 : 1 }));
+        mouse('mouseMoved', stroke[0]);
+        mouse('mousePressed', stroke[0]);
+        for (const p of stroke.slice(1)) mouse('mouseMoved', p);
+        mouse('mouseReleased', stroke[stroke.length - 1]);
       } else {
-        cdp ??= await page.context().newCDPSession(page);
         const touch = (p: { x: number; y: number }) => [{ ...at(p), radiusX: 4, radiusY: 4, force: 1, id: 1 }];
-        await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: touch(stroke[0]) });
-        for (const p of stroke.slice(1)) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: touch(p) });
-        await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+        sends.push(session.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: touch(stroke[0]) }));
+        for (const p of stroke.slice(1)) sends.push(session.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: touch(p) }));
+        sends.push(session.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] }));
       }
+      await Promise.all(sends);
     }
     // The pen-up shows the final image at once; the list is then redrawn with the noisy spread (mock
     // backend) after a pause: wait for that redraw, which is the final answer for this drawing.
