@@ -3,7 +3,8 @@
  * trained pad of the built site in Chromium. Reports top-1 overall, per digit, per style, pointer, size
  * and pen width, the confusion matrix, and writes a picture sheet of the failures to bench/out/.
  * Run: npm run bench -- drawn [query]   e.g.  npm run bench -- drawn "preset=recommended"
- * The query (or DRAWN_QUERY) picks the model the page trains or loads; results are kept per query.
+ * The query (or DRAWN_QUERY) picks the model the page trains or loads; results are kept per query (or
+ * per DRAWN_LABEL, when given).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 export default async function drawnBench(): Promise<Record<string, unknown>> {
   const query = (process.argv[3] ?? process.env.DRAWN_QUERY ?? '').replace(/^\?/, '');
-  const label = query || 'default (tutorial model, precomputed)';
+  const label = process.env.DRAWN_LABEL ?? (query || 'default (tutorial model, precomputed)');
   const root = mkdtempSync(join(tmpdir(), 'ziffern-drawn-bench-'));
   await build({ outDir: root });
   const server = await startStaticServer({ root, port: 0 });

@@ -48,6 +48,15 @@ async function padBox(page: Page, cell: PadCell) {
 export async function replayDrawings(page: Page, drawings: DrawnDigit[], cell: PadCell = 'trainedDrawing', onResult?: (r: DrawnResult, i: number) => void): Promise<DrawnResult[]> {
   let cdp: CDPSession | null = null;
   const results: DrawnResult[] = [];
+  // Sections around the pad render as they scroll into view (content-visibility), moving it: start once its
+  // place has stayed put for a while, so the first strokes land on it.
+  let previous = '';
+  for (let tries = 0; tries < 40; tries++) {
+    const box = JSON.stringify(await padBox(page, cell));
+    if (box === previous) break;
+    previous = box;
+    await page.waitForTimeout(250);
+  }
   for (const [i, d] of drawings.entries()) {
     // clear, and set the pen width where the pad has one (its `penWidth` property)
     await page.evaluate(([c, w]) => {
