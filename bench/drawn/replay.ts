@@ -21,6 +21,8 @@ export interface DrawnResult {
   /** Top-1 answer of the predictions list (first item), -1 if none appeared. */
   answer: number;
   top5: number[];
+  /** The digit that won most of the 20 noisy runs (the spread bar under the list), -1 if none shown. */
+  majority: number;
   /** What the chip was given: the pad's prepared image (784 values, 0|1). */
   input: number[];
   /** The page scrolled while the digit was drawn (it must not: touch-action none on the canvas). */
@@ -105,13 +107,15 @@ export async function replayDrawings(page: Page, drawings: DrawnDigit[], cell: P
       const pad = document.querySelector(`[data-cell="${c}"] .zf-drawing`) as HTMLElement & { value: ArrayLike<number> };
       return {
         top5: ol ? [...ol.querySelectorAll('li')].map((li) => Number(li.getAttribute('data-digit'))) : [],
+        spread: [...(ol?.parentElement?.querySelectorAll('.zf-spread [data-count]') ?? [])].map((el) => [Number(el.getAttribute('data-digit')), Number(el.getAttribute('data-count'))]),
         input: Array.from(pad.value, (v) => (v > 0.5 ? 1 : 0)),
         scrollY: window.scrollY,
       };
     }, [cell, PREDICTIONS[cell]] as const);
     const result: DrawnResult = {
       id: d.id, digit: d.digit, style: d.style, pointer: d.pointer, penWidth: d.penWidth, size: d.size,
-      answer: read.top5[0] ?? -1, top5: read.top5, input: read.input, scrolled: read.scrollY !== scrollBefore,
+      answer: read.top5[0] ?? -1, top5: read.top5,
+      majority: read.spread.length ? read.spread.reduce((best, e) => (e[1] > best[1] ? e : best))[0] : -1, input: read.input, scrolled: read.scrollY !== scrollBefore,
     };
     results.push(result);
     onResult?.(result, i);
@@ -122,6 +126,8 @@ export async function replayDrawings(page: Page, drawings: DrawnDigit[], cell: P
 export interface DrawnSummary {
   count: number;
   top1: number;
+  /** Top-1 by the majority of 20 noisy runs: steadier than one noisy answer. */
+  top1Majority: number;
   perDigit: Record<string, { count: number; top1: number }>;
   perStyle: Record<string, { count: number; top1: number }>;
   perPointer: Record<string, { count: number; top1: number }>;
@@ -151,6 +157,7 @@ export function summarise(results: DrawnResult[]): DrawnSummary {
   return {
     count: results.length,
     top1: pct(results.filter((r) => r.answer === r.digit).length, results.length),
+    top1Majority: pct(results.filter((r) => r.majority === r.digit).length, results.length),
     perDigit: groupBy(results, (r) => r.digit),
     perStyle: groupBy(results, (r) => `${r.digit}-${r.style}`),
     perPointer: groupBy(results, (r) => r.pointer),

@@ -64,7 +64,8 @@ describe('drawn digits on the trained pad (Chromium)', () => {
     expect(counts).toEqual({ mouse: strokes('mouse'), touch: strokes('touch') });
     expect(summary.scrolled).toBe(0);
     expect(results.every((r) => r.answer >= 0 && r.input.some((v) => v === 1))).toBe(true);
-    const report = `top-1 ${summary.top1} % (${JSON.stringify(summary.perDigit)})\n${confusionText(summary.confusion)}\nfailures: ${summary.failures.join(' ')}`;
+    const report = `top-1 ${summary.top1} %, by majority of 20 noisy runs ${summary.top1Majority} % (${JSON.stringify(summary.perDigit)})\n${confusionText(summary.confusion)}\nfailures: ${summary.failures.join(' ')}`;
+    console.log(report);
     expect(summary.top1 / 100, report).toBeGreaterThanOrEqual(FLOOR);
   }, 600_000);
 });
