@@ -29,9 +29,12 @@ export interface DrawnResult {
   scrolled: boolean;
 }
 
+/** A phone: small screen, touch, mobile viewport rules. */
+export const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 3 } as const;
+
 /** Open the site (with `query`, e.g. "?preset=recommended") in a touch-capable page; wait for a trained model. */
-export async function openSite(browser: Browser, url: string, query = ''): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, hasTouch: true });
+export async function openSite(browser: Browser, url: string, query = '', device: { viewport: { width: number; height: number }; hasTouch: boolean; isMobile?: boolean; deviceScaleFactor?: number } = { viewport: { width: 1100, height: 900 }, hasTouch: true }): Promise<Page> {
+  const context = await browser.newContext(device);
   const page = await context.newPage();
   await page.goto(url + (query && !query.startsWith('?') ? `?${query}` : query));
   // a model trained in the page (a query the build did not precompute) must finish first

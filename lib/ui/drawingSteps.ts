@@ -67,11 +67,16 @@ function greyImage(pixelSize: number, label: string): { svg: SVGSVGElement; draw
   };
 }
 
+/** Three steps and two arrows fit a phone's width (≈ 360 px) in one row. */
+const STEP_STYLE = 'margin:0;display:flex;flex-direction:column;flex:0 1 96px;min-width:84px';
+
 function stepFigure(image: Element, title: string, note: string): { figure: HTMLElement; title: HTMLElement; note: HTMLElement } {
   const t = element('strong', { text: title });
   const n = element('span', { text: note });
-  const figure = element('figure', { class: 'zf-step' }, [image, element('figcaption', {}, [t, n])]);
-  figure.style.cssText = 'margin:0;display:flex;flex-direction:column;gap:0.3rem;max-width:150px;font-size:0.85rem;line-height:1.35';
+  const caption = element('figcaption', {}, [t, n]);
+  caption.style.cssText = 'display:flex;flex-direction:column';
+  const figure = element('figure', { class: 'zf-step' }, [image, caption]);
+  figure.style.cssText = STEP_STYLE + ';gap:0.3rem;font-size:0.85rem;line-height:1.35';
   return { figure, title: t, note: n };
 }
 
@@ -83,11 +88,12 @@ export function drawingSteps(lang: Lang, pixelSize = 3): DrawingSteps {
   const fittedFig = stepFigure(fitted.svg, tr(lang, TEXT.fitted), tr(lang, TEXT.fittedNote));
   const arrow = () => {
     const a = element('span', { 'aria-hidden': 'true', text: '→' });
-    a.style.cssText = 'align-self:center;font-size:1.3rem;color:#6b6b76';
+    a.style.cssText = 'margin-top:30px;font-size:1.2rem;color:#6b6b76';
     return a;
   };
+  chip.style.cssText = STEP_STYLE;
   const row = element('div', { class: 'zf-steps-row' }, [drawnFig.figure, arrow(), fittedFig.figure, arrow(), chip]);
-  row.style.cssText = 'display:flex;flex-wrap:wrap;align-items:flex-start;gap:0.5rem';
+  row.style.cssText = 'display:flex;flex-wrap:wrap;align-items:flex-start;gap:0.4rem';
   const why = element('p', { class: 'zf-steps-why', text: tr(lang, TEXT.why) });
   why.style.cssText = 'margin:0;font-size:0.85rem;line-height:1.4;max-width:34rem';
   const root = element('section', { class: 'zf-steps', 'aria-label': tr(lang, TEXT.title) }, [row, why]) as unknown as DrawingSteps;

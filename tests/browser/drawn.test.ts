@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from '../../build.js';
 import { startStaticServer, type RunningServer } from '../../lib/host/serve.js';
 import { launchChromium } from './chromium.js';
-import { confusionText, openSite, replayDrawings, summarise } from '../../bench/drawn/replay.js';
+import { PHONE, confusionText, openSite, replayDrawings, summarise } from '../../bench/drawn/replay.js';
 import { smallDrawnSet } from '../../bench/drawn/strokes.js';
 
 /** Top-1 floor on the small set with the precomputed tutorial model (measured: see README, Drawn digits). */
@@ -68,4 +68,21 @@ describe('drawn digits on the trained pad (Chromium)', () => {
     console.log(report);
     expect(summary.top1 / 100, report).toBeGreaterThanOrEqual(FLOOR);
   }, 600_000);
+
+  it('on a phone (390 px, touch, 3× pixels) a finger draws digits the chip reads, and the page does not scroll', async () => {
+    const phone = await openSite(browser, server.url, '', PHONE);
+    try {
+      const drawings = smallDrawnSet(1).filter((d) => d.id.endsWith('-000') || d.id.endsWith('-005')).map((d) => ({ ...d, pointer: 'touch' as const }));
+      const results = await replayDrawings(phone, drawings, 'trainedDrawing');
+      expect(summarise(results).scrolled).toBe(0);
+      expect(results.every((r) => r.input.some((v) => v === 1))).toBe(true);
+      // the pad fits the phone's width
+      const box = (await phone.locator('[data-cell="trainedDrawing"] canvas').boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+      expect(results.filter((r) => r.majority === r.digit).length).toBeGreaterThanOrEqual(14);
+    } finally {
+      await phone.context().close();
+    }
+  }, 300_000);
 });
