@@ -172,7 +172,9 @@ export function drawingPad(options: DrawingPadOptions = {}): DrawingPad {
     return { grey, cells };
   }
 
-  function compute() {
+  /** Recompute the steps; returns whether the chip's input changed. */
+  function compute(): boolean {
+    const before = steps.input;
     if (mode === 'strokes' && !rasterHasInk()) {
       steps = strokesToInput(strokes, preprocess, penWidth);
     } else {
@@ -182,6 +184,7 @@ export function drawingPad(options: DrawingPadOptions = {}): DrawingPad {
       steps = { drawn: grey, fitted: preprocess ? centreLikeMnist(image) : image, input: prepareDrawing(image, preprocess) };
     }
     stepsView.update(steps.drawn, steps.fitted, steps.input, preprocess);
+    return steps.input.some((v, i) => v !== before[i]);
   }
 
   // --- rendering ----------------------------------------------------------------------------
@@ -239,11 +242,12 @@ export function drawingPad(options: DrawingPadOptions = {}): DrawingPad {
     options.onImage?.(steps.input);
     root.dispatchEvent(new Event('input', { bubbles: true }));
   }
-  // while drawing, the input is made, shown and sent at most once per frame
+  // while drawing, the input is made, shown and sent at most once per frame, and only sent when it
+  // changed (each send re-runs the predictions: most pointer moves of a long stroke change nothing)
   const updateSoon = frameThrottle(() => {
-    compute();
+    const inputChanged = compute();
     render();
-    emit();
+    if (inputChanged) emit();
   });
 
   /** After any change to the drawing: recompute what the model sees, show it, tell listeners. */
