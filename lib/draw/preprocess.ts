@@ -7,7 +7,7 @@
 
 import { GRID, PIXELS } from './raster';
 
-const FIT_BOX = 20;
+export const FIT_BOX = 20;
 /** Centre of the frame in pixel-index coordinates (pixel i spans [i, i+1), its centre is i + 0.5). */
 export const FRAME_CENTRE = GRID / 2 - 0.5;
 

@@ -11,7 +11,7 @@ import { checkLang, tr, type Lang } from './i18n';
 const SVG = 'http://www.w3.org/2000/svg';
 export const INK = '#1b1b1f';
 
-type ChipView = HTMLElement & { update(image: ArrayLike<number>): void; input: Uint8Array };
+export type ChipView = HTMLElement & { update(image: ArrayLike<number>): void; input: Uint8Array };
 
 interface ChipViewOptions extends CellOption {
   lang?: Lang;

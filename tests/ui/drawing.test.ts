@@ -142,3 +142,78 @@ describe('drawingPad', () => {
     expect(() => drawingPad({ onImage: 3 as unknown as () => void })).toThrow(/onImage/);
   });
 });
+
+describe('drawingPad: strokes written like MNIST', () => {
+  /** A "7" drawn with the mouse: top bar, then the diagonal, many samples per segment. */
+  function drawSeven(canvas: HTMLCanvasElement, x: number, y: number, size: number) {
+    const pts: [number, number][] = [[x, y], [x + 0.6 * size, y], [x + 0.2 * size, y + size]];
+    pointer(canvas, 'pointerdown', ...pts[0]);
+    for (let k = 1; k < pts.length; k++) {
+      for (let i = 1; i <= 12; i++) pointer(canvas, 'pointermove', pts[k - 1][0] + ((pts[k][0] - pts[k - 1][0]) * i) / 12, pts[k - 1][1] + ((pts[k][1] - pts[k - 1][1]) * i) / 12);
+    }
+    pointer(canvas, 'pointerup', ...pts[2]);
+  }
+
+  it('keeps strokes at screen resolution (not snapped to cells) and offers both ways of drawing', () => {
+    const pad = drawingPad();
+    const canvas = mount(pad);
+    expect(pad.mode).toBe('strokes');
+    drawSeven(canvas, 33, 47, 100);
+    expect(pad.strokes).toHaveLength(1);
+    expect(pad.strokes[0][0].x).toBeCloseTo(3.3, 9);
+    expect(pad.strokes[0][0].y).toBeCloseTo(4.7, 9);
+    expect([...pad.querySelectorAll('.zf-mode option')].map((o) => (o as HTMLOptionElement).value)).toEqual(['strokes', 'grid']);
+    expect(pad.querySelectorAll('canvas')).toHaveLength(1); // the steps are SVG: `[data-cell] canvas` is the pad
+  });
+
+  it('gives the chip the same input for a thin and a thick pen, and for a small digit in a corner and a big one', () => {
+    const inputs: number[][] = [];
+    for (const [width, x, y, size] of [[1, 20, 20, 60], [5, 20, 20, 60], [2, 80, 30, 220]] as const) {
+      document.body.innerHTML = '';
+      const pad = drawingPad({ lineWidth: width });
+      drawSeven(mount(pad), x, y, size);
+      inputs.push([...pad.value]);
+      expect(pad.value.reduce((a, b) => a + b, 0)).toBeGreaterThan(40);
+    }
+    expect(inputs[1]).toEqual(inputs[0]);
+    const differing = inputs[2].filter((v, i) => v !== inputs[0][i]).length;
+    expect(differing).toBeLessThanOrEqual(12); // same shape; a few edge pixels differ with the pointer samples
+  });
+
+  it('shows the steps (as drawn → fitted → chip) with German labels, and says when centring is off', () => {
+    const pad = drawingPad({ lang: 'de' });
+    drawSeven(mount(pad), 20, 20, 60);
+    const titles = () => [...pad.querySelectorAll('.zf-steps figcaption strong')].map((s) => s.textContent);
+    expect(titles()).toEqual(['Wie gemalt', 'Eingepasst und zentriert', 'Was der Chip sieht']);
+    expect(pad.querySelector('.zf-steps path')!.getAttribute('d')).not.toBe('');
+    pad.preprocess = false;
+    expect(titles()[1]).toBe('Nicht zentriert');
+    expect(pad.querySelector('.zf-mode option')!.textContent).toBe('glatte Striche, wie MNIST');
+  });
+
+  it('addStroke takes a polyline (e.g. from a keyboard pen); switching modes keeps the drawing', () => {
+    const pad = drawingPad({ preprocess: false });
+    mount(pad);
+    pad.addStroke([{ x: 14, y: 4 }, { x: 14, y: 24 }]);
+    expect(pad.raster[14 * 28 + 13]).toBe(1);
+    expect(() => pad.addStroke([{ x: 1, y: NaN }])).toThrow(/stroke\[0\]\[0\] must have finite x and y/);
+    pad.mode = 'grid';
+    expect(pad.raster[14 * 28 + 13]).toBe(1);
+    expect(pad.strokes).toEqual([]);
+    pad.mode = 'strokes';
+    expect(pad.raster[14 * 28 + 13]).toBe(1);
+    expect(() => { pad.mode = 'paint' as 'grid'; }).toThrow(/mode must be one of strokes, grid/);
+    expect(() => { pad.penWidth = 9; }).toThrow(/penWidth must be a number greater than 0 and at most 6/);
+  });
+
+  it('the eraser cuts strokes where it touches them', () => {
+    const pad = drawingPad({ preprocess: false });
+    const canvas = mount(pad);
+    drawLine(canvas, [100, 100], [200, 100]);
+    pad.tool = 'eraser';
+    drawLine(canvas, [150, 100], [150, 100]);
+    expect(pad.strokes).toHaveLength(2);
+    expect(pad.raster[10 * 28 + 15]).toBe(0);
+    expect(pad.raster[10 * 28 + 11]).toBe(1);
+  });
+});
