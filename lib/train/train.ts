@@ -17,8 +17,18 @@ import { Rng } from '../random';
 import { Adam } from './adam';
 import { evaluate, evaluateShared } from './evaluate';
 
+export type LrSchedule = 'constant' | 'cosine';
+export const LR_SCHEDULES: readonly LrSchedule[] = ['constant', 'cosine'];
+
+/** The learning rate of step `step` (0-based) of `total`: constant, or cosine annealing from lr to 0 (torch's CosineAnnealingLR, eta_min 0, per step). */
+export function scheduledLr(lr: number, schedule: LrSchedule, step: number, total: number): number {
+  return schedule === 'cosine' ? lr * 0.5 * (1 + Math.cos((Math.PI * step) / total)) : lr;
+}
+
 export interface TrainOptions {
   lr: number;
+  /** default 'constant' (the tutorial) */
+  lrSchedule?: LrSchedule;
   epochs: number;
   batchSize: number;
   augment: AugmentMode;
@@ -81,6 +91,7 @@ function checkOptions(opts: TrainOptions, trainCount: number): void {
   int('trainSize', opts.trainSize, 1, trainCount);
   int('snapshotEveryBatches', opts.snapshotEveryBatches ?? SNAPSHOT_EVERY_BATCHES, 1, 1e9);
   if (!(opts.labelNoise >= 0 && opts.labelNoise <= 1)) throw new RangeError(`training option labelNoise must be a number from 0 to 1, got ${opts.labelNoise}`);
+  if (opts.lrSchedule !== undefined && !LR_SCHEDULES.includes(opts.lrSchedule)) throw new RangeError(`training option lrSchedule must be one of ${LR_SCHEDULES.join(', ')}, got ${String(opts.lrSchedule)}`);
   if (!AUGMENT_MODES.includes(opts.augment)) throw new RangeError(`training option augment must be one of ${AUGMENT_MODES.join(', ')}, got ${String(opts.augment)}`);
   if (!Number.isFinite(opts.seed)) throw new RangeError(`training option seed must be a finite number, got ${opts.seed}`);
 }
@@ -114,7 +125,9 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
   };
   // The engine's noise (a fresh source per mock layer, seeded from noiseRng) is drawn ahead on the
   // augmentation thread from a twin of noiseRng; the engine finds it by seed, so results do not change.
-  const noiseAhead = engine.usesNoiseSupply && model.backend === 'mock' && model.mock.noiseStd > 0
+  // (Not for a convolution in front: its noise counts per patch row, which the plan does not know; the engine draws it.)
+  const convolution = Boolean(model.layers[0].conv);
+  const noiseAhead = engine.usesNoiseSupply && model.backend === 'mock' && model.mock.noiseStd > 0 && !convolution
     ? { rng: Rng.derive(opts.seed, 'noise/train'), std: model.mock.noiseStd, layers: model.layers }
     : undefined;
   const batches = new BatchStream(train, { batchSize: opts.batchSize, augment: opts.augment, seed: opts.seed, epochs: opts.epochs, noise: noiseAhead }, augmentRng, opts.augmentThread);
@@ -138,6 +151,7 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
         if (opts.signal?.aborted) { snapshot = cloneModel(model); yield progress('cancelled'); return; }
         const to = batch * opts.batchSize + n;
         // The network input image · 31 as scaled pixels: the fast engine lists them without a float copy.
+        adam.lr = scheduledLr(opts.lr, opts.lrSchedule ?? 'constant', (epoch - 1) * batchesPerEpoch + batch, opts.epochs * batchesPerEpoch);
         const step = engine.trainStep(model, { pixels: images, scale: INPUT_MAX }, labels, n, noiseRng, opts.chip, noise ?? undefined);
         batch++;
         // Adam refuses NaN or infinite gradients (checked in wasm) and keeps the weights it updated from.
@@ -158,7 +172,7 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
       if (opts.signal?.aborted) { yield progress('cancelled'); return; }
       const testOptions = { engine, rng: Rng.derive(opts.seed, `noise/test/epoch${epoch}`), chip: opts.chip };
       // The mock's test batches are shared with the augmentation thread (it has no crops to resize meanwhile).
-      const test = opts.augmentThread && engine.name === 'fast' && model.backend === 'mock'
+      const test = opts.augmentThread && engine.name === 'fast' && model.backend === 'mock' && !convolution
         ? await evaluateShared(model, data.test, { ...testOptions, signal: opts.signal }, opts.augmentThread)
         : evaluate(model, data.test, testOptions);
       if (!test) { yield progress('cancelled'); return; } // aborted during the test pass
