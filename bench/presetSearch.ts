@@ -17,6 +17,8 @@ export interface SearchResult {
   seed: number;
   /** test accuracy after every epoch */
   accuracies: number[];
+  /** training accuracy during every epoch (on the augmented batches, noise on) */
+  trainAccuracies: number[];
   final: number;
   best: number;
   /** training + test passes, wall clock (Node, this machine) */
@@ -52,7 +54,7 @@ export async function trainConfig(partial: SearchConfig, seed: number, log: (lin
   }
   const accuracies = last!.epochs.map((e) => e.testAccuracy);
   return {
-    config, seed, accuracies, final: accuracies[accuracies.length - 1] ?? NaN, best: Math.max(...accuracies),
+    config, seed, accuracies, trainAccuracies: last!.epochs.map((e) => Math.round(e.trainAccuracy * 1e4) / 1e4), final: accuracies[accuracies.length - 1] ?? NaN, best: Math.max(...accuracies),
     seconds: (performance.now() - started) / 1000, cpuSeconds: (() => { const u = process.cpuUsage(cpuStarted); return (u.user + u.system) / 1e6; })(), epochSeconds: last!.epochs.map((e) => Math.round(e.seconds * 100) / 100),
     state: last!.state + (last!.error ? `: ${last!.error}` : ''), date: new Date().toISOString(),
   };

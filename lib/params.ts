@@ -100,6 +100,12 @@ export const PARAMS = [
     help: t('How big each weight step is. Too big and training diverges.', 'Wie groß jeder Schritt der Gewichte ist. Zu groß, und das Training divergiert.'),
   },
   {
+    name: 'lrSchedule', kind: 'enum', default: 'constant', options: ['constant', 'cosine'],
+    label: t('Learning-rate schedule', 'Verlauf der Lernrate'),
+    help: t('constant: the tutorial\'s fixed rate; cosine: falls from the rate above to 0 over the training, so the last epochs settle the weights.',
+      'constant: die feste Rate des Tutorials; cosine: fällt im Lauf des Trainings von der Rate oben auf 0, damit sich die Gewichte in den letzten Epochen setzen.'),
+  },
+  {
     name: 'epochs', kind: 'int', default: 4, min: 1, max: 100,
     label: t('Epochs', 'Epochen'),
     help: t('How many times every training image is shown.', 'Wie oft jedes Trainingsbild gezeigt wird.'),

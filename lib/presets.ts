@@ -15,7 +15,7 @@ export const PRESET_NAMES: readonly PresetName[] = ['tutorial', 'recommended'];
 /** The parameters a preset names: the model, its training and the chip's rules; not the seed, chip id, drawing or sweep. */
 export const PRESET_PARAMS = [
   'backend', 'noise', 'gain', 'mockSource', 'hidden', 'layers', 'conv', 'convKernel', 'convStride', 'shift',
-  'lr', 'epochs', 'batchSize', 'augment', 'trainSize', 'labelNoise',
+  'lr', 'lrSchedule', 'epochs', 'batchSize', 'augment', 'trainSize', 'labelNoise',
 ] as const satisfies readonly ParamName[];
 export type PresetParam = (typeof PRESET_PARAMS)[number];
 

@@ -7,7 +7,7 @@ export class UsageError extends Error {
 
 export interface RunCommand {
   command: 'run';
-  /** In the order given; a later --set of the same name wins. */
+  /** In the order given (a `preset` first); a later --set of the same name wins. */
   sets: { name: ParamName; value: ParamValues[ParamName] }[];
   json: boolean;
   reportPath: string | null;
@@ -102,6 +102,8 @@ export function parseArgs(argv: readonly string[]): Command {
         throw new UsageError(`unknown option "${arg}"; options: ${options}`);
     }
   }
+  // A preset sets several parameters: it goes first, so the other --set values win (lib/presets.ts).
+  sets.sort((a, b) => Number(b.name === 'preset') - Number(a.name === 'preset'));
   if (command === 'sweep') return { command, sets, json, reportPath };
   if (continueTraining && loadPath === null) throw new UsageError('--continue needs --load model.json (the model to continue from)');
   return { command, sets, json, reportPath, loadPath, continueTraining };

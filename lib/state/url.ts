@@ -112,7 +112,9 @@ export function paramsFromSearch(search: string): ParamsFromSearch {
       rejected.push({ name, raw: shorten(raw), reason: error instanceof Error ? error.message : String(error) });
     }
   }
-  return { values: values as Partial<ParamValues>, rejected, ignored };
+  // A preset sets several parameters; the address's own values for them win, whatever their order (lib/presets.ts).
+  const ordered = 'preset' in values ? { preset: values.preset, ...values } : values;
+  return { values: ordered as Partial<ParamValues>, rejected, ignored };
 }
 
 function formatValue(value: ParamValues[ParamName]): string {
