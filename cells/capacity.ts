@@ -11,7 +11,8 @@
  */
 import type { AugmentMode } from '../lib/data/augment';
 import type { Dataset } from '../lib/data/types';
-import { buildModel } from '../lib/hagen/model';
+import { buildModel, sweepModelConfig } from '../lib/hagen/model';
+import type { LrSchedule } from '../lib/train/train';
 import type { ChipDevice, HagenModel, MockParameter } from '../lib/hagen/types';
 import { relevantParamNames, withDefaults, type SweepParams } from '../lib/precompute/files';
 import { lookupPrecomputedSweep } from '../lib/precompute/lookup';
@@ -58,10 +59,10 @@ export function hostTrainingAdapter(host: Host, data: Dataset, params: SweepPara
   const measure = trainingAdapter({ params: full, mock, data, chip, measureTrainImages: SWEEP_MEASURE_TRAIN_IMAGES }).measure!;
   return {
     train: (hidden, signal) => host.runTraining(
-      buildModel({ hidden, layers: full.layers, shift: full.shift }, { backend: full.backend as HagenModel['backend'], mock, seed: full.seed }),
+      buildModel(sweepModelConfig(hidden, full), { backend: full.backend as HagenModel['backend'], mock, seed: full.seed }),
       data,
       {
-        lr: full.lr, epochs: full.epochs, batchSize: full.batchSize, augment: full.augment as AugmentMode, seed: full.seed,
+        lr: full.lr, lrSchedule: full.lrSchedule as LrSchedule, epochs: full.epochs, batchSize: full.batchSize, augment: full.augment as AugmentMode, seed: full.seed,
         trainSize: Math.min(full.trainSize, data.train.count), labelNoise: full.labelNoise, signal,
         // Only the final weights are measured: skip the per-batch weight copies.
         snapshotEveryBatches: 1e9,
@@ -175,7 +176,7 @@ export const capacityCells: CellSpec[] = [
     name: 'sweepParams',
     inputs: SWEEP_PARAM_NAMES,
     // Spelled out (not ...rest): the cells test checks that parameter names match the inputs.
-    define: (backend, layers, shift, lr, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise, sweepWidths) => ({ backend, layers, shift, lr, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise, sweepWidths }) as unknown as SweepParams,
+    define: (backend, layers, conv, convKernel, convStride, shift, lr, lrSchedule, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise, sweepWidths) => ({ backend, layers, conv, convKernel, convStride, shift, lr, lrSchedule, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise, sweepWidths }) as unknown as SweepParams,
   },
   { name: 'sweepRequestState', inputs: ['host'], define: (host: Host) => hostState<boolean>(host, 'sweepRequest', () => false) },
   { name: 'sweepRequested', inputs: ['sweepRequestState'], define: (sweepRequestState: Mutable<boolean>) => sweepRequestState.changes() },

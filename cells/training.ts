@@ -15,7 +15,7 @@ import type { CellSpec } from '../lib/runtime/cell';
 import { Mutable } from '../lib/runtime/generators';
 import type { Host } from '../lib/runtime/host';
 import type { Notebook } from '../lib/runtime/notebook';
-import type { TrainProgress } from '../lib/train/train';
+import type { LrSchedule, TrainProgress } from '../lib/train/train';
 import { chipTransferView } from '../lib/ui/chipTransfer';
 import { classAccuracyPlot } from '../lib/ui/classAccuracy';
 import { element } from '../lib/ui/dom';
@@ -114,14 +114,14 @@ export const trainingCells: CellSpec[] = [
   {
     name: 'training',
     // `pretrained` (cells/modelfile.ts): a loaded or precomputed run for exactly these parameters is shown as it is.
-    inputs: ['host', 'pretrained', 'dataset', 'model', 'chipDevice', 'trainSize', 'labelNoise', 'augment', 'lr', 'epochs', 'batchSize', 'seed', 'invalidation'],
+    inputs: ['host', 'pretrained', 'dataset', 'model', 'chipDevice', 'trainSize', 'labelNoise', 'augment', 'lr', 'lrSchedule', 'epochs', 'batchSize', 'seed', 'invalidation'],
     define: (
       host: Host, pretrained: PretrainedRun | null, dataset: Dataset, model: HagenModel, chipDevice: ChipDevice, trainSize: number, labelNoise: number,
-      augment: AugmentMode, lr: number, epochs: number, batchSize: number, seed: number, invalidation: Promise<void>,
+      augment: AugmentMode, lr: number, lrSchedule: LrSchedule, epochs: number, batchSize: number, seed: number, invalidation: Promise<void>,
     ) =>
       pretrained ? pretrained.progress : untilInvalidated(invalidation, (signal) =>
         host.runTraining(model, dataset, {
-          lr, epochs, batchSize, augment, seed, trainSize, labelNoise, signal,
+          lr, lrSchedule, epochs, batchSize, augment, seed, trainSize, labelNoise, signal,
           // Weights for live inference every few batches, not every one: in the page each snapshot is ~1 MB
           // copied out of the training worker, and the canvas must stay quick while it trains.
           snapshotEveryBatches: LIVE_WEIGHTS_EVERY_BATCHES,

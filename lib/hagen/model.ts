@@ -51,3 +51,8 @@ export function cloneModel(model: HagenModel): HagenModel {
     mock: { ...model.mock },
   };
 }
+
+/** The model config for `hidden` with the other architecture settings (conv 0: no convolution; kernel and stride then do not matter). */
+export function sweepModelConfig(hidden: number, p: { layers: number; shift: number; conv?: number; convKernel?: number; convStride?: number }): ModelConfig {
+  return p.conv ? { hidden, layers: p.layers, shift: p.shift, conv: p.conv, convKernel: p.convKernel, convStride: p.convStride } : { hidden, layers: p.layers, shift: p.shift };
+}

@@ -19,7 +19,7 @@ export const MAX_SEARCH_LENGTH = 8192;
  * Sections of the page a teacher can hide with `hide=`, in the tutorial's order. The page mounts
  * each section under an element carrying the matching id.
  */
-export const VIEW_SECTIONS = ['intro', 'environment', 'data', 'model', 'untrained', 'training', 'trained', 'capacity', 'history'] as const;
+export const VIEW_SECTIONS = ['intro', 'environment', 'data', 'model', 'untrained', 'training', 'trained', 'presets', 'capacity', 'history'] as const;
 export type ViewSection = (typeof VIEW_SECTIONS)[number];
 
 /** Query keys that are view options rather than parameters. */

@@ -7,12 +7,12 @@
 import type { AugmentMode } from '../data/augment';
 import { trainSubset } from '../data/batches';
 import type { Dataset, Split } from '../data/types';
-import { buildModel } from '../hagen/model';
+import { buildModel, sweepModelConfig } from '../hagen/model';
 import type { ChipDevice, HagenEngine, HagenModel, MockParameter } from '../hagen/types';
 import type { ParamValues } from '../params';
 import { Rng } from '../random';
 import { evaluate } from '../train/evaluate';
-import { trainModel } from '../train/train';
+import { trainModel, type LrSchedule } from '../train/train';
 import type { TrainingAdapter, WidthMetrics } from './sweep';
 
 /** Train accuracy is measured on at most this many of the training images (the test set is used whole). */
@@ -56,9 +56,9 @@ export function trainingAdapter(setup: SweepTrainingSetup): TrainingAdapter<Hage
   const trainedOn = () => (trainImages ??= firstImages(trainSubset(data.train, Math.min(params.trainSize, data.train.count), params.labelNoise, params.seed), measureCount));
   return {
     train(hidden, signal) {
-      const model = buildModel({ hidden, layers: params.layers, shift: params.shift }, { backend: params.backend as HagenModel['backend'], mock: setup.mock, seed: params.seed });
+      const model = buildModel(sweepModelConfig(hidden, params), { backend: params.backend as HagenModel['backend'], mock: setup.mock, seed: params.seed });
       return trainModel(model, data, {
-        lr: params.lr, epochs: params.epochs, batchSize: params.batchSize, augment: params.augment as AugmentMode,
+        lr: params.lr, lrSchedule: params.lrSchedule as LrSchedule, epochs: params.epochs, batchSize: params.batchSize, augment: params.augment as AugmentMode,
         seed: params.seed, trainSize: Math.min(params.trainSize, data.train.count), labelNoise: params.labelNoise,
         engine: setup.engine, chip: setup.chip, signal,
         // Only the final weights matter here: skip the per-batch weight copies.
