@@ -12,6 +12,7 @@ import { resolveEngine, type EngineName } from '../hagen/engine';
 import { INPUT_MAX } from '../hagen/constants';
 import { argmaxRows } from '../hagen/loss';
 import { cloneModel } from '../hagen/model';
+import { layerOutputSize } from '../hagen/conv';
 import type { ChipDevice, HagenEngine, HagenModel } from '../hagen/types';
 import { Rng } from '../random';
 import { Adam } from './adam';
@@ -125,10 +126,9 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
   };
   // The engine's noise (a fresh source per mock layer, seeded from noiseRng) is drawn ahead on the
   // augmentation thread from a twin of noiseRng; the engine finds it by seed, so results do not change.
-  // (Not for a convolution in front: its noise counts per patch row, which the plan does not know; the engine draws it.)
-  const convolution = Boolean(model.layers[0].conv);
-  const noiseAhead = engine.usesNoiseSupply && model.backend === 'mock' && model.mock.noiseStd > 0 && !convolution
-    ? { rng: Rng.derive(opts.seed, 'noise/train'), std: model.mock.noiseStd, layers: model.layers }
+  // A convolution draws chunks(k²) · (batch · positions) · channels values: the plan's count for outFeatures = channels · positions.
+  const noiseAhead = engine.usesNoiseSupply && model.backend === 'mock' && model.mock.noiseStd > 0
+    ? { rng: Rng.derive(opts.seed, 'noise/train'), std: model.mock.noiseStd, layers: model.layers.map((l) => ({ inFeatures: l.inFeatures, outFeatures: layerOutputSize(l) })) }
     : undefined;
   const batches = new BatchStream(train, { batchSize: opts.batchSize, augment: opts.augment, seed: opts.seed, epochs: opts.epochs, noise: noiseAhead }, augmentRng, opts.augmentThread);
   let epoch = 0;
@@ -172,7 +172,7 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
       if (opts.signal?.aborted) { yield progress('cancelled'); return; }
       const testOptions = { engine, rng: Rng.derive(opts.seed, `noise/test/epoch${epoch}`), chip: opts.chip };
       // The mock's test batches are shared with the augmentation thread (it has no crops to resize meanwhile).
-      const test = opts.augmentThread && engine.name === 'fast' && model.backend === 'mock' && !convolution
+      const test = opts.augmentThread && engine.name === 'fast' && model.backend === 'mock'
         ? await evaluateShared(model, data.test, { ...testOptions, signal: opts.signal }, opts.augmentThread)
         : evaluate(model, data.test, testOptions);
       if (!test) { yield progress('cancelled'); return; } // aborted during the test pass
