@@ -9,7 +9,7 @@
  * Same noise order as the reference: the convolution's source first, then one per dense layer.
  */
 import type { Rng } from '../../random';
-import { channelsToPositions, convPositions, positionsToChannels, unfoldInput } from '../conv';
+import { channelsToPositions, convPositions, positionsToChannels, unfoldPatches } from '../conv';
 import type { NetworkInput, NoiseSupply } from '../types';
 import { crossEntropyOver64 } from './kernels';
 import type { HagenModel, LayerParams, TrainStepResult } from './types';
@@ -19,7 +19,19 @@ import { clampAndQuantiseWeights, layerBackward, listFirstInput, mockLayerForwar
 /** Workspace pairs kept: training batch, evaluation batch, one spare. */
 const MAX_PAIRS = 3;
 
-interface Pair { conv: Workspace; dense: Workspace; batch: number; positions: number; channels: number; key: string }
+interface Pair {
+  conv: Workspace; dense: Workspace; batch: number; positions: number; channels: number; key: string;
+  /** the unfolded batch, reused (a fresh 0.4 MB array per batch costs more than the unfolding) */
+  patchBytes: Uint8Array | null; patchFloats: Float32Array | null;
+}
+
+/** x's patches into the pair's reused buffer, in the input form it came in (scaled pixels stay bytes). */
+function unfoldInto(pair: Pair, model: HagenModel, x: NetworkInput): NetworkInput {
+  const g = model.layers[0].conv!;
+  const size = pair.batch * pair.positions * model.layers[0].inFeatures;
+  if (x instanceof Float32Array) return unfoldPatches(x, pair.batch, g, pair.patchFloats ??= new Float32Array(size));
+  return { pixels: unfoldPatches(x.pixels, pair.batch, g, pair.patchBytes ??= new Uint8Array(size)), scale: x.scale };
+}
 
 function shapeKey(model: HagenModel, batch: number): string {
   const [first, ...dense] = model.layers;
@@ -43,7 +55,7 @@ export function createConvFastEngine(): ConvFastEngine {
       const positions = convPositions(first.conv!);
       const channels = first.outFeatures;
       pair = {
-        key, batch, positions, channels,
+        key, batch, positions, channels, patchBytes: null, patchFloats: null,
         conv: new Workspace([{ inFeatures: first.inFeatures, outFeatures: channels }], batch * positions),
         // layer 0 stands in for the convolution's output [B, C·P]; its own weights are never used
         dense: new Workspace([{ inFeatures: 1, outFeatures: channels * positions }, ...dense.map(({ inFeatures, outFeatures }) => ({ inFeatures, outFeatures }))], batch),
@@ -82,13 +94,13 @@ export function createConvFastEngine(): ConvFastEngine {
   return {
     forward(model, x, batch, rng, noise) {
       const pair = pairFor(model, batch);
-      return forwardOn(pair, model, unfoldInput(x, batch, model.layers[0].conv!), rng, noise);
+      return forwardOn(pair, model, unfoldInto(pair, model, x), rng, noise);
     },
     trainStep(model, x, labels, batch, rng, noise) {
       if (!(labels instanceof Uint8Array) || labels.length !== batch) throw new Error(`labels must be a Uint8Array of batch = ${batch} values, got ${labels?.length}`);
       const pair = pairFor(model, batch);
       const { conv, dense, positions, channels } = pair;
-      const patches = unfoldInput(x, batch, model.layers[0].conv!);
+      const patches = unfoldInto(pair, model, x);
       const logits = forwardOn(pair, model, patches, rng, noise);
       const layers = model.layers;
       const top = dense.layers[layers.length - 1];
