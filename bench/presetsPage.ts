@@ -2,7 +2,7 @@
  * Training time of the presets in the page (issue 12: recommended ≤ 30 s in the page): builds the site
  * without precomputed results (so the page trains live), opens it in headless Chromium with
  * `?preset=…` and times the training through window.ziffern, next to the tutorial's epoch for scale.
- *   npx tsx bench/presetsPage.ts [tutorialEpochs=1]
+ *   npx tsx bench/presetsPage.ts ['?epochs=1' '?preset=recommended' …]
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -54,6 +54,7 @@ export async function pageTrainingSeconds(searches: string[]): Promise<Record<st
 }
 
 if (process.argv[1]?.endsWith('presetsPage.ts')) {
-  const tutorialEpochs = process.argv[2] ?? '1';
-  pageTrainingSeconds([`?epochs=${tutorialEpochs}`, '?preset=recommended']).then((r) => { console.log(JSON.stringify(r, null, 1)); process.exit(0); }, (e) => { console.error(e); process.exit(1); });
+  // npx tsx bench/presetsPage.ts '?epochs=1' '?preset=recommended' …
+  const searches = process.argv.length > 2 ? process.argv.slice(2) : ['?epochs=1', '?preset=recommended'];
+  pageTrainingSeconds(searches).then((r) => { console.log(JSON.stringify(r, null, 1)); process.exit(0); }, (e) => { console.error(e); process.exit(1); });
 }
