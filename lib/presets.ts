@@ -24,7 +24,7 @@ const pick = (values: ParamValues): Record<PresetParam, unknown> =>
   Object.fromEntries(PRESET_PARAMS.map((name) => [name, values[name]])) as Record<PresetParam, unknown>;
 
 const RECOMMENDED_CHANGES: Partial<ParamValues> = {
-  conv: 12, convKernel: 9, convStride: 3, hidden: 128, layers: 1, augment: 'none', lrSchedule: 'cosine', batchSize: 50, epochs: 8,
+  conv: 16, convKernel: 9, convStride: 3, hidden: 128, layers: 1, augment: 'none', lrSchedule: 'cosine', batchSize: 50, epochs: 10,
 };
 
 export const PRESETS: Readonly<Record<PresetName, Readonly<Record<PresetParam, unknown>>>> = {
