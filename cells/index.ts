@@ -7,9 +7,10 @@ import { historyCells } from './history';
 import { modelCells } from './model';
 import { modelFileCells } from './modelfile';
 import { parameterCells, readerCells } from './parameters';
+import { presetCells } from './presets';
 import { trainingCells } from './training';
 import { untrainedCells } from './untrained';
 
 export const notebookCells: CellSpec[] = [
-  ...parameterCells, ...readerCells, ...environmentCells, ...dataCells, ...modelCells, ...untrainedCells, ...modelFileCells, ...trainingCells, ...capacityCells, ...historyCells,
+  ...parameterCells, ...readerCells, ...environmentCells, ...dataCells, ...modelCells, ...untrainedCells, ...modelFileCells, ...trainingCells, ...presetCells, ...capacityCells, ...historyCells,
 ];

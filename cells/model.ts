@@ -36,8 +36,10 @@ export const modelCells: CellSpec[] = [
   {
     name: 'modelConfig',
     doc: "The network's shape: hidden neurons per layer, hidden layers and the ConvertingReLU shift.",
-    inputs: ['hidden', 'layers', 'shift'],
-    define: (hidden: number, layers: number, shift: number): ModelConfig => ({ hidden, layers, shift }),
+    inputs: ['hidden', 'layers', 'shift', 'conv', 'convKernel', 'convStride'],
+    // conv 0: the tutorial's MLP (kernel and stride then do not matter, so they do not change the model)
+    define: (hidden: number, layers: number, shift: number, conv: number, convKernel: number, convStride: number): ModelConfig =>
+      (conv > 0 ? { hidden, layers, shift, conv, convKernel, convStride } : { hidden, layers, shift }),
   },
   {
     name: 'model',

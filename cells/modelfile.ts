@@ -163,7 +163,7 @@ export const modelFileCells: CellSpec[] = [
     doc: 'Every parameter that decides a training run, as one object (for loading, saving and precomputed runs).',
     inputs: TRAINING_PARAM_NAMES,
     // Spelled out (not ...rest): the cells test checks that parameter names match the inputs.
-    define: (backend, hidden, layers, shift, lr, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise) => ({ backend, hidden, layers, shift, lr, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise }) as unknown as TrainingParams,
+    define: (backend, hidden, layers, conv, convKernel, convStride, shift, lr, lrSchedule, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise) => ({ backend, hidden, layers, conv, convKernel, convStride, shift, lr, lrSchedule, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise }) as unknown as TrainingParams,
   },
   { name: 'loadedModelState', doc: 'Holds the model file the reader loaded (null: none); the Load button writes it.', inputs: ['host'], define: (host: Host) => hostState<LoadedModel | null>(host, 'loadedModel', () => null) },
   { name: 'loadedModel', doc: 'The model file the reader loaded, or null.', inputs: ['loadedModelState'], define: (loadedModelState: Mutable<LoadedModel | null>) => loadedModelState.changes() },
@@ -181,13 +181,13 @@ export const modelFileCells: CellSpec[] = [
     inputs: ['host', 'pretrained', 'training', 'trainingParams', 'loadedModelState', 'trainLiveState', ...TRAINING_PARAM_NAMES.map((name) => `viewof ${name}`)],
     define: function (this: unknown, host: Host, pretrained: PretrainedRun | null, training: TrainProgress | null, trainingParams: TrainingParams,
       loadedModelState: Mutable<LoadedModel | null>, trainLiveState: Mutable<boolean>,
-      viewBackend, viewHidden, viewLayers, viewShift, viewLr, viewEpochs, viewBatchSize, viewAugment, viewNoise, viewGain, viewMockSource, viewChipId, viewCalibration, viewSeed, viewTrainSize, viewLabelNoise: ViewLike) {
+      viewBackend, viewHidden, viewLayers, viewConv, viewConvKernel, viewConvStride, viewShift, viewLr, viewLrSchedule, viewEpochs, viewBatchSize, viewAugment, viewNoise, viewGain, viewMockSource, viewChipId, viewCalibration, viewSeed, viewTrainSize, viewLabelNoise: ViewLike) {
       const panel = this instanceof Element ? panels.get(this) : undefined;
       if (panel && panel.pretrained === pretrained && panel.params === trainingParams) {
         panel.update(training);
         return this;
       }
-      const viewList = [viewBackend, viewHidden, viewLayers, viewShift, viewLr, viewEpochs, viewBatchSize, viewAugment, viewNoise, viewGain, viewMockSource, viewChipId, viewCalibration, viewSeed, viewTrainSize, viewLabelNoise];
+      const viewList = [viewBackend, viewHidden, viewLayers, viewConv, viewConvKernel, viewConvStride, viewShift, viewLr, viewLrSchedule, viewEpochs, viewBatchSize, viewAugment, viewNoise, viewGain, viewMockSource, viewChipId, viewCalibration, viewSeed, viewTrainSize, viewLabelNoise];
       const views = Object.fromEntries(TRAINING_PARAM_NAMES.map((name, i) => [name, viewList[i]]));
       return modelFileControl(host.lang ?? 'en', pretrained, training, trainingParams, views, loadedModelState, trainLiveState,
         hostState<string | null>(host, 'modelFileNote', () => null));

@@ -15,7 +15,7 @@ import type { CellSpec } from '../lib/runtime/cell';
 import { Mutable } from '../lib/runtime/generators';
 import type { Host } from '../lib/runtime/host';
 import type { Notebook } from '../lib/runtime/notebook';
-import { trainOptionsFrom, type TrainOptions, type TrainProgress } from '../lib/train/train';
+import { trainOptionsFrom, type LrSchedule, type TrainOptions, type TrainProgress } from '../lib/train/train';
 import { chipTransferView } from '../lib/ui/chipTransfer';
 import { classAccuracyPlot } from '../lib/ui/classAccuracy';
 import { element } from '../lib/ui/dom';
@@ -123,14 +123,14 @@ export const trainingCells: CellSpec[] = [
     doc: 'The training run: state, epoch, batch, loss per batch, results per epoch and the newest weights; a new value every few batches.',
     // `pretrained` (cells/modelfile.ts): a loaded or precomputed run for exactly these parameters is shown as it is,
     // without the training split: only a live run loads it (so the trained pad answers before it would arrive).
-    inputs: ['host', 'pretrained', 'model', 'chipDevice', 'trainSize', 'labelNoise', 'augment', 'lr', 'epochs', 'batchSize', 'seed', 'invalidation'],
+    inputs: ['host', 'pretrained', 'model', 'chipDevice', 'trainSize', 'labelNoise', 'augment', 'lr', 'lrSchedule', 'epochs', 'batchSize', 'seed', 'invalidation'],
     define: (
       host: Host, pretrained: PretrainedRun | null, model: HagenModel, chipDevice: ChipDevice, trainSize: number, labelNoise: number,
-      augment: AugmentMode, lr: number, epochs: number, batchSize: number, seed: number, invalidation: Promise<void>,
+      augment: AugmentMode, lr: number, lrSchedule: LrSchedule, epochs: number, batchSize: number, seed: number, invalidation: Promise<void>,
     ) =>
       pretrained ? pretrained.progress : untilInvalidated(invalidation, (signal) =>
         trainLive(host, model, {
-          ...trainOptionsFrom({ lr, epochs, batchSize, augment, seed, trainSize, labelNoise }), signal,
+          ...trainOptionsFrom({ lr, lrSchedule, epochs, batchSize, augment, seed, trainSize, labelNoise }), signal,
           // Weights for live inference every few batches, not every one: in the page each snapshot is ~1 MB
           // copied out of the training worker, and the canvas must stay quick while it trains.
           snapshotEveryBatches: LIVE_WEIGHTS_EVERY_BATCHES,

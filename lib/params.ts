@@ -50,6 +50,13 @@ const t = (en: string, de: string) => ({ en, de });
 
 export const PARAMS = [
   {
+    // First in the table, so a link's or the CLI's other settings apply after it (lib/presets.ts).
+    name: 'preset', kind: 'enum', default: 'tutorial', options: ['tutorial', 'recommended'],
+    label: t('Settings', 'Einstellungen'),
+    help: t('tutorial: the seed tutorial\'s model and training (~84 %); recommended: a convolution in front, no crops, 10 epochs (~97.5 %), with the same chip rules. Choosing one sets the values it names; you can change them afterwards.',
+      'tutorial: Modell und Training des Tutorials (~84 %); recommended: eine Faltung davor, keine Ausschnitte, 10 Epochen (~97,5 %), mit denselben Chip-Regeln. Die Auswahl setzt die genannten Werte; danach kannst du sie weiter ändern.'),
+  },
+  {
     name: 'backend', kind: 'enum', default: 'mock', options: ['mock', 'ideal', 'chip'],
     label: t('Backend', 'Backend'),
     help: t('mock: the software model of the chip; ideal: plain floats, no quantisation or noise; chip: the emulated chip (hardware-in-the-loop).',
@@ -67,6 +74,22 @@ export const PARAMS = [
     help: t('The tutorial code uses two hidden layers; its prose speaks of one.', 'Der Code des Tutorials nutzt zwei versteckte Lagen; der Text spricht von einer.'),
   },
   {
+    name: 'conv', kind: 'int', default: 0, min: 0, max: 64,
+    label: t('Convolution channels (0 = none)', 'Faltungskanäle (0 = keine)'),
+    help: t('A hagen-mode convolution in front of the dense layers: the same chip MAC on every image patch, with this many channels. 0: the tutorial\'s plain MLP.',
+      'Eine Faltung im hagen-Modus vor den dichten Lagen: derselbe Chip-MAC auf jedem Bildausschnitt, mit so vielen Kanälen. 0: das reine MLP des Tutorials.'),
+  },
+  {
+    name: 'convKernel', kind: 'int', default: 10, min: 2, max: 28,
+    label: t('Convolution kernel (pixels)', 'Faltungskern (Pixel)'),
+    help: t('Side of the square patch each channel looks at; kernel² inputs per patch (128 rows per chunk on the chip).', 'Seitenlänge des quadratischen Ausschnitts, den jeder Kanal sieht; kernel² Eingänge pro Ausschnitt (128 Zeilen pro Block auf dem Chip).'),
+  },
+  {
+    name: 'convStride', kind: 'int', default: 5, min: 1, max: 28,
+    label: t('Convolution stride (pixels)', 'Faltungsschritt (Pixel)'),
+    help: t('How far the patch moves between positions: smaller gives more positions and more work.', 'Wie weit der Ausschnitt zwischen zwei Positionen rückt: kleiner gibt mehr Positionen und mehr Arbeit.'),
+  },
+  {
     name: 'shift', kind: 'int', default: 1, min: 0, max: 4,
     label: t('ConvertingReLU shift', 'ConvertingReLU-Shift'),
     help: t('How many bits the 8-bit output is shifted right to become the next 5-bit input.', 'Um wie viele Bits die 8-Bit-Ausgabe nach rechts geschoben wird, um zur nächsten 5-Bit-Eingabe zu werden.'),
@@ -75,6 +98,12 @@ export const PARAMS = [
     name: 'lr', kind: 'number', default: 0.25, min: 0, max: 10, minExclusive: true, log: true,
     label: t('Learning rate', 'Lernrate'),
     help: t('How big each weight step is. Too big and training diverges.', 'Wie groß jeder Schritt der Gewichte ist. Zu groß, und das Training divergiert.'),
+  },
+  {
+    name: 'lrSchedule', kind: 'enum', default: 'constant', options: ['constant', 'cosine'],
+    label: t('Learning-rate schedule', 'Verlauf der Lernrate'),
+    help: t('constant: the tutorial\'s fixed rate; cosine: falls from the rate above to 0 over the training, so the last epochs settle the weights.',
+      'constant: die feste Rate des Tutorials; cosine: fällt im Lauf des Trainings von der Rate oben auf 0, damit sich die Gewichte in den letzten Epochen setzen.'),
   },
   {
     name: 'epochs', kind: 'int', default: 4, min: 1, max: 100,

@@ -23,7 +23,7 @@ export type RunMode = 'train' | 'evaluate' | 'continue';
 export interface RunCommand {
   command: 'run';
   mode: RunMode;
-  /** In the order given; a later --set of the same name wins. */
+  /** In the order given (a `preset` first); a later --set of the same name wins. */
   sets: ParamSet[];
   json: boolean;
   reportPath: string | null;
@@ -158,6 +158,8 @@ export function parseArgs(argv: readonly string[]): Command {
         throw new UsageError(`unknown option "${arg}"; options: ${options}`);
     }
   }
+  // A preset sets several parameters: it goes first, so the other --set values win (lib/presets.ts).
+  sets.sort((a, b) => Number(b.name === 'preset') - Number(a.name === 'preset'));
   if (command === 'sweep') {
     for (const { name } of sets) {
       const why = notApplicable(name, 'sweep');

@@ -2,7 +2,11 @@
  * What hxtorch.perceptron.nn.Linear does around the MAC that the engines share: the in-place weight clamp
  * and the [out,in] → [in,out] layout (the reference engine, referenceEngine.ts, chains clamp, mac.ts and add.ts).
  */
+import type { Rng } from '../random';
+import { digitalAddForward } from './add';
 import { WEIGHT_MAX } from './constants';
+import { mockMacForward } from './mac';
+import type { LayerParams, MockParameter } from './types';
 
 /** As hxtorch: the stored weight is clamped to −63..63 in place before every forward (no gradient effect). */
 export function clampWeightInPlace(weight: Float32Array): void {
@@ -21,3 +25,12 @@ export function transpose(m: Float32Array, rows: number, cols: number): Float32A
   return t;
 }
 
+
+/** Linear forward in mock mode (clamp, MAC, digital bias add): the layer output before any activation.
+ *  The reference convolution (conv.ts) applies it to every image patch, as hxtorch's perceptron Conv2d does. */
+export function linearForward(layer: LayerParams, x: Float32Array, batch: number, mock: MockParameter, rng: Rng | null): Float32Array {
+  clampWeightInPlace(layer.weight);
+  const wKN = transpose(layer.weight, layer.outFeatures, layer.inFeatures);
+  const mac = mockMacForward(x, batch, wKN, layer.inFeatures, layer.outFeatures, layer.numSends, mock, rng);
+  return digitalAddForward(mac, layer.bias, batch);
+}

@@ -10,19 +10,20 @@ import { crossEntropy64 } from './loss';
 import { mockMacBackward, mockMacForward } from './mac';
 import { convertingReluBackward, convertingReluForward } from './relu';
 import { checkNetworkInput, isScaledPixels, networkInputFloats } from './input';
+import { channelsToPositions, convPositions, layerInputSize, positionsToChannels, unfoldPatches } from './conv';
 import type { ChipDevice, HagenEngine, HagenModel, LayerGrads, NetworkInput, TrainStepResult } from './types';
 
 /** Throws unless the model/backend/chip/input combination can run. */
 export function checkEngineCall(model: HagenModel, x: Float32Array, batch: number, chip: ChipDevice | undefined): void {
   if (model.backend === 'chip' && !chip) throw new Error("backend 'chip' needs a ChipDevice (open a session on the emulated chip first), but none was given");
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a positive integer, got ${batch}`);
-  const inFeatures = model.layers[0].inFeatures;
+  const inFeatures = layerInputSize(model.layers[0]);
   if (x.length !== batch * inFeatures) throw new RangeError(`input has ${x.length} values, expected batch*${inFeatures} = ${batch * inFeatures}`);
 }
 
 /** The input as floats (scaled pixels are checked and converted; the engine's checks follow on the floats). */
 export function engineInputFloats(model: HagenModel, x: NetworkInput, batch: number): Float32Array {
-  if (isScaledPixels(x)) checkNetworkInput(x, batch, model.layers[0].inFeatures);
+  if (isScaledPixels(x)) checkNetworkInput(x, batch, layerInputSize(model.layers[0]));
   return networkInputFloats(x);
 }
 
@@ -34,19 +35,25 @@ function forwardTrace(model: HagenModel, x: Float32Array, batch: number, rng: Rn
   const preActivations: Float32Array[] = [];
   let current = x;
   model.layers.forEach((layer, i) => {
+    if (layer.conv && i > 0) throw new Error(`layer ${i} is a convolution; only the first layer may be one`);
+    // A convolution is the same layer on every patch: batch·positions rows of k² inputs (conv.ts).
+    const positions = layer.conv ? convPositions(layer.conv) : 1;
+    const rows = batch * positions;
+    if (layer.conv) current = unfoldPatches(current, batch, layer.conv);
     inputs.push(current);
     const { inFeatures: k, outFeatures: n, numSends } = layer;
     let out: Float32Array;
     if (model.backend === 'ideal') {
-      out = idealAddForward(idealMacForward(current, batch, transpose(layer.weight, n, k), k, n, numSends, model.mock.gain), layer.bias, batch);
+      out = idealAddForward(idealMacForward(current, rows, transpose(layer.weight, n, k), k, n, numSends, model.mock.gain), layer.bias, rows);
     } else {
       clampWeightInPlace(layer.weight);
       const wKN = transpose(layer.weight, n, k);
       const mac = model.backend === 'chip'
-        ? chip!.mac(current, batch, wKN, k, n, numSends)
-        : mockMacForward(current, batch, wKN, k, n, numSends, model.mock, rng);
-      out = digitalAddForward(mac, layer.bias, batch);
+        ? chip!.mac(current, rows, wKN, k, n, numSends)
+        : mockMacForward(current, rows, wKN, k, n, numSends, model.mock, rng);
+      out = digitalAddForward(mac, layer.bias, rows);
     }
+    if (layer.conv) out = positionsToChannels(out, batch, positions, n, new Float32Array(out.length));
     preActivations.push(out);
     const last = i === model.layers.length - 1;
     current = last ? out : model.backend === 'ideal' ? idealConvertingReluForward(out, model.shift) : convertingReluForward(out, model.shift);
@@ -67,9 +74,12 @@ export const referenceEngine: HagenEngine = {
     for (let i = model.layers.length - 1; i >= 0; i--) {
       const layer = model.layers[i];
       const { inFeatures: k, outFeatures: n } = layer;
-      const { da, dbias } = digitalAddBackward(dy, batch, n);
+      const positions = layer.conv ? convPositions(layer.conv) : 1;
+      const rows = batch * positions;
+      if (layer.conv) dy = channelsToPositions(dy, batch, positions, n, new Float32Array(dy.length));
+      const { da, dbias } = digitalAddBackward(dy, rows, n);
       // Backward always uses the model's mock gain (hxtorch does so in hardware mode too).
-      const { dx, dw } = mockMacBackward(trace.inputs[i], batch, transpose(layer.weight, n, k), k, n, layer.numSends, model.mock.gain, da);
+      const { dx, dw } = mockMacBackward(trace.inputs[i], rows, transpose(layer.weight, n, k), k, n, layer.numSends, model.mock.gain, da);
       grads[i] = { weight: transpose(dw, k, n), bias: dbias };
       if (i > 0) dy = convertingReluBackward(trace.preActivations[i - 1], dx, model.shift);
     }

@@ -19,12 +19,21 @@ export interface LayerParams {
   weight: Float32Array;
   /** [out] */
   bias: Float32Array;
+  /**
+   * Set on a convolution (lib/hagen/conv.ts, only as layer 0): the layer is the same MAC applied to
+   * every kernel×kernel patch of the height×width image (inFeatures = kernel², outFeatures = channels);
+   * its output, channel-major as torch flattens [B, C, oh, ow], has outFeatures · positions values.
+   */
+  conv?: ConvGeometry;
 }
+
+/** A one-channel image convolution without padding: positions = ((height−kernel)/stride + 1) · ((width−kernel)/stride + 1), floored. */
+export interface ConvGeometry { height: number; width: number; kernel: number; stride: number }
 
 export interface HagenModel { layers: LayerParams[]; shift: number; backend: Backend; mock: MockParameter }
 
-/** `layers` = number of hidden layers. */
-export interface ModelConfig { hidden: number; layers: number; shift: number }
+/** `layers` = number of hidden layers; `conv` > 0: a convolution with that many channels in front (kernel/stride: convKernel/convStride). */
+export interface ModelConfig { hidden: number; layers: number; shift: number; conv?: number; convKernel?: number; convStride?: number }
 
 export interface ChipDevice {
   id: number;

@@ -6,7 +6,10 @@
  *     "params": { <every lib/params.ts parameter> },
  *     "model": { "backend", "shift", "mock": { "noiseStd", "gain" },
  *                "layers": [ { "inFeatures", "outFeatures", "numSends",
- *                              "weight": base64 float32 LE [out, in] row-major, "bias": base64 float32 LE [out] } ] } }
+ *                              "weight": base64 float32 LE [out, in] row-major, "bias": base64 float32 LE [out],
+ *                              "conv"?: { "height", "width", "kernel", "stride" } } ] } }
+ * A convolution in front (lib/hagen/conv.ts, issue 12) is layer 0 with "conv" (inFeatures = kernel², outFeatures =
+ * channels); files without it load as before, so the version stays 1.
  * base64 float32 is exact and ~3× smaller than decimal arrays (a 784-256-256-10 model: ≈ 1.4 MB).
  *
  * Weight range policy: stored weights are floats; the chip only sees them clamped to ±63, and every
@@ -21,6 +24,7 @@
  */
 import { PARAMS, defaultParams, isParamName, validateParam, type ParamName, type ParamValues } from '../params';
 import { base64ToFloat32, float32ToBase64 } from './base64';
+import { convPositions, IMAGE_SIDE } from '../hagen/conv';
 import { HAGEN_BACKENDS, MODEL_INPUTS, MODEL_OUTPUTS, type HagenBackend, type HagenModel, type LayerParams, type MockParameter } from './hagenTypes';
 
 export const MODEL_FILE_FORMAT = 'ziffern-model';
@@ -59,22 +63,32 @@ function checkModel(model: HagenModel, where: string): void {
   if (!Number.isInteger(model.shift) || model.shift < 0 || model.shift > 4) fail(`shift must be an integer from 0 to 4, got ${model.shift}`);
   checkMock(model.mock, where);
   const layers = model.layers;
-  const hiddenLayers = layers.length - 1;
-  if (hiddenLayers < 1 || hiddenLayers > 4) fail(`the model must have 2 to 5 layers (1 to 4 hidden), got ${layers.length}`);
+  const conv = layers[0]?.conv;
+  if (conv !== undefined) checkConv(layers[0], fail);
+  // a convolution in front counts apart: the dense layers follow the same rules as without it
+  const first = conv ? 1 : 0;
+  const hiddenLayers = layers.length - 1 - first;
+  if (hiddenLayers < 1 || hiddenLayers > 4) fail(`the model must have 2 to 5 layers (1 to 4 hidden)${conv ? ' after the convolution' : ''}, got ${layers.length - first}`);
   layers.forEach((layer, i) => {
     const name = `layer ${i}`;
+    if (i > 0 && layer.conv !== undefined) fail(`${name} has "conv"; only layer 0 may be a convolution`);
     for (const key of ['inFeatures', 'outFeatures'] as const) {
-      if (!Number.isInteger(layer[key]) || layer[key] < 1 || layer[key] > 1024) {
-        fail(`${name} ${key} must be an integer from 1 to 1024, got ${layer[key]}`);
+      // the first dense layer after a convolution takes channels · positions inputs
+      const max = conv && i === 1 && key === 'inFeatures' ? 64 * IMAGE_SIDE * IMAGE_SIDE : 1024;
+      if (!Number.isInteger(layer[key]) || layer[key] < 1 || layer[key] > max) {
+        fail(`${name} ${key} must be an integer from 1 to ${max}, got ${layer[key]}`);
       }
     }
-    if (i === 0 && layer.inFeatures !== MODEL_INPUTS) fail(`${name} must take ${MODEL_INPUTS} inputs (28×28 pixels), got ${layer.inFeatures}`);
-    if (i > 0 && layer.inFeatures !== layers[i - 1].outFeatures) {
+    if (i === 0 && !conv && layer.inFeatures !== MODEL_INPUTS) fail(`${name} must take ${MODEL_INPUTS} inputs (28×28 pixels), got ${layer.inFeatures}`);
+    if (i === 1 && conv) {
+      const gives = layers[0].outFeatures * convPositions(conv);
+      if (layer.inFeatures !== gives) fail(`${name} takes ${layer.inFeatures} inputs but the convolution gives channels·positions = ${gives}`);
+    } else if (i > 0 && layer.inFeatures !== layers[i - 1].outFeatures) {
       fail(`${name} takes ${layer.inFeatures} inputs but layer ${i - 1} gives ${layers[i - 1].outFeatures} outputs`);
     }
     if (i === layers.length - 1 && layer.outFeatures !== MODEL_OUTPUTS) fail(`the last layer must give ${MODEL_OUTPUTS} outputs (digits), got ${layer.outFeatures}`);
-    if (i < layers.length - 1 && layer.outFeatures !== layers[0].outFeatures) {
-      fail(`all hidden layers must have the same width (the "hidden" parameter): layer 0 has ${layers[0].outFeatures}, ${name} has ${layer.outFeatures}`);
+    if (i >= first && i < layers.length - 1 && layer.outFeatures !== layers[first].outFeatures) {
+      fail(`all hidden layers must have the same width (the "hidden" parameter): layer ${first} has ${layers[first].outFeatures}, ${name} has ${layer.outFeatures}`);
     }
     if (!Number.isSafeInteger(layer.numSends) || layer.numSends < 1) fail(`${name} numSends must be an integer ≥ 1, got ${layer.numSends}`);
     if (!(layer.weight instanceof Float32Array)) fail(`${name} weight must be a Float32Array`);
@@ -87,6 +101,20 @@ function checkModel(model: HagenModel, where: string): void {
     checkValues(layer.weight, `${name} weight`, fail);
     checkValues(layer.bias, `${name} bias`, fail);
   });
+}
+
+/** A convolution layer 0: a 28×28 image, kernel² inputs, at most 64 channels (the `conv` parameter's range). */
+function checkConv(layer: LayerParams, fail: (what: string) => never): void {
+  const g = layer.conv as unknown;
+  if (!isPlainObject(g)) return fail(`layer 0 conv must be an object { height, width, kernel, stride }, got ${describe(g)}`);
+  if (g.height !== IMAGE_SIDE || g.width !== IMAGE_SIDE) fail(`layer 0 conv must read the ${IMAGE_SIDE}×${IMAGE_SIDE} image, got ${describe(g.height)}×${describe(g.width)}`);
+  for (const key of ['kernel', 'stride']) {
+    const v = g[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > IMAGE_SIDE) fail(`layer 0 conv ${key} must be an integer from 1 to ${IMAGE_SIDE}, got ${describe(v)}`);
+  }
+  const kernel = g.kernel as number;
+  if (layer.inFeatures !== kernel * kernel) fail(`layer 0 is a ${kernel}×${kernel} convolution, so inFeatures must be ${kernel * kernel}, got ${layer.inFeatures}`);
+  if (layer.outFeatures > 64) fail(`layer 0 is a convolution with ${layer.outFeatures} channels; at most 64 are allowed`);
 }
 
 function checkValues(values: Float32Array, what: string, fail: (what: string) => never): void {
@@ -109,9 +137,14 @@ function checkMock(mock: unknown, where: string): asserts mock is MockParameter 
   }
 }
 
-/** The architecture parameters a model implies. */
-function architectureOf(model: HagenModel): Pick<ParamValues, 'backend' | 'hidden' | 'layers' | 'shift'> {
-  return { backend: model.backend, hidden: model.layers[0].outFeatures, layers: model.layers.length - 1, shift: model.shift };
+/** The architecture parameters a model implies (with a convolution: also its channels, kernel and stride). */
+function architectureOf(model: HagenModel): Partial<Pick<ParamValues, 'backend' | 'hidden' | 'layers' | 'shift' | 'conv' | 'convKernel' | 'convStride'>> {
+  const conv = model.layers[0].conv;
+  if (conv) {
+    return { backend: model.backend, hidden: model.layers[1].outFeatures, layers: model.layers.length - 2, shift: model.shift,
+      conv: model.layers[0].outFeatures, convKernel: conv.kernel, convStride: conv.stride };
+  }
+  return { backend: model.backend, hidden: model.layers[0].outFeatures, layers: model.layers.length - 1, shift: model.shift, conv: 0 };
 }
 
 function checkParamsAgree(model: HagenModel, params: Partial<ParamValues>, where: string): void {
@@ -147,6 +180,7 @@ export function serializeModelFile(model: HagenModel, params: ParamValues, saved
         numSends: layer.numSends,
         weight: float32ToBase64(layer.weight),
         bias: float32ToBase64(layer.bias),
+        ...(layer.conv ? { conv: { height: layer.conv.height, width: layer.conv.width, kernel: layer.conv.kernel, stride: layer.conv.stride } } : {}),
       })),
     },
   });
@@ -154,7 +188,12 @@ export function serializeModelFile(model: HagenModel, params: ParamValues, saved
 
 /** A file name that says what is inside: ziffern-mock-784-256-256-10.json */
 export function suggestedModelFileName(model: HagenModel): string {
-  const widths = [model.layers[0]?.inFeatures ?? MODEL_INPUTS, ...model.layers.map((l) => l.outFeatures)];
+  const first = model.layers[0];
+  if (first?.conv) {
+    // ziffern-mock-conv20k10s5-128-10.json
+    return `ziffern-${model.backend}-conv${first.outFeatures}k${first.conv.kernel}s${first.conv.stride}-${model.layers.slice(1).map((l) => l.outFeatures).join('-')}.json`;
+  }
+  const widths = [first?.inFeatures ?? MODEL_INPUTS, ...model.layers.map((l) => l.outFeatures)];
   return `ziffern-${model.backend}-${widths.join('-')}.json`;
 }
 
@@ -178,13 +217,19 @@ function readLayer(raw: unknown, index: number, where: string): LayerParams {
     if (typeof value !== 'number') throw new Error(`${where}: ${name} ${key} must be a number, got ${describe(value)}`);
     numbers[key] = value;
   }
-  return {
+  const layer: LayerParams = {
     inFeatures: numbers.inFeatures,
     outFeatures: numbers.outFeatures,
     numSends: numbers.numSends,
     weight: base64ToFloat32(raw.weight as string, `${where}: ${name} weight`),
     bias: base64ToFloat32(raw.bias as string, `${where}: ${name} bias`),
   };
+  if (raw.conv !== undefined) {
+    const g = raw.conv;
+    // checked by checkModel (shape, range); copied field by field so nothing else rides along
+    layer.conv = isPlainObject(g) ? { height: g.height as number, width: g.width as number, kernel: g.kernel as number, stride: g.stride as number } : g as never;
+  }
+  return layer;
 }
 
 function readParams(raw: unknown, model: HagenModel, where: string, warnings: string[]): ParamValues {
@@ -236,8 +281,8 @@ export function parseModelFile(text: string, fileName: string): LoadedModelFile 
   const rawModel = json.model;
   if (!isPlainObject(rawModel)) throw new Error(`${where}: model must be an object, got ${describe(rawModel)}`);
   if (!Array.isArray(rawModel.layers)) throw new Error(`${where}: model layers must be an array, got ${describe(rawModel.layers)}`);
-  if (rawModel.layers.length < 2 || rawModel.layers.length > 5) {
-    throw new Error(`${where}: the model must have 2 to 5 layers (1 to 4 hidden), got ${rawModel.layers.length}`);
+  if (rawModel.layers.length < 2 || rawModel.layers.length > 6) {
+    throw new Error(`${where}: the model must have 2 to 5 layers (1 to 4 hidden), plus a convolution in front if it has one; got ${rawModel.layers.length}`);
   }
   if (typeof rawModel.backend !== 'string' || !(HAGEN_BACKENDS as readonly string[]).includes(rawModel.backend)) {
     throw new Error(`${where}: backend must be one of ${HAGEN_BACKENDS.join(', ')}, got ${describe(rawModel.backend)}`);

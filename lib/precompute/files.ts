@@ -22,13 +22,16 @@ export const PRECOMPUTED_INDEX = 'index.json';
 
 export type PrecomputedKind = 'training' | 'sweep';
 
-/** Parameters that do not change a training run's result (the drawing's preprocessing, the sweep's widths). */
-const NOT_TRAINING: readonly ParamName[] = ['preprocess', 'sweepWidths'];
+/**
+ * Parameters that do not change a training run's result (the drawing's preprocessing, the sweep's widths,
+ * the preset's name: only the values it sets count).
+ */
+const NOT_TRAINING: readonly ParamName[] = ['preset', 'preprocess', 'sweepWidths'];
 /** Parameters that do not change a sweep's result (each width replaces `hidden`). */
-const NOT_SWEEP: readonly ParamName[] = ['preprocess', 'hidden'];
+const NOT_SWEEP: readonly ParamName[] = ['preset', 'preprocess', 'hidden'];
 
-export type TrainingParams = Omit<ParamValues, 'preprocess' | 'sweepWidths'>;
-export type SweepParams = Omit<ParamValues, 'preprocess' | 'hidden'>;
+export type TrainingParams = Omit<ParamValues, 'preset' | 'preprocess' | 'sweepWidths'>;
+export type SweepParams = Omit<ParamValues, 'preset' | 'preprocess' | 'hidden'>;
 
 /** The parameter names a result of this kind depends on, in the parameter table's order. */
 export function relevantParamNames(kind: PrecomputedKind): ParamName[] {

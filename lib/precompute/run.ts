@@ -11,6 +11,7 @@ import { notebookCells } from '../../cells/index';
 import { createNodeHost } from '../host/node';
 import { parseModelFile, serializeModelFile } from '../modelfile/modelFile';
 import { defaultParams, PARAMS, sameParamValue, type ParamValues } from '../params';
+import { presetValues } from '../presets';
 import type { Mutable } from '../runtime/generators';
 import type { Host } from '../runtime/host';
 import { createNotebook, type Notebook } from '../runtime/notebook';
@@ -36,8 +37,10 @@ export interface PlannedRun {
  * augmentation; ≈ 2 min), so a cold build stays under 5 minutes. The page labels that sweep as such
  * and runs one with the reader's settings on request.
  */
-const DEFAULT_PLAN: readonly PlannedRun[] = [
+export const DEFAULT_PLAN: readonly PlannedRun[] = [
   { kind: 'training', params: {} },
+  // the recommended preset too: the trained pad answers at once with either (issue 12)
+  { kind: 'training', params: { preset: 'recommended', ...presetValues('recommended') } as Partial<ParamValues> },
   { kind: 'sweep', params: { trainSize: 1000, epochs: 20, augment: 'none' }, note: '1 000 training images, 20 epochs, no augmentation' },
 ];
 

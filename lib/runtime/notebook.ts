@@ -159,13 +159,8 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
     return list;
   };
 
-  return {
-    get names() {
-      return [...cellsByName.keys()];
-    },
-
-    async set(name, value) {
-      if (disposed) throw new Error('this notebook has been disposed');
+  /** set() of one parameter: validate, set its view, dispatch `input`, wait until its cell holds the value. */
+  async function setParam(name: string, value: unknown): Promise<void> {
       if (!viewCellOf.has(name)) {
         if (isParamName(name)) throw new Error(`parameter "${name}" has no view cell in this notebook`);
         throw new Error(`unknown parameter "${name}"; known parameters: ${[...viewCellOf.keys()].join(', ')}`);
@@ -181,7 +176,27 @@ export function createNotebook(cells: readonly CellSpec[], host: Host): Notebook
         if (sameParamValue(await module.value(name), view.value)) return;
       }
       throw new Error(`parameter "${name}" did not take the value ${String(view.value)} from its view`);
+  }
+  let presetApplied: Promise<void> = Promise.resolve();
+
+  return {
+    get names() {
+      return [...cellsByName.keys()];
     },
+
+    async set(name, value) {
+      if (disposed) throw new Error('this notebook has been disposed');
+      // A preset sets other parameters (cells/parameters.ts); a set() called after it waits until it has,
+      // so the later value wins as in the call order (its view cell may take longer to start than theirs).
+      if (name === 'preset') {
+        const applied = setParam(name, value);
+        presetApplied = applied.then(() => undefined, () => undefined);
+        return applied;
+      }
+      await presetApplied;
+      return setParam(name, value);
+    },
+
 
     value(name) {
       knownCell(name);

@@ -19,8 +19,8 @@ export const MAX_SEARCH_LENGTH = 8192;
  * Sections of the page a teacher can hide with `hide=`, in the tutorial's order. The page mounts
  * each section under an element carrying the matching id.
  */
-export const VIEW_SECTIONS = ['intro', 'environment', 'data', 'model', 'untrained', 'training', 'trained', 'capacity', 'history'] as const;
-type ViewSection = (typeof VIEW_SECTIONS)[number];
+export const VIEW_SECTIONS = ['intro', 'environment', 'data', 'model', 'untrained', 'training', 'trained', 'presets', 'capacity', 'history'] as const;
+export type ViewSection = (typeof VIEW_SECTIONS)[number];
 
 /** Query keys that are view options rather than parameters. */
 const VIEW_KEYS = ['hide', 'prose'] as const;
@@ -112,7 +112,9 @@ export function paramsFromSearch(search: string): ParamsFromSearch {
       rejected.push({ name, raw: shorten(raw), reason: error instanceof Error ? error.message : String(error) });
     }
   }
-  return { values: values as Partial<ParamValues>, rejected, ignored };
+  // A preset sets several parameters; the address's own values for them win, whatever their order (lib/presets.ts).
+  const ordered = 'preset' in values ? { preset: values.preset, ...values } : values;
+  return { values: ordered as Partial<ParamValues>, rejected, ignored };
 }
 
 function formatValue(value: ParamValues[ParamName]): string {

@@ -6,7 +6,7 @@
  */
 import { trainSubset } from '../data/batches';
 import type { Dataset, Split } from '../data/types';
-import { buildModel } from '../hagen/model';
+import { buildModel, sweepModelConfig } from '../hagen/model';
 import type { ChipDevice, HagenEngine, HagenModel, MockParameter } from '../hagen/types';
 import type { ParamValues } from '../params';
 import { Rng } from '../random';
@@ -55,7 +55,7 @@ export function trainingAdapter(setup: SweepTrainingSetup): TrainingAdapter<Hage
   const trainedOn = () => (trainImages ??= firstImages(trainSubset(data.train, Math.min(params.trainSize, data.train.count), params.labelNoise, params.seed), measureCount));
   return {
     train(hidden, signal) {
-      const model = buildModel({ hidden, layers: params.layers, shift: params.shift }, { backend: params.backend as HagenModel['backend'], mock: setup.mock, seed: params.seed });
+      const model = buildModel(sweepModelConfig(hidden, params), { backend: params.backend as HagenModel['backend'], mock: setup.mock, seed: params.seed });
       return trainModel(model, data, {
         ...trainOptionsFrom(params, data.train.count),
         engine: setup.engine, chip: setup.chip, signal,

@@ -67,7 +67,8 @@ interface AdamOptions {
 }
 
 export class Adam {
-  readonly lr: number;
+  /** may change between steps (a learning-rate schedule, lib/train/train.ts) */
+  lr: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;

@@ -12,14 +12,25 @@ import { loadResolvedEngine, type EngineName } from '../hagen/engine';
 import { INPUT_MAX } from '../hagen/constants';
 import { argmaxRows } from '../hagen/loss';
 import { cloneModel } from '../hagen/model';
+import { layerOutputSize } from '../hagen/conv';
 import type { ChipDevice, HagenEngine, HagenModel } from '../hagen/types';
 import { Rng } from '../random';
 import type { ParamValues } from '../params';
 import { Adam } from './adam';
 import { evaluate, evaluateShared } from './evaluate';
 
+export type LrSchedule = 'constant' | 'cosine';
+export const LR_SCHEDULES: readonly LrSchedule[] = ['constant', 'cosine'];
+
+/** The learning rate of step `step` (0-based) of `total`: constant, or cosine annealing from lr to 0 (torch's CosineAnnealingLR, eta_min 0, per step). */
+export function scheduledLr(lr: number, schedule: LrSchedule, step: number, total: number): number {
+  return schedule === 'cosine' ? lr * 0.5 * (1 + Math.cos((Math.PI * step) / total)) : lr;
+}
+
 export interface TrainOptions {
   lr: number;
+  /** default 'constant' (the tutorial) */
+  lrSchedule?: LrSchedule;
   epochs: number;
   batchSize: number;
   augment: AugmentMode;
@@ -71,7 +82,7 @@ const SNAPSHOT_EVERY_BATCHES = 25;
 
 /** The tutorial's settings (lr 0.25, batch 200, 4 epochs, RandomResizedCrop, all 60000 images). */
 /** The parameters (lib/params.ts) a training takes its options from. */
-export type TrainingParamValues = Pick<ParamValues, 'lr' | 'epochs' | 'batchSize' | 'augment' | 'seed' | 'trainSize' | 'labelNoise'>;
+export type TrainingParamValues = Pick<ParamValues, 'lr' | 'lrSchedule' | 'epochs' | 'batchSize' | 'augment' | 'seed' | 'trainSize' | 'labelNoise'>;
 
 /**
  * The one way from parameter values to training options, for the notebook's training, the sweep and the CLI;
@@ -79,7 +90,7 @@ export type TrainingParamValues = Pick<ParamValues, 'lr' | 'epochs' | 'batchSize
  */
 export function trainOptionsFrom(params: TrainingParamValues, trainCount = Infinity): Pick<TrainOptions, keyof TrainingParamValues> {
   return {
-    lr: params.lr, epochs: params.epochs, batchSize: params.batchSize, augment: params.augment as AugmentMode, seed: params.seed,
+    lr: params.lr, lrSchedule: params.lrSchedule as LrSchedule, epochs: params.epochs, batchSize: params.batchSize, augment: params.augment as AugmentMode, seed: params.seed,
     trainSize: Math.min(params.trainSize, trainCount), labelNoise: params.labelNoise,
   };
 }
@@ -96,6 +107,7 @@ function checkOptions(opts: TrainOptions, trainCount: number): void {
   int('trainSize', opts.trainSize, 1, trainCount);
   int('snapshotEveryBatches', opts.snapshotEveryBatches ?? SNAPSHOT_EVERY_BATCHES, 1, 1e9);
   if (!(opts.labelNoise >= 0 && opts.labelNoise <= 1)) throw new RangeError(`training option labelNoise must be a number from 0 to 1, got ${opts.labelNoise}`);
+  if (opts.lrSchedule !== undefined && !LR_SCHEDULES.includes(opts.lrSchedule)) throw new RangeError(`training option lrSchedule must be one of ${LR_SCHEDULES.join(', ')}, got ${String(opts.lrSchedule)}`);
   if (!AUGMENT_MODES.includes(opts.augment)) throw new RangeError(`training option augment must be one of ${AUGMENT_MODES.join(', ')}, got ${String(opts.augment)}`);
   if (!Number.isFinite(opts.seed)) throw new RangeError(`training option seed must be a finite number, got ${opts.seed}`);
 }
@@ -129,8 +141,9 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
   };
   // The engine's noise (a fresh source per mock layer, seeded from noiseRng) is drawn ahead on the
   // augmentation thread from a twin of noiseRng; the engine finds it by seed, so results do not change.
+  // A convolution draws chunks(k²) · (batch · positions) · channels values: the plan's count for outFeatures = channels · positions.
   const noiseAhead = engine.usesNoiseSupply && model.backend === 'mock' && model.mock.noiseStd > 0
-    ? { rng: Rng.derive(opts.seed, 'noise/train'), std: model.mock.noiseStd, layers: model.layers }
+    ? { rng: Rng.derive(opts.seed, 'noise/train'), std: model.mock.noiseStd, layers: model.layers.map((l) => ({ inFeatures: l.inFeatures, outFeatures: layerOutputSize(l) })) }
     : undefined;
   const batches = new BatchStream(train, { batchSize: opts.batchSize, augment: opts.augment, seed: opts.seed, epochs: opts.epochs, noise: noiseAhead }, augmentRng, opts.augmentThread);
   let epoch = 0;
@@ -153,6 +166,7 @@ export async function* trainModel(input: HagenModel, data: Dataset, opts: TrainO
         if (opts.signal?.aborted) { snapshot = cloneModel(model); yield progress('cancelled'); return; }
         const to = batch * opts.batchSize + n;
         // The network input image · 31 as scaled pixels: the fast engine lists them without a float copy.
+        adam.lr = scheduledLr(opts.lr, opts.lrSchedule ?? 'constant', (epoch - 1) * batchesPerEpoch + batch, opts.epochs * batchesPerEpoch);
         const step = engine.trainStep(model, { pixels: images, scale: INPUT_MAX }, labels, n, noiseRng, opts.chip, noise ?? undefined);
         batch++;
         // Adam refuses NaN or infinite gradients (checked in wasm) and keeps the weights it updated from.

@@ -63,6 +63,17 @@ export const de: Prose = {
         'Reicht es auch, nur eine halbe Ziffer zu malen? Malt nur die obere Hälfte einer 7 oder die linke Hälfte einer 0 und schaut auf das Ergebnis.',
       ],
     },
+    presets: {
+      heading: 'Zwei Modelle: das des Tutorials und ein empfohlenes',
+      lead: [
+        'Das Modell des Tutorials erkennt nur etwa 84 % der Testbilder, und der Chip kann mehr: Mit einer Faltung vor zwei dichten Lagen kam er auf 98 % (Weis et al. 2020). Wo bleiben die fehlenden Punkte?',
+        '<strong>Die Ausschnitte.</strong> Beim Training schneidet das Tutorial jedes Bild mit <code>RandomResizedCrop</code> in den Voreinstellungen von torchvision zu: ein zufälliges Stück mit 8 % bis 100 % der Fläche, wieder auf 28 × 28 Pixel gestreckt. Ein Stück mit 8 % der Fläche ist nicht einmal ein Drittel so breit und hoch wie das Bild: oft nur ein einzelner Strich, vergrößert und wieder auf Schwarz und Weiß gerundet. Das Netz verbringt einen großen Teil des Trainings mit Bildern, die niemand eine Ziffer nennen würde, und wird dann an ganzen, zentrierten Ziffern getestet, die es viel seltener gesehen hat. Stell die Augmentierung auf <em>none</em>, und dasselbe Netz gewinnt in 2 Epochen etwa 8 Punkte.',
+        '<strong>Was die empfohlenen Einstellungen ändern.</strong> Alle Regeln des Chips bleiben: 5-Bit-Eingaben, 6-Bit-Gewichte, 8-Bit-Ausgaben, dasselbe Rauschen (σ = 2) und dieselbe Verstärkung (0,002). Anders sind das Netz und sein Training: vorne eine <em>Faltung</em> (dieselbe analoge Multiplikation mit Aufsummieren, angewandt auf jeden kleinen Ausschnitt des Bildes, wie bei <code>Conv2d</code> in hxtorch), die einen Strich erkennt, wo auch immer er liegt; keine Ausschnitte beim Training; kleinere Batches (50 Bilder) und eine Lernrate, die zum Ende hin auf null fällt (cosine), damit sich die Gewichte in den letzten Epochen setzen; 10 Epochen. Wähle unten eine Voreinstellung: Sie setzt diese Regler (du kannst sie danach ändern, und die Seite sagt es dir dann).',
+      ],
+      after: [
+        'Beide Modelle wurden beim Bauen dieser Seite trainiert, daher antwortet das Feld oben sofort mit jedem von beiden. Welche Ziffern verwechselt das empfohlene Modell noch? Mal sie.',
+      ],
+    },
     capacity: {
       heading: 'Zu klein, zu groß',
       lead: [

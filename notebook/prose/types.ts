@@ -2,7 +2,7 @@
  * The page's prose, one object per language. Paragraphs are trusted, authored HTML (only <em>, <strong>,
  * <code>, <a href="#…">); nothing from the URL or the reader ever goes in here.
  */
-export const PAGE_SECTIONS = ['intro', 'environment', 'data', 'model', 'untrained', 'training', 'trained', 'capacity', 'history'] as const;
+export const PAGE_SECTIONS = ['intro', 'environment', 'data', 'model', 'untrained', 'training', 'trained', 'presets', 'capacity', 'history'] as const;
 export type PageSection = (typeof PAGE_SECTIONS)[number];
 
 export interface SectionProse {

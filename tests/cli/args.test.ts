@@ -34,7 +34,7 @@ describe('parseArgs', () => {
       expect(() => parseArgs(argv)).toThrow(message);
     };
     fails(['train'], /unknown command "train"; commands: run/);
-    fails(['run', '--set', 'hiden=3'], /unknown parameter "hiden"; known parameters: backend, hidden/);
+    fails(['run', '--set', 'hiden=3'], /unknown parameter "hiden"; known parameters: preset, backend, hidden/);
     fails(['run', '--set', 'hidden=abc'], /invalid value "abc" for "hidden": allowed is an integer from 1 to 1024/);
     fails(['run', '--set', 'augment=rotate'], /"augment": allowed is one of crop, mild, none/);
     fails(['run', '--set', 'lr=0'], /"lr": allowed is a number greater than 0/);

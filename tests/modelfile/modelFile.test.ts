@@ -104,6 +104,27 @@ describe('model file', () => {
     expect(predict(loaded.model, image, null)).toEqual(predict(model, image, null));
   });
 
+  it('round-trips a model with a convolution in front (layer 0 "conv") so that it predicts exactly the same', () => {
+    const model = buildModel({ hidden: 32, layers: 1, shift: 1, conv: 6, convKernel: 10, convStride: 5 }, { backend: 'mock', mock: { noiseStd: 2, gain: 0.002 }, seed: 4 });
+    const params = { ...paramsFor(model), hidden: 32, layers: 1, conv: 6, convKernel: 10, convStride: 5 };
+    const text = serializeModelFile(model, params);
+    const loaded = parseModelFile(text, 'conv.json');
+    expect(loaded.model.layers[0].conv).toEqual({ height: 28, width: 28, kernel: 10, stride: 5 });
+    expect(loaded.params).toMatchObject({ conv: 6, convKernel: 10, convStride: 5, hidden: 32, layers: 1 });
+    const image = new Float32Array(784).map((_, i) => (i % 5 === 0 ? 1 : 0));
+    expect(predict(loaded.model, image, null)).toEqual(predict(model, image, null));
+    expect(suggestedModelFileName(model)).toBe('ziffern-mock-conv6k10s5-32-10.json');
+    // parameters that disagree with the model, and a damaged geometry, are refused with what is wrong
+    expect(() => parseModelFile(serializeModelFile(model, params).replace('"conv":6', '"conv":7'), 'c.json')).toThrow(/parameter conv is 7 but the model has conv = 6/);
+    const json = JSON.parse(text);
+    json.model.layers[0].conv.kernel = 9;
+    expect(() => parseModelFile(JSON.stringify(json), 'c.json')).toThrow(/9×9 convolution, so inFeatures must be 81, got 100/);
+    // an old file (no conv anywhere) still loads, with conv = 0 implied
+    const old = JSON.parse(serializeModelFile(randomModel(8, 1), paramsFor(randomModel(8, 1))));
+    delete old.params.conv; delete old.params.convKernel; delete old.params.convStride; delete old.params.preset;
+    expect(parseModelFile(JSON.stringify(old), 'old.json').params.conv).toBe(0);
+  });
+
   it('keeps weights between ±63 and ±1000 (forward clamps them) and names a 4-layer model by its widths', () => {
     const model = randomModel(4, 3);
     model.layers[1].weight[0] = 900;

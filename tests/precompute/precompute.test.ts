@@ -14,7 +14,8 @@ import { defaultParams, type ParamValues } from '../../lib/params';
 import { indexJson, parseIndex, parseSweep, parseTraining, precomputeKey, PRECOMPUTED_VERSION, relevantParamNames } from '../../lib/precompute/files';
 import { upstreamParameters } from '../../lib/runtime/graph';
 import { lookupPrecomputedTraining } from '../../lib/precompute/lookup';
-import { precompute, type PlannedRun } from '../../lib/precompute/run';
+import { DEFAULT_PLAN, precompute, type PlannedRun } from '../../lib/precompute/run';
+import { presetValues } from '../../lib/presets';
 import { Rng } from '../../lib/random';
 import type { Host } from '../../lib/runtime/host';
 import { createNotebook } from '../../lib/runtime/notebook';
@@ -82,6 +83,13 @@ describe('precompute keys', () => {
   });
   it('refuse invalid parameters by name', () => {
     expect(() => precomputeKey('training', { ...defaults, hidden: 0 })).toThrow(/"hidden"/);
+  });
+  it('do not depend on the preset\'s name, only on the values it sets; the build plans both presets', () => {
+    const recommended = { ...defaults, ...presetValues('recommended') } as ParamValues;
+    expect(precomputeKey('training', { ...recommended, preset: 'recommended' })).toBe(precomputeKey('training', { ...recommended, preset: 'tutorial' }));
+    expect(precomputeKey('training', recommended)).not.toBe(precomputeKey('training', defaults));
+    const planned = DEFAULT_PLAN.filter((p) => p.kind === 'training').map((p) => precomputeKey('training', { ...defaults, ...p.params } as ParamValues));
+    expect(planned).toEqual([precomputeKey('training', defaults), precomputeKey('training', recommended)]);
   });
 });
 

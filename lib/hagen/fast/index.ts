@@ -18,6 +18,9 @@ import {
 } from './kernels';
 import { simdLinearBackward } from './simd';
 import { createWorkspaceEngine } from './workspaceEngine';
+import { createConvFastEngine } from './convEngine';
+import { checkConvModel } from '../conv';
+import { referenceEngine } from '../referenceEngine';
 
 export type { HagenEngine, HagenModel, ChipDevice, TrainStepResult } from './types';
 
@@ -186,16 +189,34 @@ function genericTrainStep(model: HagenModel, x: Float32Array, labels: Uint8Array
 export function createFastEngine(): HagenEngine {
   const workspaces = createWorkspaceEngine();
   const usesWorkspace = (model: HagenModel, batch: number) => model.backend === 'mock' && batch > SMALL_BATCH;
+  // A convolution in front (lib/hagen/conv.ts): the mock's batches on the same kernels (convEngine.ts), the rest on the reference.
+  const convolutions = createConvFastEngine();
+  const hasConv = (model: HagenModel) => Boolean(model?.layers?.[0]?.conv);
+  const checkConv = (model: HagenModel, x: NetworkInput, batch: number) => {
+    checkConvModel(model.layers);
+    checkModel({ ...model, layers: model.layers.slice(1) });
+    checkBatch({ ...model, layers: [{ ...model.layers[0], inFeatures: model.layers[0].conv!.height * model.layers[0].conv!.width }] }, x, batch);
+  };
   return {
     name: 'fast',
     usesNoiseSupply: true,
     // The workspace path takes scaled pixels as they are; the others get them as floats.
     forward(model, x, batch, rng, chip, noise) {
+      if (hasConv(model)) {
+        checkConv(model, x, batch);
+        return usesWorkspace(model, batch) ? convolutions.forward(model, x, batch, rng, noise) : referenceEngine.forward(model, x, batch, rng, chip);
+      }
       checkModel(model);
       checkBatch(model, x, batch);
       return usesWorkspace(model, batch) ? workspaces.forward(model, x, batch, rng, noise) : runForward(model, networkInputFloats(x), batch, rng, chip, noise).logits;
     },
     trainStep(model, x, labels, batch, rng, chip, noise) {
+      if (hasConv(model)) {
+        checkConv(model, x, batch);
+        const result = usesWorkspace(model, batch) ? convolutions.trainStep(model, x, labels, batch, rng, noise) : referenceEngine.trainStep(model, x, labels, batch, rng, chip);
+        for (const layer of model.layers) quantisedWeights.delete(layer.weight);
+        return result;
+      }
       checkModel(model);
       checkBatch(model, x, batch);
       const result = usesWorkspace(model, batch)
@@ -205,7 +226,7 @@ export function createFastEngine(): HagenEngine {
       for (const layer of model.layers) quantisedWeights.delete(layer.weight);
       return result;
     },
-    dispose: () => workspaces.dispose(),
+    dispose: () => { workspaces.dispose(); convolutions.dispose(); },
   };
 }
 

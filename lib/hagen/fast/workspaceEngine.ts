@@ -26,7 +26,7 @@ const MAX_WORKSPACES = 3;
  * copies (the backward's dx reads the clamped weightRows). Layer 0's rows are stored at stride k —
  * one copy; layers above need weightRows at the padded stride kWidth for dx.
  */
-function clampAndQuantiseWeights(ws: Workspace, L: LayerBuffers, weight: Float32Array, layerIndex: number): void {
+export function clampAndQuantiseWeights(ws: Workspace, L: LayerBuffers, weight: Float32Array, layerIndex: number): void {
   const { k, n, kWidth, k4, n4, width } = L;
   const stride = layerIndex === 0 && k4 === k ? k : kWidth;
   const heap = ws.heapF32, base = L.weightRows >> 2;
@@ -65,7 +65,7 @@ function clampAndQuantiseWeights(ws: Workspace, L: LayerBuffers, weight: Float32
  * first layer's input lists: the non-zero entries of every (sample, chunk) in order. Scaled pixels
  * are listed from their bytes (pixelInputLists), without a float copy of the batch.
  */
-function listFirstInput(ws: Workspace, x: NetworkInput): void {
+export function listFirstInput(ws: Workspace, x: NetworkInput): void {
   const L = ws.layers[0];
   const kernels = ws.memory.exports;
   if (x instanceof Float32Array) {
@@ -93,7 +93,7 @@ function listFirstInput(ws: Workspace, x: NetworkInput): void {
  * Mock MAC + digital bias add of one layer (inputs from its lists) into L.z. The noise comes from
  * `noise` when it holds this layer's draws (drawn ahead on another thread), else it is drawn here.
  */
-function mockLayerForward(ws: Workspace, L: LayerBuffers, layer: LayerParams, model: HagenModel, rng: Rng | null, noise: NoiseSupply | undefined): void {
+export function mockLayerForward(ws: Workspace, L: LayerBuffers, layer: LayerParams, model: HagenModel, rng: Rng | null, noise: NoiseSupply | undefined): void {
   const { n, width, chunks } = L;
   const batch = ws.batch;
   const biasQ = ws.heapI32, biasBase = L.biasQ >> 2;
@@ -166,7 +166,7 @@ function sampleListsPerInput(ws: Workspace, l: number, x: NetworkInput): void {
  * for l > 0 also dz of the layer below = (g·W)·(zPrev > 0)/2^shift (zero g skipped), with the
  * clamped weights the forward left in L.weightRows.
  */
-function layerBackward(ws: Workspace, model: HagenModel, l: number, x: NetworkInput): void {
+export function layerBackward(ws: Workspace, model: HagenModel, l: number, x: NetworkInput): void {
   const L = ws.layers[l];
   const { k, n, width, k4, n4 } = L;
   const layer = model.layers[l];

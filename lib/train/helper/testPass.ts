@@ -7,6 +7,7 @@ import { INPUT_MAX } from '../../hagen/constants';
 import { fastEngine, noiseDrawPlan } from '../../hagen/fast/index';
 import type { HagenModel } from '../../hagen/types';
 import { Rng } from '../../random';
+import { layerInputSize } from '../../hagen/conv';
 
 /**
  * An Rng that gives back recorded draws of another stream, then refuses: a test batch's forward pass
@@ -42,7 +43,7 @@ export function wordsPerForward(model: HagenModel): number {
  */
 export function forwardTestBatch(model: HagenModel, images: Uint8Array, n: number, draws: Uint32Array, out: Float32Array): Float32Array {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`test batch: n must be a positive integer, got ${n}`);
-  const inFeatures = model.layers[0]?.inFeatures;
+  const inFeatures = model.layers[0] ? layerInputSize(model.layers[0]) : NaN;
   if (!(images instanceof Uint8Array) || images.length !== n * inFeatures) throw new RangeError(`test batch: images must be a Uint8Array of n·${inFeatures} = ${n * inFeatures} pixels, got ${images?.length}`);
   const words = wordsPerForward(model);
   if (!(draws instanceof Uint32Array) || (draws.length !== 0 && draws.length !== words)) {
