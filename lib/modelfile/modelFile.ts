@@ -19,7 +19,8 @@
  *
  * Parameters: keys this version does not know are ignored with a warning (an older or newer ziffern
  * wrote them); missing keys are filled in, the architecture ones (backend, hidden, layers, shift)
- * from the model itself, the rest from the defaults, with a warning. Architecture keys that are
+ * from the model itself, the rest from the defaults, with a warning (none for parameters added after a file's
+ * version was first written: PARAMS_ADDED_LATER). Architecture keys that are
  * present must agree with the model.
  */
 import { PARAMS, defaultParams, isParamName, validateParam, type ParamName, type ParamValues } from '../params';
@@ -249,10 +250,15 @@ function readParams(raw: unknown, model: HagenModel, where: string, warnings: st
   checkParamsAgree(model, given as Partial<ParamValues>, where);
   const implied = architectureOf(model);
   const defaults = defaultParams();
-  const missing = PARAMS.map((p) => p.name).filter((name) => given[name] === undefined);
+  // Parameters added after format version 1 was first written: a file from before them was trained with what their
+  // defaults (or the model's own architecture) say, so filling them in is exact and needs no warning.
+  const missing = PARAMS.map((p) => p.name).filter((name) => given[name] === undefined && !PARAMS_ADDED_LATER.includes(name));
   if (missing.length > 0) warnings.push(`${where}: parameters missing from the file, filled in: ${missing.join(', ')}`);
   return { ...defaults, ...implied, ...(given as Partial<ParamValues>) };
 }
+
+/** Parameters newer than the first files of format version 1 (issue 12): absent in those files, implied exactly. */
+const PARAMS_ADDED_LATER: readonly ParamName[] = ['preset', 'conv', 'convKernel', 'convStride', 'lrSchedule'];
 
 /**
  * Parse and validate a model file. Every problem throws an Error whose message starts with the
