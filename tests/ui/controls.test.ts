@@ -83,7 +83,7 @@ describe('control', () => {
 
     const lr = control(paramSpec('lr'), 0.25);
     const lrSlider = lr.querySelector('input[type=range]') as HTMLInputElement;
-    const steps = (paramSpec('lr') as { values: number[] }).values;
+    const steps = (paramSpec('lr') as unknown as { values: number[] }).values;
     expect(steps.slice(steps.indexOf(0.01), steps.indexOf(1) + 1)).toEqual([0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]);
     expect(Number(lrSlider.value)).toBe(steps.indexOf(0.25));
     lrSlider.value = String(steps.indexOf(0.25) + 1);
