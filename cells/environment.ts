@@ -5,7 +5,7 @@
  * Every value here is a lazy handle (lib/chip/session.ts): a reader on backend mock or ideal with the
  * default mock parameters never builds, calibrates or measures the chip. Training on `chip` (through
  * `chipDevice`), mockSource "measured" (through `measuredMockParameter`) or the session display
- * (cells/display/environment.ts, through `sessionReport`) do the work, once per chip and calibration.
+ * (below, through `sessionReport`) do the work, once per chip and calibration.
  *
  * The parameter `calibration` already names a cell (its value), so the calibration is `chipCalibration`
  * and the device the engine runs on is `chipDevice`. The page's `session` placeholder is the display
@@ -18,6 +18,11 @@ import {
   type ChipCalibration, type SessionReport,
 } from '../lib/chip/session';
 import type { CellSpec } from '../lib/runtime/cell';
+import { DEFAULT_MOCK } from '../lib/hagen/constants';
+import type { HagenModel } from '../lib/hagen/types';
+import type { Split } from '../lib/data/types';
+import type { Lang } from '../lib/ui/i18n';
+import { chipPictures, mockPanel, sessionPanel, type View } from '../lib/ui/sessionPanels';
 
 export { describeSession, type ChipCalibration, type SessionReport } from '../lib/chip/session';
 
@@ -67,5 +72,23 @@ export const environmentCells: CellSpec[] = [
     name: 'measuredMockParameter',
     inputs: ['chipDevice', 'seed'],
     define: (chipDevice: LazyChipDevice, seed: number) => new MeasuredMockParameter(chipDevice, seed),
+  },
+  // Display: showing them is what makes the lazy cells above build, calibrate and measure the emulated chip.
+  {
+    name: 'session',
+    inputs: ['sessionReport', 'chipDevice', 'model', 'testSet', 'trainSize', 'viewof calibration', 'tfBackend', 'lang'],
+    define: (sessionReport: SessionReport, chipDevice: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, viewCalibration: View, tfBackend: string, lang: Lang) =>
+      sessionPanel(sessionReport, chipDevice, model, testSet, trainSize, viewCalibration, tfBackend, lang),
+  },
+  {
+    name: 'mockParameters',
+    inputs: ['measuredMockParameter', 'lang', 'width'],
+    define: (measuredMockParameter: MeasuredMockParameter, lang: Lang, width: number) => mockPanel(measuredMockParameter, DEFAULT_MOCK, lang, width),
+  },
+  {
+    name: 'chipPictures',
+    inputs: ['chip', 'chipDevice', 'sessionReport', 'lang', 'width'],
+    define: (chip: Lazy<EmulatedChip>, chipDevice: LazyChipDevice, sessionReport: SessionReport, lang: Lang, width: number) =>
+      chipPictures(chip.value, chipDevice, sessionReport, lang, width),
   },
 ];

@@ -1,8 +1,13 @@
-/** Section "Model": the hagen-mode MLP (784 → hidden × layers → 10) and the mock parameters its layers read. */
+/**
+ * Section "Model": the hagen-mode MLP (784 → hidden × layers → 10) and the mock parameters its layers read;
+ * display: the network drawn from the model itself (layer widths, num_sends, parameter count).
+ */
 import { buildModel } from '../lib/hagen/model';
 import { mockParameter as makeMockParameter } from '../lib/hagen/mockParameter';
-import type { Backend, MockParameter, ModelConfig } from '../lib/hagen/types';
+import type { Backend, HagenModel, MockParameter, ModelConfig } from '../lib/hagen/types';
 import type { CellSpec } from '../lib/runtime/cell';
+import type { Lang } from '../lib/ui/i18n';
+import { networkDiagram } from '../lib/ui/plots';
 
 /**
  * The mock parameters the layers read: the `noise`/`gain` parameters (hxtorch's defaults 2.0 / 0.002), or
@@ -37,5 +42,12 @@ export const modelCells: CellSpec[] = [
     inputs: ['modelConfig', 'backend', 'mockParameter', 'seed'],
     define: (modelConfig: ModelConfig, backend: Backend, mockParameter: MockParameter, seed: number) =>
       buildModel(modelConfig, { backend, mock: mockParameter, seed }),
+  },
+  // Display
+  {
+    name: 'modelDiagram',
+    inputs: ['model', 'lang', 'width'],
+    define: (model: HagenModel, lang: Lang, width: number) =>
+      networkDiagram({ layers: model.layers.map((layer) => ({ in: layer.inFeatures, out: layer.outFeatures, numSends: layer.numSends })) }, { lang, width }),
   },
 ];

@@ -1,17 +1,41 @@
-/** Section "Training": the run (an async generator of progress, stopped by invalidation) and what it yields. */
+/**
+ * Sections 6 "Training" and 7 "The trained model". The run (an async generator of progress, stopped by
+ * invalidation) and what it yields; its status (`mountTraining`), the live loss per batch and accuracy per
+ * epoch; a second canvas on the newest weights (training may still run), the accuracy per digit, the
+ * confusion matrix whose cells open the test digits behind a mistake, and the trained model on the chip.
+ */
+import type { EmulatedChip } from '../lib/chip/chip';
+import type { ChipCalibration, Lazy } from '../lib/chip/session';
 import type { AugmentMode } from '../lib/data/augment';
-import type { Dataset } from '../lib/data/types';
+import type { Dataset, Split } from '../lib/data/types';
 import type { ChipDevice, HagenModel } from '../lib/hagen/types';
+import { Rng } from '../lib/random';
 import { untilInvalidated } from '../lib/runtime/cancel';
 import type { CellSpec } from '../lib/runtime/cell';
+import { Mutable } from '../lib/runtime/generators';
 import type { Host } from '../lib/runtime/host';
+import type { Notebook } from '../lib/runtime/notebook';
 import type { TrainProgress } from '../lib/train/train';
+import { chipTransferView } from '../lib/ui/chipTransfer';
+import { classAccuracyPlot } from '../lib/ui/classAccuracy';
+import { element } from '../lib/ui/dom';
+import type { DrawingPad } from '../lib/ui/drawing';
+import { tr, type Lang } from '../lib/ui/i18n';
+import { mistakesView, type Mistake } from '../lib/ui/mistakes';
+import { padView, predictionsView } from '../lib/ui/pad';
+import { accuracyPlot, confusionMatrix, lossCurve } from '../lib/ui/plots';
+import { throttledRoot } from '../lib/ui/throttle';
+import { statusPlaceholder } from '../lib/ui/trainingStatus';
+import { overlaysOf } from './history';
 import type { PretrainedRun } from './modelfile';
+import { padImages } from './untrained';
 
 type EpochResult = TrainProgress['epochs'][number];
 
 /** How often (in batches) a running training hands out a copy of its weights. */
 export const LIVE_WEIGHTS_EVERY_BATCHES = 5;
+/** The loss curve redraws at most this often while batches stream in. */
+export const LOSS_REDRAW_MS = 300;
 
 /** An epoch's numbers without its confusion matrix (kept separately in `confusion`). */
 export type EpochRow = Omit<EpochResult, 'confusion'>;
@@ -34,6 +58,56 @@ export function historyOf(progress: TrainProgress): TrainingHistory {
 
 function lastEpoch(progress: TrainProgress): EpochResult | null {
   return progress.epochs.length ? progress.epochs[progress.epochs.length - 1] : null;
+}
+
+/** What makes a training figure redraw at once: another run state or another finished epoch. */
+export function trainingKey(training: TrainProgress | null): string {
+  return training ? `${training.state}:${training.epochs.length}:${training.losses.length === 0 ? 'fresh' : 'going'}` : 'none';
+}
+
+type RunOverlays = ReturnType<typeof overlaysOf>;
+
+/** Earlier runs drawn under the current one: a change of which runs are overlaid redraws the plot. */
+function overlayKey(overlays: readonly { label: string }[]): string {
+  return overlays.map((o) => o.label).join('|');
+}
+
+const mistakeKeys = new WeakMap<Element, string>();
+
+/**
+ * The training status in the placeholder `el`, fed from the `training` cell. It observes the cell itself
+ * (not as a display cell) because it must show a failed run, and a failing input never reaches a display
+ * cell. Stop redefines `training` to hold its last progress as "cancelled" (which invalidates the run and
+ * aborts the worker); Train again, or changing any of its inputs, brings the original definition back.
+ * The placeholder carries `data-state` and `data-epoch`. Page and embeds mount `training` through it.
+ */
+export function mountTraining(notebook: Notebook, el: HTMLElement, trainingCell: CellSpec, lang: Lang): () => void {
+  let last: TrainProgress | null = null;
+  let totalEpochs = 1;
+  let failure: string | null = null;
+  const stop = () => {
+    const stopped = last ? { ...last, state: 'cancelled' as const } : null;
+    // The runtime calls a redefined cell once at once, and again only when an input changes: then train anew.
+    let calls = 0;
+    notebook.redefine({ ...trainingCell, define: (...inputs: unknown[]) => (calls++ === 0 ? stopped : trainingCell.define(...inputs)) });
+  };
+  const restart = () => notebook.redefine(trainingCell);
+  const status = statusPlaceholder(el, { lang, onStop: stop, onRestart: restart });
+  const stopEpochs = notebook.names.includes('epochs')
+    ? notebook.observe('epochs', (value) => {
+        if (typeof value === 'number') totalEpochs = value;
+      })
+    : () => {};
+  const stopTraining = notebook.observe('training', (value, error) => {
+    failure = error ? error.message : null;
+    if (!error) last = (value as TrainProgress | null) ?? null;
+    status.show(last, failure, totalEpochs);
+  });
+  return () => {
+    status.dispose();
+    stopTraining();
+    stopEpochs();
+  };
 }
 
 export const trainingCells: CellSpec[] = [
@@ -60,4 +134,80 @@ export const trainingCells: CellSpec[] = [
   { name: 'testAccuracy', inputs: ['training'], define: (training: TrainProgress) => lastEpoch(training)?.testAccuracy ?? null },
   { name: 'confusion', inputs: ['training'], define: (training: TrainProgress) => lastEpoch(training)?.confusion ?? null },
   { name: 'trainedModel', inputs: ['training'], define: (training: TrainProgress) => training.model },
+
+  // Display, section 6: the live loss per batch and the accuracy per epoch (the status: mountTraining).
+  {
+    name: 'lossPlot',
+    inputs: ['training', 'runOverlays', 'lang', 'width'],
+    define: function (this: unknown, training: TrainProgress | null, runOverlays: RunOverlays, lang: Lang, width: number) {
+      return throttledRoot(this, 'zf-live-plot', `${trainingKey(training)}:${overlayKey(runOverlays.loss)}:${width}`, LOSS_REDRAW_MS, () =>
+        lossCurve(training?.losses ?? [], Math.max(1, training?.batchesPerEpoch ?? 1), { lang, width, overlays: runOverlays.loss }));
+    },
+  },
+  {
+    name: 'accuracyPlot',
+    inputs: ['training', 'runOverlays', 'lang', 'width'],
+    define: function (this: unknown, training: TrainProgress | null, runOverlays: RunOverlays, lang: Lang, width: number) {
+      // Changes only when an epoch ends: the key redraws it then, the long interval skips the batches in between.
+      return throttledRoot(this, 'zf-live-plot', `${trainingKey(training)}:${overlayKey(runOverlays.accuracy)}:${width}`, 60_000, () =>
+        accuracyPlot(training?.epochs ?? [], { lang, width, overlays: runOverlays.accuracy }));
+    },
+  },
+
+  // Display, section 7: the trained model.
+  { name: 'trainedDrawing', inputs: ['testSet', 'lang'], define: (testSet: Split, lang: Lang) => padView(testSet, lang, true) },
+  { name: 'trainedDrawingImage', inputs: ['trainedDrawing', 'preprocess'], define: (trainedDrawing: DrawingPad, preprocess: boolean) => padImages(trainedDrawing, preprocess) },
+  { name: 'trainedDrawingNoise', inputs: ['seed'], define: (seed: number) => Rng.derive(seed, 'page/trainedDrawing/inference-noise') },
+  {
+    // On the newest weights of the run, while it trains.
+    name: 'trainedPredictions',
+    inputs: ['trainedDrawingImage', 'training', 'chipDevice', 'trainedDrawingNoise', 'lang'],
+    define: function (this: unknown, trainedDrawingImage: Float32Array, training: TrainProgress | null, chipDevice: ChipDevice, trainedDrawingNoise: Rng, lang: Lang) {
+      return predictionsView(this, trainedDrawingImage, training, chipDevice, trainedDrawingNoise, lang);
+    },
+  },
+  {
+    name: 'perClassAccuracy',
+    inputs: ['confusion', 'lang', 'width'],
+    define: function (this: unknown, confusion: number[][] | null, lang: Lang, width: number) {
+      return throttledRoot(this, 'zf-live-plot', `${JSON.stringify(confusion?.map((row, t) => row[t]))}:${width}`, 60_000, () => confusion
+        ? classAccuracyPlot(confusion, { lang, width })
+        : element('p', { class: 'zf-plot-note', text: tr(lang, { en: 'The accuracy per digit appears after the first epoch.', de: 'Die Genauigkeit pro Ziffer erscheint nach der ersten Epoche.' }) }));
+    },
+  },
+  // The confusion cell the reader clicked (null: none).
+  { name: 'mistakeSelection', inputs: [], define: () => new Mutable<Mistake | null>(null) },
+  { name: 'selectedMistake', inputs: ['mistakeSelection'], define: (mistakeSelection: Mutable<Mistake | null>) => mistakeSelection.changes() },
+  {
+    name: 'confusionMatrix',
+    inputs: ['confusion', 'mistakeSelection', 'lang', 'width'],
+    define: function (this: unknown, confusion: number[][] | null, mistakeSelection: Mutable<Mistake | null>, lang: Lang, width: number) {
+      return throttledRoot(this, 'zf-live-plot', `${JSON.stringify(confusion)}:${width}`, 60_000, () => confusion
+        ? confusionMatrix(confusion, { lang, width: Math.min(width, 520), onCell: (trueDigit, predictedDigit) => { mistakeSelection.value = { trueDigit, predictedDigit }; } })
+        : element('p', { class: 'zf-plot-note', text: tr(lang, { en: 'The confusion matrix appears after the first epoch.', de: 'Die Verwechslungsmatrix erscheint nach der ersten Epoche.' }) }));
+    },
+  },
+  {
+    // The test digits behind the clicked mistake, searched again when another epoch ends.
+    name: 'misclassified',
+    inputs: ['selectedMistake', 'training', 'testSet', 'seed', 'lang'],
+    define: function (this: unknown, selectedMistake: Mistake | null, training: TrainProgress | null, testSet: Split, seed: number, lang: Lang) {
+      const mistake = selectedMistake;
+      const key = mistake && training ? `${mistake.trueDigit}:${mistake.predictedDigit}:${trainingKey(training)}` : 'none';
+      if (this instanceof Element && mistakeKeys.get(this) === key) return this;
+      const view = mistake && training
+        ? mistakesView(testSet, training.model, mistake, Rng.derive(seed, `page/mistakes/${key}`), lang)
+        : element('div', { class: 'zf-mistakes' });
+      mistakeKeys.set(view, key);
+      return view;
+    },
+  },
+  {
+    // The trained model, forward only, on the emulated chip calibrated vs uncalibrated.
+    name: 'chipTransfer',
+    inputs: ['trainedModel', 'testSet', 'chip', 'chipCalibration', 'seed', 'lang'],
+    define: function (this: unknown, trainedModel: HagenModel, testSet: Split, chip: Lazy<EmulatedChip>, chipCalibration: Lazy<ChipCalibration>, seed: number, lang: Lang) {
+      return chipTransferView(this, trainedModel, testSet, chip, chipCalibration, seed, lang);
+    },
+  },
 ];

@@ -13,6 +13,7 @@
  * Assets (data, worker, wasm, precomputed results) are loaded next to embed.js.
  */
 import { notebookCells } from '../cells/index';
+import { mountTraining } from '../cells/training';
 import { createBrowserHost, type BrowserHost } from '../lib/host/browser';
 import { validateParam, isParamName } from '../lib/params';
 import { createNotebook, type Notebook } from '../lib/runtime/notebook';
@@ -121,7 +122,10 @@ export function mount(target: Element | string, options: MountOptions): Embed {
     const slot = document.createElement('div');
     slot.className = 'zf-embed-cell';
     root.append(slot);
-    return { slot, unmount: notebook.mount(name, slot) };
+    // `training` shows its status (a value cell: lib/ui's status, with Stop and Train again), as on the page.
+    const trainingCell = name === 'training' ? notebookCells.find((cell) => cell.name === 'training') : undefined;
+    if (trainingCell) slot.setAttribute('data-cell', name);
+    return { slot, unmount: trainingCell ? mountTraining(notebook, slot, trainingCell, page.lang) : notebook.mount(name, slot) };
   });
   for (const [name, value] of Object.entries(options.set ?? {})) notebook.set(name, value).catch((error: Error) => {
     page.problems.push(error.message);

@@ -14,7 +14,7 @@ import { de } from './prose/de';
 import { en } from './prose/en';
 import { PAGE_SECTIONS, type Prose } from './prose/types';
 import { injectStyles } from '../lib/ui/styles';
-import { mountTraining } from './trainingView';
+import { mountTraining } from '../cells/training';
 
 export const PROSE: Record<Lang, Prose> = { en, de };
 

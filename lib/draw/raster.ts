@@ -112,3 +112,18 @@ export function loadIntoRaster(raster: Uint8Array, image: ArrayLike<number>): vo
   if (image.length !== PIXELS) throw new RangeError(`image must have ${PIXELS} values (28×28), got ${image.length}`);
   for (let i = 0; i < PIXELS; i++) raster[i] = image[i] >= 0.5 ? 1 : 0;
 }
+
+export type Half = 'top' | 'bottom' | 'left' | 'right';
+
+/** A copy of a 28×28 raster with one half blanked: "does half a digit suffice?" */
+export function coverHalf(raster: ArrayLike<number>, half: Half): Uint8Array {
+  if (raster?.length !== PIXELS) throw new RangeError(`raster must have ${PIXELS} values (28×28), got length ${raster?.length}`);
+  if (!['top', 'bottom', 'left', 'right'].includes(half)) throw new RangeError(`half must be one of top, bottom, left, right; got ${JSON.stringify(half)}`);
+  const out = Uint8Array.from(raster, (v) => (v ? 1 : 0));
+  const middle = GRID / 2;
+  for (let i = 0; i < PIXELS; i++) {
+    const x = i % GRID, y = Math.floor(i / GRID);
+    if ((half === 'top' && y < middle) || (half === 'bottom' && y >= middle) || (half === 'left' && x < middle) || (half === 'right' && x >= middle)) out[i] = 0;
+  }
+  return out;
+}

@@ -113,3 +113,78 @@ export function trainingStatus(progress: TrainingStatusInput | null, options: Tr
   applyCell(root, options);
   return root;
 }
+
+/**
+ * Update `current` in place from `next` when only the numbers changed (same state): a button the reader is
+ * pressing must not be replaced under the pointer at every batch. Returns whether it could.
+ */
+export function patchStatus(current: Element, next: Element): boolean {
+  if (current.getAttribute('data-state') !== next.getAttribute('data-state')) return false;
+  for (const selector of ['.zf-state', '.zf-percent', '.zf-facts']) {
+    const from = next.querySelector(selector);
+    const to = current.querySelector(selector);
+    if (!from || !to) return false;
+    if (to.textContent !== from.textContent) to.textContent = from.textContent;
+  }
+  const bar = current.querySelector('progress');
+  const nextBar = next.querySelector('progress');
+  if (!bar || !nextBar) return false;
+  bar.value = nextBar.value;
+  current.setAttribute('data-epoch', next.getAttribute('data-epoch') ?? '0');
+  return true;
+}
+
+/** What a training run reports to its status (a TrainProgress carries all of it). */
+export interface RunReport {
+  state: Exclude<TrainingState, 'idle'>;
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  samplesPerSecond: number;
+  error?: string;
+}
+
+export interface StatusPlaceholder {
+  /** The newest run report (null: none yet), the error the run failed with (null: none), the epochs asked for. */
+  show(last: RunReport | null, failure: string | null, totalEpochs: number): void;
+  dispose(): void;
+}
+
+/**
+ * The training status drawn into the placeholder `el`: its attributes (`data-state`, `data-epoch`,
+ * `data-status`) follow every report at once (tests and scripts read them); the drawing waits for a frame
+ * and patches the numbers in place while the state stays.
+ */
+export function statusPlaceholder(el: HTMLElement, options: { lang: Lang; onStop: () => void; onRestart: () => void }): StatusPlaceholder {
+  let report: { last: RunReport | null; failure: string | null; totalEpochs: number } = { last: null, failure: null, totalEpochs: 1 };
+  let frame: number | null = null;
+  const stateOf = (): TrainingState => (report.failure ? 'error' : report.last?.state ?? 'idle');
+  const render = () => {
+    frame = null;
+    const { last, failure, totalEpochs } = report;
+    const state = stateOf();
+    const epoch = last?.epoch ?? 0;
+    el.dataset.state = state;
+    el.dataset.epoch = String(epoch);
+    el.dataset.status = failure ? 'error' : 'fulfilled';
+    const input: TrainingStatusInput = last
+      ? { state, epoch, epochs: Math.max(totalEpochs, epoch, 1), batch: last.batch, batchesPerEpoch: Math.max(1, last.batchesPerEpoch), loss: last.loss, samplesPerSecond: last.samplesPerSecond, error: failure ?? last.error }
+      : { state, epoch: 0, epochs: Math.max(1, totalEpochs), batch: 0, batchesPerEpoch: 1, loss: NaN, samplesPerSecond: NaN, error: failure ?? undefined };
+    const next = trainingStatus(input, options);
+    const current = el.firstElementChild;
+    if (!current || el.childElementCount !== 1 || !patchStatus(current, next)) el.replaceChildren(next);
+  };
+  render();
+  return {
+    show(last, failure, totalEpochs) {
+      report = { last, failure, totalEpochs };
+      el.dataset.state = stateOf();
+      el.dataset.epoch = String(last?.epoch ?? 0);
+      if (frame === null) frame = requestAnimationFrame(render);
+    },
+    dispose() {
+      if (frame !== null) cancelAnimationFrame(frame);
+    },
+  };
+}

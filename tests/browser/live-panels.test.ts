@@ -1,17 +1,17 @@
 // @vitest-environment jsdom
 /**
  * Display cells that a training run updates several times a second keep their DOM: the chip-transfer panel
- * (cells/display/chipTransfer.ts) is built once per setting, takes new weights without touching the page,
+ * (cells/training.ts, lib/ui/chipTransfer.ts) is built once per setting, takes new weights without touching the page,
  * and marks a result measured with earlier weights instead of dropping it.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { chipTransferCells } from '../../cells/display/chipTransfer';
+import { trainingCells } from '../../cells/training';
 import { chooseCalibration, Lazy, lazyChip } from '../../lib/chip/session';
 import type { Split } from '../../lib/data/types';
 import { buildModel } from '../../lib/hagen/model';
 import type { HagenModel } from '../../lib/hagen/types';
 
-const cell = chipTransferCells.find((c) => c.name === 'chipTransfer')!;
+const cell = trainingCells.find((c) => c.name === 'chipTransfer')!;
 const define = cell.define as (this: unknown, ...inputs: unknown[]) => HTMLElement;
 
 function tinyModel(seed: number): HagenModel {

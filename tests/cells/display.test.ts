@@ -1,14 +1,14 @@
 // @vitest-environment jsdom
-/** Pure helpers of the page's display cells (cells/display) and the training status patch (notebook/trainingView). */
+/** Pure helpers behind the page's display cells (lib/ui, lib/data/sample, lib/draw) and the training status patch. */
 import { describe, expect, it } from 'vitest';
 import type { Split } from '../../lib/data/types';
 import { Rng } from '../../lib/random';
-import { coverHalf, sampleOfDigit, topOneCounts } from '../../cells/display/canvas';
-import { sampleIndices } from '../../cells/display/data';
-import { figureWidth, nextRenderDelay, throttledRoot } from '../../cells/display/shared';
-import { findMistakes } from '../../cells/display/trained';
-import { patchStatus } from '../../notebook/trainingView';
-import { trainingStatus } from '../../lib/ui/trainingStatus';
+import { coverHalf } from '../../lib/draw/raster';
+import { sampleIndices, sampleOfDigit } from '../../lib/data/sample';
+import { topOneCounts } from '../../lib/ui/pad';
+import { figureWidth, nextRenderDelay, throttledRoot } from '../../lib/ui/throttle';
+import { findMistakes } from '../../lib/ui/mistakes';
+import { patchStatus, trainingStatus } from '../../lib/ui/trainingStatus';
 
 function split(labels: number[]): Split {
   const images = new Uint8Array(labels.length * 784);

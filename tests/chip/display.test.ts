@@ -1,6 +1,5 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { environmentDisplayCells } from '../../cells/display/environment';
 import { environmentCells } from '../../cells/environment';
 import { modelCells } from '../../cells/model';
 import { parameterCells } from '../../cells/parameters';
@@ -46,7 +45,7 @@ async function mounted(name: string, accept: (el: HTMLElement) => boolean = () =
 
 describe('hardware session display', () => {
   it('shows the emulated chip, its calibration, residuals and chip time beside wall-clock time', async () => {
-    notebook = createNotebook([...parameterCells, ...environmentCells, ...modelCells, ...pageCells, ...environmentDisplayCells], host);
+    notebook = createNotebook([...parameterCells, ...environmentCells, ...modelCells, ...pageCells], host);
     await notebook.set('trainSize', 1000);
 
     const session = await mounted('session');
@@ -68,7 +67,7 @@ describe('hardware session display', () => {
   });
 
   it('a refused calibration shows its reason and a button that recalibrates (calibration = fresh)', async () => {
-    notebook = createNotebook([...parameterCells, ...environmentCells, ...modelCells, ...pageCells, ...environmentDisplayCells], host);
+    notebook = createNotebook([...parameterCells, ...environmentCells, ...modelCells, ...pageCells], host);
     await notebook.set('chipId', 2);
     await notebook.set('trainSize', 1000);
     const session = await mounted('session', (el) => el.querySelector('.zf-session') !== null);

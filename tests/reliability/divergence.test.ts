@@ -17,7 +17,7 @@ import type { Host } from '../../lib/runtime/host';
 import { createNotebook, type Notebook } from '../../lib/runtime/notebook';
 import { trainModel, type TrainProgress } from '../../lib/train/train';
 import { predictionsList } from '../../lib/ui/predictions';
-import { mountTraining } from '../../notebook/trainingView';
+import { mountTraining } from '../../cells/training';
 import { syntheticDataset } from '../train/synthetic';
 
 type Poison = 'loss' | 'gradient';

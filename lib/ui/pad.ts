@@ -1,22 +1,21 @@
 /**
- * The drawing canvas and its result, for the untrained (section 5) and the trained model (section 7):
- * a drawing pad (a view: it is built once and keeps the drawing while models change), the image the
- * model sees (centred like MNIST when `preprocess` is on), and the top-5 digits with their scores.
- * Inference runs on the page's main thread with the newest weights; in mock mode a pause in drawing
- * also shows how often each digit wins over 20 noisy runs.
+ * The drawing canvas and its result, for the untrained and the trained model: a drawing pad (built once,
+ * it keeps the drawing while models change) with 0–9 buttons pasting test digits, and the top-5 digits
+ * with their scores. Inference runs on the page's main thread with the newest weights; in mock mode a
+ * pause in drawing also shows how often each digit wins over 20 noisy runs.
  */
-import { GRID, PIXELS } from '../../lib/draw/raster';
-import { IMAGE_PIXELS, type Split } from '../../lib/data/types';
-import { fastEngine } from '../../lib/hagen/fast/index';
-import { predict } from '../../lib/hagen/predict';
-import type { ChipDevice, HagenModel } from '../../lib/hagen/types';
-import { Rng } from '../../lib/random';
-import { input } from '../../lib/runtime/generators';
-import { element } from '../../lib/ui/dom';
-import { drawingPad, type DrawingPad } from '../../lib/ui/drawing';
-import { tr, type Lang } from '../../lib/ui/i18n';
-import { predictionsList, rankDigits } from '../../lib/ui/predictions';
-import { throttledRoot } from './shared';
+import { coverHalf, PIXELS } from '../draw/raster';
+import { sampleOfDigit } from '../data/sample';
+import type { Split } from '../data/types';
+import { fastEngine } from '../hagen/fast/index';
+import { predict } from '../hagen/predict';
+import type { ChipDevice, HagenModel } from '../hagen/types';
+import { Rng } from '../random';
+import { element } from './dom';
+import { drawingPad, type DrawingPad } from './drawing';
+import { tr, type Lang } from './i18n';
+import { predictionsList, rankDigits } from './predictions';
+import { throttledRoot } from './throttle';
 
 /** Noisy runs behind the top-1 spread (as the issue asks: 20). */
 export const SPREAD_RUNS = 20;
@@ -26,21 +25,6 @@ export const SPREAD_PAUSE_MS = 150;
 export const WEIGHTS_REDRAW_MS = 250;
 /** …and their noisy spread recomputed at most this often. */
 export const WEIGHTS_SPREAD_MS = 1000;
-
-export type Half = 'top' | 'bottom' | 'left' | 'right';
-
-/** A copy of a 28×28 raster with one half blanked: "does half a digit suffice?" */
-export function coverHalf(raster: ArrayLike<number>, half: Half): Uint8Array {
-  if (raster?.length !== PIXELS) throw new RangeError(`raster must have ${PIXELS} values (28×28), got length ${raster?.length}`);
-  if (!['top', 'bottom', 'left', 'right'].includes(half)) throw new RangeError(`half must be one of top, bottom, left, right; got ${JSON.stringify(half)}`);
-  const out = Uint8Array.from(raster, (v) => (v ? 1 : 0));
-  const middle = GRID / 2;
-  for (let i = 0; i < PIXELS; i++) {
-    const x = i % GRID, y = Math.floor(i / GRID);
-    if ((half === 'top' && y < middle) || (half === 'bottom' && y >= middle) || (half === 'left' && x < middle) || (half === 'right' && x >= middle)) out[i] = 0;
-  }
-  return out;
-}
 
 /** How often each digit is the top-1 answer in `runs` rows of 10 logits (one noisy inference each). */
 export function topOneCounts(logits: Float32Array, runs: number): number[] {
@@ -56,17 +40,6 @@ function noisySpread(model: HagenModel, image: Float32Array, rng: Rng): number[]
   const x = new Float32Array(SPREAD_RUNS * PIXELS);
   for (let r = 0; r < SPREAD_RUNS; r++) for (let i = 0; i < PIXELS; i++) x[r * PIXELS + i] = image[i] * 31;
   return topOneCounts(fastEngine.forward(model, x, SPREAD_RUNS, rng), SPREAD_RUNS);
-}
-
-/** A random test image of each class, for the pad's 0–9 buttons. */
-export function sampleOfDigit(split: Split, digit: number, rng: Rng): Uint8Array | null {
-  if (!Number.isInteger(digit) || digit < 0 || digit > 9) throw new RangeError(`digit must be a whole number from 0 to 9, got ${digit}`);
-  const start = rng.int(split.count);
-  for (let k = 0; k < split.count; k++) {
-    const index = (start + k) % split.count;
-    if (split.labels[index] === digit) return split.images.slice(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS);
-  }
-  return null;
 }
 
 /** Numbers the images a pad emits, so a new drawing can be told from new weights. */
@@ -96,12 +69,6 @@ export function padView(testSet: Split, lang: Lang, withCoverHalf: boolean): Dra
   });
   pad.querySelector('.zf-toolbar')?.after(element('div', { class: 'zf-cover-tools', role: 'group', 'aria-label': question }, [element('span', { text: question }), ...buttons]));
   return pad;
-}
-
-/** The prepared image, anew after every change of the drawing; `preprocess` switches the pad's centring. */
-export function padImages(pad: DrawingPad, preprocess: boolean): Generator<Promise<Float32Array>, void, unknown> {
-  pad.preprocess = preprocess;
-  return input<Float32Array>(pad);
 }
 
 /** Top-5 digits for `image` under the model (or a training run's newest weights); `previous` is the cell's `this`. */

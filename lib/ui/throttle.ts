@@ -1,31 +1,34 @@
 /**
- * What every section's display cells share: the reader's language, the column width for figures, the
- * test split (it loads before the training split, so digits and predictions can appear early), and
- * `throttledRoot`, which keeps busy cells (a training run updates them at every batch) from starving
- * the drawing canvas.
+ * Figures that follow the page column and cells that redraw at most so often: `figureWidth` (the width
+ * a figure takes in a column), `watchColumnWidth` (the page column's width, as it changes) and
+ * `throttledRoot`, which keeps busy cells (a training run updates them at every batch) from starving the
+ * drawing canvas.
  */
-import type { Split } from '../../lib/data/types';
-import type { CellSpec } from '../../lib/runtime/cell';
-import { observe } from '../../lib/runtime/generators';
-import type { Host } from '../../lib/runtime/host';
-import type { Lang } from '../../lib/ui/i18n';
 
 /** Figures never get narrower or wider than this (CSS px). */
 export const MIN_FIGURE_WIDTH = 280;
 export const MAX_FIGURE_WIDTH = 760;
-
-/** The page language: the host's, else the document's `<html lang>`, else English. */
-export function langOf(host: Host, doc: Document | undefined): Lang {
-  const fromHost = (host as { lang?: unknown }).lang;
-  if (fromHost === 'de' || fromHost === 'en') return fromHost;
-  return doc?.documentElement.lang === 'de' ? 'de' : 'en';
-}
 
 /** A figure width for a column `columnWidth` px wide: clamped and rounded down to 20 px steps, so small resizes redraw nothing. */
 export function figureWidth(columnWidth: number): number {
   if (!Number.isFinite(columnWidth)) throw new RangeError(`columnWidth must be a finite number of CSS px, got ${columnWidth}`);
   const clamped = Math.max(MIN_FIGURE_WIDTH, Math.min(MAX_FIGURE_WIDTH, columnWidth));
   return clamped === MIN_FIGURE_WIDTH ? clamped : Math.max(MIN_FIGURE_WIDTH, Math.floor(clamped / 20) * 20);
+}
+
+/** Calls `change` with the figure width of the page column (`#notebook`, else the body) now and whenever it changes; returns the stop. */
+export function watchColumnWidth(doc: Document, change: (width: number) => void): () => void {
+  const column = doc.getElementById('notebook') ?? doc.body;
+  let last = NaN;
+  const measure = () => {
+    const style = getComputedStyle(column);
+    const next = figureWidth(column.clientWidth - parseFloat(style.paddingLeft || '0') - parseFloat(style.paddingRight || '0'));
+    if (next !== last) change((last = next));
+  };
+  measure();
+  const resize = new ResizeObserver(measure);
+  resize.observe(column);
+  return () => resize.disconnect();
 }
 
 /** How long a throttled cell waits before it draws again, and whether it must draw at once. */
@@ -81,34 +84,3 @@ export function throttledRoot(previous: unknown, className: string, key: string,
   }
   return root;
 }
-
-export const sharedCells: CellSpec[] = [
-  { name: 'lang', inputs: ['host'], define: (host: Host) => langOf(host, globalThis.document) },
-  {
-    // Observable's `width`: the width figures should take, following the page column.
-    name: 'width',
-    inputs: [],
-    define: () =>
-      observe<number>((change) => {
-        const column = document.getElementById('notebook') ?? document.body;
-        let last = NaN;
-        const measure = () => {
-          const style = getComputedStyle(column);
-          const next = figureWidth(column.clientWidth - parseFloat(style.paddingLeft || '0') - parseFloat(style.paddingRight || '0'));
-          if (next !== last) change((last = next));
-        };
-        measure();
-        const resize = new ResizeObserver(measure);
-        resize.observe(column);
-        return () => resize.disconnect();
-      }),
-  },
-  {
-    name: 'testSet',
-    inputs: ['host'],
-    define: (host: Host): Promise<Split> => {
-      const early = (host as { loadTestSplit?: () => Promise<Split> }).loadTestSplit;
-      return typeof early === 'function' ? early.call(host) : host.loadDataset().then((dataset) => dataset.test);
-    },
-  },
-];

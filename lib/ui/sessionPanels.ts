@@ -1,27 +1,24 @@
 /**
- * Section "Hardware session" on the page: the session's status (`session`), the measured mock parameters
- * beside hxtorch's defaults (`mockParameters`) and the chip pictures (`chipPictures`). Showing them is
- * what makes the lazy environment cells build, calibrate and measure the emulated chip.
+ * Section "Hardware session" on the page: the session's status, the measured mock parameters beside
+ * hxtorch's defaults and the chip pictures.
  */
-import type { EmulatedChip } from '../../lib/chip/chip';
-import { weightSweep } from '../../lib/chip/pictures';
-import type { Lazy, LazyChipDevice, MeasuredMockParameter, SessionReport } from '../../lib/chip/session';
-import { epochTiming, timeForward } from '../../lib/chip/timing';
-import type { Split } from '../../lib/data/types';
-import { DEFAULT_MOCK } from '../../lib/hagen/constants';
-import type { HagenModel } from '../../lib/hagen/types';
-import { Rng } from '../../lib/random';
-import type { CellSpec } from '../../lib/runtime/cell';
-import { mockParamCompare, spreadPlot, weightSweepPlot } from '../../lib/ui/chipPlots';
-import { element } from '../../lib/ui/dom';
-import { formatNumber, tr, type Lang } from '../../lib/ui/i18n';
+import type { EmulatedChip } from '../chip/chip';
+import { weightSweep } from '../chip/pictures';
+import type { LazyChipDevice, MeasuredMockParameter, SessionReport } from '../chip/session';
+import { epochTiming, timeForward } from '../chip/timing';
+import type { Split } from '../data/types';
+import type { HagenModel } from '../hagen/types';
+import { Rng } from '../random';
+import { mockParamCompare, spreadPlot, weightSweepPlot } from './chipPlots';
+import { element } from './dom';
+import { formatNumber, tr, type Lang } from './i18n';
 
 /** Neurons whose weight sweep is drawn: a handful from both hemispheres. */
 export const SWEEP_NEURONS = [3, 60, 130, 200, 260, 330, 400, 480];
 /** Images in the timed forward pass. */
 const TIMING_BATCH = 200;
 
-type View = EventTarget & { value: unknown };
+export type View = EventTarget & { value: unknown };
 
 function row(label: string, ...value: (Node | string)[]): HTMLElement[] {
   return [element('dt', { text: label }), element('dd', {}, value)];
@@ -31,7 +28,7 @@ function seconds(lang: Lang, s: number): string {
   return s < 1 ? `${formatNumber(lang, s * 1000, 1)} ms` : `${formatNumber(lang, s, 1)} s`;
 }
 
-function sessionPanel(report: SessionReport, device: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, calibrationView: View, tfBackend: string, lang: Lang): HTMLElement {
+export function sessionPanel(report: SessionReport, device: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, calibrationView: View, tfBackend: string, lang: Lang): HTMLElement {
   const t = (en: string, de: string) => tr(lang, { en, de });
   const sources = { nightly: t('nightly file', 'Nightly-Datei'), fresh: t('fresh run of the routine', 'frisch gemessen'), none: t('none', 'keine') };
   const rows: HTMLElement[] = [
@@ -75,7 +72,7 @@ function sessionPanel(report: SessionReport, device: LazyChipDevice, model: Hage
   return element('section', { class: 'zf-session', 'data-calibrated': report.calibrated, 'data-refused': report.refused !== null }, children);
 }
 
-function mockPanel(measured: MeasuredMockParameter, defaults: { gain: number; noiseStd: number }, lang: Lang, width: number): HTMLElement {
+export function mockPanel(measured: MeasuredMockParameter, defaults: { gain: number; noiseStd: number }, lang: Lang, width: number): HTMLElement {
   const m = measured.measurement;
   const note = tr(lang, {
     en: `measure_mock_parameter on the emulated chip. hxtorch measures with 256 input rows, read as ${m.chunks} chunks of 128 rows, each with its own noise and rounding, so its noise value is about √${m.chunks} times one chunk's noise: ${formatNumber(lang, m.noiseStd, 2)} LSB reported (and given to the mock, as hxtorch does), ${formatNumber(lang, m.noisePerChunk, 2)} LSB per chunk read.`,
@@ -84,7 +81,7 @@ function mockPanel(measured: MeasuredMockParameter, defaults: { gain: number; no
   return element('div', { class: 'zf-mock-parameters' }, [mockParamCompare({ defaults, measured: m }, { lang, width }), element('p', { class: 'zf-note', text: note })]);
 }
 
-function chipPictures(chip: EmulatedChip, device: LazyChipDevice, report: SessionReport, lang: Lang, width: number): HTMLElement {
+export function chipPictures(chip: EmulatedChip, device: LazyChipDevice, report: SessionReport, lang: Lang, width: number): HTMLElement {
   // Own noise streams: drawing the pictures must not change what training later reads.
   const sweepOf = (c: EmulatedChip, label: string) =>
     weightSweep(c.withNoise(Rng.derive(c.id, `pictures/${label}`)), SWEEP_NEURONS, { reads: 4 }).curves.map((curve) => curve.mean);
@@ -106,23 +103,3 @@ function chipPictures(chip: EmulatedChip, device: LazyChipDevice, report: Sessio
   }
   return element('div', { class: 'zf-chip-pictures' }, figures);
 }
-
-export const environmentDisplayCells: CellSpec[] = [
-  {
-    name: 'session',
-    inputs: ['sessionReport', 'chipDevice', 'model', 'testSet', 'trainSize', 'viewof calibration', 'tfBackend', 'lang'],
-    define: (sessionReport: SessionReport, chipDevice: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, viewCalibration: View, tfBackend: string, lang: Lang) =>
-      sessionPanel(sessionReport, chipDevice, model, testSet, trainSize, viewCalibration, tfBackend, lang),
-  },
-  {
-    name: 'mockParameters',
-    inputs: ['measuredMockParameter', 'lang', 'width'],
-    define: (measuredMockParameter: MeasuredMockParameter, lang: Lang, width: number) => mockPanel(measuredMockParameter, DEFAULT_MOCK, lang, width),
-  },
-  {
-    name: 'chipPictures',
-    inputs: ['chip', 'chipDevice', 'sessionReport', 'lang', 'width'],
-    define: (chip: Lazy<EmulatedChip>, chipDevice: LazyChipDevice, sessionReport: SessionReport, lang: Lang, width: number) =>
-      chipPictures(chip.value, chipDevice, sessionReport, lang, width),
-  },
-];

@@ -1,16 +1,15 @@
 /**
- * Section 7, after the confusion matrix: the trained model moved onto the emulated chip, with and without
- * calibration (lib/chip/transfer.ts). Runs on a button press: 1000 test images through the chip take a moment.
+ * After the confusion matrix: the trained model moved onto the emulated chip, with and without calibration
+ * (lib/chip/transfer.ts). Runs on a button press: 1000 test images through the chip take a moment.
  */
-import type { Split } from '../../lib/data/types';
-import type { EmulatedChip } from '../../lib/chip/chip';
-import { applyCalibration, calibrateChip } from '../../lib/chip/calibration';
-import type { ChipCalibration, Lazy } from '../../lib/chip/session';
-import { firstImages, transferAccuracy, type TransferRow } from '../../lib/chip/transfer';
-import type { HagenModel } from '../../lib/hagen/types';
-import type { CellSpec } from '../../lib/runtime/cell';
-import { element } from '../../lib/ui/dom';
-import { formatNumber, tr, type Lang } from '../../lib/ui/i18n';
+import type { Split } from '../data/types';
+import type { EmulatedChip } from '../chip/chip';
+import { applyCalibration, calibrateChip } from '../chip/calibration';
+import type { ChipCalibration, Lazy } from '../chip/session';
+import { firstImages, transferAccuracy, type TransferRow } from '../chip/transfer';
+import type { HagenModel } from '../hagen/types';
+import { element } from './dom';
+import { formatNumber, tr, type Lang } from './i18n';
 
 export const TRANSFER_IMAGES = 1000;
 
@@ -89,18 +88,13 @@ function transferPanel(initialModel: HagenModel, testSet: Split, chip: Lazy<Emul
   return root;
 }
 
-export const chipTransferCells: CellSpec[] = [
-  {
-    name: 'chipTransfer',
-    inputs: ['trainedModel', 'testSet', 'chip', 'chipCalibration', 'seed', 'lang'],
-    define: function (this: unknown, trainedModel: HagenModel, testSet: Split, chip: Lazy<EmulatedChip>, chipCalibration: Lazy<ChipCalibration>, seed: number, lang: Lang) {
-      const panel = this instanceof Element ? panels.get(this) : undefined;
-      const settings = [testSet, chip, chipCalibration, seed, lang];
-      if (panel && panel.settings.every((value, i) => value === settings[i])) {
-        panel.setModel(trainedModel);
-        return this;
-      }
-      return transferPanel(trainedModel, testSet, chip, chipCalibration, seed, lang);
-    },
-  },
-];
+/** The panel for these settings; `previous` (the cell's last value) is kept while only the weights change (several times a second while training). */
+export function chipTransferView(previous: unknown, trainedModel: HagenModel, testSet: Split, chip: Lazy<EmulatedChip>, chipCalibration: Lazy<ChipCalibration>, seed: number, lang: Lang): HTMLElement {
+  const panel = previous instanceof Element ? panels.get(previous) : undefined;
+  const settings = [testSet, chip, chipCalibration, seed, lang];
+  if (panel && panel.settings.every((value, i) => value === settings[i])) {
+    panel.setModel(trainedModel);
+    return previous as HTMLElement;
+  }
+  return transferPanel(trainedModel, testSet, chip, chipCalibration, seed, lang);
+}
