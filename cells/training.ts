@@ -25,7 +25,8 @@ import { mistakesView, type Mistake } from '../lib/ui/mistakes';
 import { padView, predictionsView } from '../lib/ui/pad';
 import { accuracyPlot, confusionMatrix, lossCurve } from '../lib/ui/plots';
 import { throttledRoot } from '../lib/ui/throttle';
-import { statusPlaceholder } from '../lib/ui/trainingStatus';
+import { statusPlaceholder, type RunContext } from '../lib/ui/trainingStatus';
+import { learningVerdict, type VerdictSettings } from '../lib/train/verdict';
 import { overlaysOf } from './history';
 import type { PretrainedRun } from './modelfile';
 import { padImages } from './untrained';
@@ -91,8 +92,35 @@ export function mountTraining(notebook: Notebook, el: HTMLElement, trainingCell:
     let calls = 0;
     notebook.redefine({ ...trainingCell, define: (...inputs: unknown[]) => (calls++ === 0 ? stopped : trainingCell.define(...inputs)) });
   };
-  const restart = () => notebook.redefine(trainingCell);
+  let source: RunContext['source'] = 'live';
+  let settings: VerdictSettings | null = null;
+  // The one train control: a precomputed or loaded result is replaced by a run in this browser; a live run starts again.
+  const restart = () => {
+    if (source !== 'live' && notebook.names.includes('trainLiveState')) {
+      void Promise.all([notebook.value('loadedModelState'), notebook.value('trainLiveState')]).then(([loaded, live]) => {
+        (loaded as Mutable<unknown>).value = null;
+        (live as Mutable<boolean>).value = true;
+      });
+    } else notebook.redefine(trainingCell);
+  };
   const status = statusPlaceholder(el, { lang, onStop: stop, onRestart: restart });
+  const about = (): RunContext => {
+    const accuracy = last ? lastEpoch(last as TrainProgress)?.testAccuracy : undefined;
+    const verdict = accuracy !== undefined && last?.state === 'done' && settings ? learningVerdict(accuracy, settings) : null;
+    return { testAccuracy: accuracy, source, notLearning: verdict && !verdict.learning ? verdict.cause : undefined };
+  };
+  const redraw = () => status.show(last, failure, totalEpochs, about());
+  const stopSource = notebook.names.includes('pretrained')
+    ? notebook.observe('pretrained', (value) => {
+        source = (value as PretrainedRun | null)?.source ?? 'live';
+        redraw();
+      })
+    : () => {};
+  const stopSettings = notebook.names.includes('trainingParams')
+    ? notebook.observe('trainingParams', (value) => {
+        if (value) settings = value as unknown as VerdictSettings;
+      })
+    : () => {};
   const stopEpochs = notebook.names.includes('epochs')
     ? notebook.observe('epochs', (value) => {
         if (typeof value === 'number') totalEpochs = value;
@@ -101,10 +129,12 @@ export function mountTraining(notebook: Notebook, el: HTMLElement, trainingCell:
   const stopTraining = notebook.observe('training', (value, error) => {
     failure = error ? error.message : null;
     if (!error) last = (value as TrainProgress | null) ?? null;
-    status.show(last, failure, totalEpochs);
+    redraw();
   });
   return () => {
     status.dispose();
+    stopSource();
+    stopSettings();
     stopTraining();
     stopEpochs();
   };
@@ -161,9 +191,9 @@ export const trainingCells: CellSpec[] = [
   {
     // On the newest weights of the run, while it trains.
     name: 'trainedPredictions',
-    inputs: ['trainedDrawingImage', 'training', 'chipDevice', 'trainedDrawingNoise', 'lang'],
-    define: function (this: unknown, trainedDrawingImage: Float32Array, training: TrainProgress | null, chipDevice: ChipDevice, trainedDrawingNoise: Rng, lang: Lang) {
-      return predictionsView(this, trainedDrawingImage, training, chipDevice, trainedDrawingNoise, lang);
+    inputs: ['trainedDrawingImage', 'training', 'chipDevice', 'trainedDrawingNoise', 'lang', 'epochs'],
+    define: function (this: unknown, trainedDrawingImage: Float32Array, training: TrainProgress | null, chipDevice: ChipDevice, trainedDrawingNoise: Rng, lang: Lang, epochs: number) {
+      return predictionsView(this, trainedDrawingImage, training, chipDevice, trainedDrawingNoise, lang, { pad: 'trained', totalEpochs: epochs });
     },
   },
   {

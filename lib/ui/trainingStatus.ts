@@ -120,6 +120,8 @@ export function trainingStatus(progress: TrainingStatusInput | null, options: Tr
  */
 export function patchStatus(current: Element, next: Element): boolean {
   if (current.getAttribute('data-state') !== next.getAttribute('data-state')) return false;
+  if (current.getAttribute('data-verdict') !== next.getAttribute('data-verdict')) return false;
+  if (current.querySelector('button')?.textContent !== next.querySelector('button')?.textContent) return false;
   for (const selector of ['.zf-state', '.zf-percent', '.zf-facts']) {
     const from = next.querySelector(selector);
     const to = current.querySelector(selector);
@@ -145,9 +147,12 @@ export interface RunReport {
   error?: string;
 }
 
+/** What the status says besides the run's own report: its accuracy so far, its source, whether it learned. */
+export type RunContext = Pick<TrainingStatusInput, 'testAccuracy' | 'source' | 'notLearning'>;
+
 export interface StatusPlaceholder {
   /** The newest run report (null: none yet), the error the run failed with (null: none), the epochs asked for. */
-  show(last: RunReport | null, failure: string | null, totalEpochs: number): void;
+  show(last: RunReport | null, failure: string | null, totalEpochs: number, about?: RunContext): void;
   dispose(): void;
 }
 
@@ -157,12 +162,12 @@ export interface StatusPlaceholder {
  * and patches the numbers in place while the state stays.
  */
 export function statusPlaceholder(el: HTMLElement, options: { lang: Lang; onStop: () => void; onRestart: () => void }): StatusPlaceholder {
-  let report: { last: RunReport | null; failure: string | null; totalEpochs: number } = { last: null, failure: null, totalEpochs: 1 };
+  let report: { last: RunReport | null; failure: string | null; totalEpochs: number; about?: RunContext } = { last: null, failure: null, totalEpochs: 1 };
   let frame: number | null = null;
   const stateOf = (): TrainingState => (report.failure ? 'error' : report.last?.state ?? 'idle');
   const render = () => {
     frame = null;
-    const { last, failure, totalEpochs } = report;
+    const { last, failure, totalEpochs, about } = report;
     const state = stateOf();
     const epoch = last?.epoch ?? 0;
     el.dataset.state = state;
@@ -171,14 +176,14 @@ export function statusPlaceholder(el: HTMLElement, options: { lang: Lang; onStop
     const input: TrainingStatusInput = last
       ? { state, epoch, epochs: Math.max(totalEpochs, epoch, 1), batch: last.batch, batchesPerEpoch: Math.max(1, last.batchesPerEpoch), loss: last.loss, samplesPerSecond: last.samplesPerSecond, error: failure ?? last.error }
       : { state, epoch: 0, epochs: Math.max(1, totalEpochs), batch: 0, batchesPerEpoch: 1, loss: NaN, samplesPerSecond: NaN, error: failure ?? undefined };
-    const next = trainingStatus(input, options);
+    const next = trainingStatus({ ...input, ...about }, options);
     const current = el.firstElementChild;
     if (!current || el.childElementCount !== 1 || !patchStatus(current, next)) el.replaceChildren(next);
   };
   render();
   return {
-    show(last, failure, totalEpochs) {
-      report = { last, failure, totalEpochs };
+    show(last, failure, totalEpochs, about) {
+      report = { last, failure, totalEpochs, about };
       el.dataset.state = stateOf();
       el.dataset.epoch = String(last?.epoch ?? 0);
       if (frame === null) frame = requestAnimationFrame(render);

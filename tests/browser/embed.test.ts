@@ -83,7 +83,7 @@ describe('dist/embed.js in Chromium', () => {
     try {
       await page.evaluate(() => {
         const w = window as unknown as EmbedWindow;
-        w.embeds = [w.embedApi.mount('#a', { cells: ['modelFile', 'testAccuracy'] })];
+        w.embeds = [w.embedApi.mount('#a', { cells: ['training', 'modelFile', 'testAccuracy'] })];
       });
       const panel = page.locator('[data-cell="modelFile"] .zf-model-source');
       await panel.and(page.locator('[data-source="precomputed"]')).waitFor({ timeout: 30_000 });
@@ -98,8 +98,9 @@ describe('dist/embed.js in Chromium', () => {
       // The shipped curve, not a fresh run: test accuracy as the build measured it.
       expect(values.accuracy).toBe(values.stored);
       expect(values.accuracy).toBeGreaterThan(0);
-      // Any change trains live.
-      await page.locator('[data-cell="modelFile"] button.zf-train-live').click();
+      // The one train control (in the training status) trains live.
+      expect(await page.locator('[data-cell="training"] .zf-state').textContent()).toMatch(/^Precomputed: test accuracy \d/);
+      await page.locator('[data-cell="training"] button.zf-restart').click();
       await page.locator('[data-cell="modelFile"] .zf-model-source[data-source="live"]').waitFor({ timeout: 10_000 });
       expect(problems()).toEqual([]);
     } finally {
