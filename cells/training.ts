@@ -176,11 +176,11 @@ export const trainingCells: CellSpec[] = [
   },
   {
     name: 'accuracyPlot',
-    inputs: ['training', 'runOverlays', 'lang', 'width'],
-    define: function (this: unknown, training: TrainProgress | null, runOverlays: RunOverlays, lang: Lang, width: number) {
+    inputs: ['training', 'runOverlays', 'lang', 'width', 'augment'],
+    define: function (this: unknown, training: TrainProgress | null, runOverlays: RunOverlays, lang: Lang, width: number, augment: AugmentMode) {
       // Changes only when an epoch ends: the key redraws it then, the long interval skips the batches in between.
-      return throttledRoot(this, 'zf-live-plot', `${trainingKey(training)}:${overlayKey(runOverlays.accuracy)}:${width}`, 60_000, () =>
-        accuracyPlot(training?.epochs ?? [], { lang, width, overlays: runOverlays.accuracy }));
+      return throttledRoot(this, 'zf-live-plot', `${trainingKey(training)}:${overlayKey(runOverlays.accuracy)}:${width}:${augment}`, 60_000, () =>
+        accuracyPlot(training?.epochs ?? [], { lang, width, overlays: runOverlays.accuracy, augmented: augment !== 'none' }));
     },
   },
 

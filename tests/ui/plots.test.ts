@@ -63,16 +63,25 @@ describe('confusionMatrix', () => {
     expect(el.querySelectorAll('.zf-cell').length).toBe(100);
     const cell = el.querySelector('.zf-cell[data-true="4"][data-pred="9"]')!;
     expect(cell.getAttribute('data-count')).toBe('7');
-    expect(cell.getAttribute('role')).toBe('button');
-    expect(cell.getAttribute('tabindex')).toBe('0');
+    expect(cell.getAttribute('data-action')).toBe('open');
+    // one Tab stop for the whole table: the first mistake
+    expect([...el.querySelectorAll('[tabindex="0"]')]).toEqual([cell]);
+    expect(el.querySelector('svg')).toBeNull();
+    expect(el.querySelectorAll('table[role=grid] th[scope=col]').length).toBe(11);
     cell.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     expect(onCell).toHaveBeenLastCalledWith(4, 9);
     cell.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     expect(onCell).toHaveBeenCalledTimes(2);
-    // correct and empty cells are not buttons
-    expect(el.querySelector('.zf-cell[data-true="4"][data-pred="4"]')!.hasAttribute('role')).toBe(false);
-    expect(el.querySelector('.zf-cell[data-true="1"][data-pred="2"]')!.hasAttribute('role')).toBe(false);
-    expect(el.querySelector('desc')!.textContent).toBe('900 of 907 test images correct. Most frequent mistake: 4 read as 9 (7 times).');
+    // arrow keys move the one Tab stop
+    cell.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true }));
+    const left = el.querySelector('.zf-cell[data-true="4"][data-pred="8"]')!;
+    expect(document.activeElement).toBe(left);
+    expect(el.querySelectorAll('[tabindex="0"]').length).toBe(1);
+    left.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    expect(onCell).toHaveBeenCalledTimes(2); // an empty cell opens nothing
+    // correct and empty cells open nothing
+    expect(el.querySelector('.zf-cell[data-true="4"][data-pred="4"]')!.hasAttribute('data-action')).toBe(false);
+    expect(el.querySelector('caption')!.textContent).toBe('900 of 907 test images correct. Most frequent mistake: 4 read as 9 (7 times).');
     el.remove();
   });
 
