@@ -13,6 +13,7 @@ import { DEFAULT_LINE_WIDTH, GRID, PIXELS, clientToGrid, createRaster, loadIntoR
 import { chipView, INK } from './chipView';
 import { applyCell, element, uniqueId, type CellOption } from './dom';
 import { checkLang, tr, type Lang } from './i18n';
+import { keyboardPen } from './keyboardPen';
 
 export const SCALE = 10;
 const SIZE = GRID * SCALE;
@@ -53,8 +54,8 @@ const TEXT = {
   samples: { en: 'Paste a test digit:', de: 'Testziffer einfügen:' },
   sampleLabel: { en: 'Paste a random test image of a ', de: 'Zufälliges Testbild einer ' },
   canvas: {
-    en: 'Drawing area, 28 × 28 pixels. Draw a digit with mouse, pen or finger. Keys: Delete clears, P pen, E eraser, 0–9 paste a test digit.',
-    de: 'Malfläche, 28 × 28 Pixel. Male eine Ziffer mit Maus, Stift oder Finger. Tasten: Entf löscht, P Stift, E Radierer, 0–9 fügt eine Testziffer ein.',
+    en: 'Drawing area, 28 × 28 pixels. Draw a digit with mouse, pen or finger, or with the keys: arrow keys move the pen, Space puts it down or lifts it, Delete clears, P pen, E eraser, 0–9 paste a test digit.',
+    de: 'Malfläche, 28 × 28 Pixel. Male eine Ziffer mit Maus, Stift oder Finger oder mit den Tasten: Pfeiltasten bewegen den Stift, Leertaste setzt ihn auf oder hebt ihn ab, Entf löscht, P Stift, E Radierer, 0–9 fügt eine Testziffer ein.',
   },
   noSample: { en: 'The test images are not loaded yet.', de: 'Die Testbilder sind noch nicht geladen.' },
   live: { en: 'Live recognition is on.', de: 'Die Live-Erkennung läuft.' },
@@ -89,7 +90,7 @@ export function drawingPad(options: DrawingPadOptions = {}): DrawingPad {
   let prepared = prepareDrawing(rasterToImage(raster), preprocess);
 
   // --- elements -----------------------------------------------------------------------------
-  const canvas = element('canvas', { class: 'zf-canvas', tabindex: 0, role: 'img', 'aria-label': tr(lang, TEXT.canvas), width: SIZE, height: SIZE });
+  const canvas = element('canvas', { class: 'zf-canvas', tabindex: 0, role: 'application', 'aria-label': tr(lang, TEXT.canvas), width: SIZE, height: SIZE });
   canvas.style.width = `${SIZE}px`;
   canvas.style.height = `${SIZE}px`;
   canvas.style.touchAction = 'none';
@@ -241,9 +242,11 @@ export function drawingPad(options: DrawingPadOptions = {}): DrawingPad {
   clearButton.addEventListener('click', () => root.clear());
   liveButton.addEventListener('click', () => { root.live = !live; });
   sampleButtons.forEach((button, digit) => button.addEventListener('click', () => pasteSample(digit)));
+  const pen = keyboardPen(canvas, stage, { raster, lineWidth: Math.round(lineWidth), lang, tool: () => tool, changed: () => changed(false), say: setStatus });
   canvas.addEventListener('keydown', (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key === 'Delete' || event.key === 'Backspace') root.clear();
+    if (pen.key(event)) event.preventDefault();
+    else if (event.key === 'Delete' || event.key === 'Backspace') root.clear();
     else if (event.key === 'p' || event.key === 'P') root.tool = 'pen';
     else if (event.key === 'e' || event.key === 'E') root.tool = 'eraser';
     else if (/^[0-9]$/.test(event.key) && options.sampleDigit) pasteSample(Number(event.key));

@@ -93,7 +93,9 @@ button.zf-reset { font: 600 0.9rem/1.2 var(--zf-font); color: var(--zf-accent-in
 .zf-toolbar { display: flex; flex-wrap: wrap; gap: 0.5rem; }
 .zf-toolbar .zf-live { margin-left: auto; }
 @media (max-width: 480px) { .zf-toolbar .zf-live { margin-left: 0; } }
-.zf-stage { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 1rem 1.5rem; }
+.zf-stage { position: relative; display: flex; flex-wrap: wrap; align-items: flex-start; gap: 1rem 1.5rem; }
+.zf-pen-cursor { position: absolute; box-sizing: border-box; border: 2px solid var(--zf-accent); border-radius: 2px; pointer-events: none; }
+.zf-pen-cursor[data-down="true"] { background: rgba(0,114,178,0.35); border-color: var(--zf-accent-ink); }
 .zf-canvas { display: block; border: 1px solid #9a9aa6; border-radius: 4px; background: #fff; touch-action: none; user-select: none; -webkit-user-select: none; }
 .zf-samples { display: flex; flex-wrap: wrap; align-items: center; gap: 0.35rem; }
 .zf-samples > span { font-size: 0.9rem; color: var(--zf-muted); margin-right: 0.25rem; flex-basis: 100%; }
