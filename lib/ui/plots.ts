@@ -3,7 +3,7 @@
  * per epoch, the confusion matrix, a grid of digits, the network diagram and the capacity sweep.
  */
 
-import { extent, line, max, min, scaleLinear, scaleLog, scaleSequential, interpolateBlues, format } from 'd3';
+import { color, extent, line, max, min, scaleLinear, scaleLog, scaleSequential, interpolateBlues, format } from 'd3';
 import { GRID, PIXELS } from '../draw/raster';
 import { applyCell, element, uniqueId, type CellOption } from './dom';
 import { checkLang, formatNumber, tr, type Lang } from './i18n';
@@ -222,6 +222,25 @@ function checkMatrix(matrix: readonly (readonly number[])[]): void {
   });
 }
 
+/** WCAG relative luminance of a CSS colour. */
+function luminance(css: string): number {
+  const rgb = color(css)!.rgb();
+  const channel = (v: number) => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * channel(rgb.r) + 0.7152 * channel(rgb.g) + 0.0722 * channel(rgb.b);
+}
+const contrast = (a: string, b: string) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+
+/** A fill and a text colour on it with at least 4.5:1 contrast (mid blues reach that with neither white nor ink, so they darken). */
+export function readableCell(fill: string): { fill: string; text: string } {
+  let current = color(fill)!.formatHex();
+  for (let i = 0; i < 20; i++) {
+    if (contrast(COLOURS.ink, current) >= 4.5) return { fill: current, text: COLOURS.ink };
+    if (contrast('#ffffff', current) >= 4.5) return { fill: current, text: '#ffffff' };
+    current = color(current)!.darker(0.15).formatHex();
+  }
+  return { fill: current, text: '#ffffff' };
+}
+
 /**
  * Counts of (true digit, predicted digit) over the test images, as one HTML table (a screen reader reads it
  * with its row and column headers; a keyboard reaches it with one Tab stop and moves inside with the arrow
@@ -255,7 +274,6 @@ export function confusionMatrix(matrix: readonly (readonly number[])[], options:
     for (let pd = 0; pd < 10; pd++) {
       const n = matrix[td][pd];
       const v = share(td, pd);
-      const dark = n > 0 && (td === pd ? v : v / 0.2) > 0.55;
       const opens = options.onCell !== undefined && td !== pd && n > 0;
       const cell = element('td', {
         class: `zf-cell${td === pd ? ' zf-diagonal' : ''}`, 'data-true': td, 'data-pred': pd, 'data-count': n, 'data-action': opens ? 'open' : undefined, tabindex: -1,
@@ -263,8 +281,9 @@ export function confusionMatrix(matrix: readonly (readonly number[])[], options:
         title: t(`true ${td}, read as ${pd}: ${n} images`, `richtig ${td}, erkannt als ${pd}: ${n} Bilder`),
         text: String(n),
       });
-      cell.style.background = n === 0 ? '#fafafa' : td === pd ? correctColour(v) : errorColour(v);
-      cell.style.color = dark ? '#fff' : n === 0 ? '#6b6b76' : COLOURS.ink;
+      const paint = n === 0 ? { fill: '#fafafa', text: '#5b5b66' } : readableCell(td === pd ? correctColour(v) : errorColour(v));
+      cell.style.background = paint.fill;
+      cell.style.color = paint.text;
       cell.style.width = cell.style.height = `${cellSize}px`;
       if (opens) cell.addEventListener('click', () => options.onCell!(td, pd));
       cells.push(cell);

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
-import { accuracyPlot, capacityPlot, confusionMatrix, digitGrid, lossCurve, movingAverage, networkDiagram, parameterCount } from '../../lib/ui/plots';
+import { accuracyPlot, capacityPlot, confusionMatrix, digitGrid, lossCurve, movingAverage, networkDiagram, parameterCount, readableCell } from '../../lib/ui/plots';
 import { mockParamCompare, spreadPlot, weightSweepPlot } from '../../lib/ui/chipPlots';
 
 const identityMatrix = (): number[][] => Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (t === p ? 90 : 0)));
@@ -135,5 +135,17 @@ describe('chip plots', () => {
     const cmp = mockParamCompare({ defaults: { gain: 0.002, noiseStd: 2 }, measured: { gain: 0.0019, noiseStd: 2.5 } });
     expect(cmp.querySelectorAll('rect').length).toBe(4);
     expect(() => mockParamCompare({ defaults: { gain: 0, noiseStd: 2 }, measured: { gain: 0.002, noiseStd: 2 } })).toThrow(/defaults\.gain/);
+  });
+});
+
+describe('readableCell', () => {
+  it('gives every confusion colour a text colour with at least 4.5:1 contrast', async () => {
+    const { interpolateBlues } = await import('d3');
+    for (let v = 0; v <= 1; v += 0.02) {
+      const { fill, text } = readableCell(interpolateBlues(0.08 + 0.85 * v));
+      const lum = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)).reduce((a, c, i) => a + c * [0.2126, 0.7152, 0.0722][i], 0);
+      const [hi, lo] = [lum(fill), lum(text)].sort((a, b) => b - a);
+      expect((hi + 0.05) / (lo + 0.05)).toBeGreaterThanOrEqual(4.5);
+    }
   });
 });
