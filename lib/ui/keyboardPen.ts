@@ -34,14 +34,15 @@ export function keyboardPen(canvas: HTMLCanvasElement, stage: HTMLElement, optio
   stage.append(cursor);
   const centre = (): GridPoint => ({ x: column + 0.5, y: row + 0.5 });
   const place = () => {
+    cursor.hidden = false;
     const box = canvas.getBoundingClientRect();
-    const outer = stage.getBoundingClientRect();
+    // relative to the cursor's containing block (the stage, or on phones the pad, when the stage is display: contents)
+    const outer = (cursor.offsetParent ?? stage).getBoundingClientRect();
     const cell = (box.width || GRID * 10) / GRID;
     cursor.style.left = `${box.left - outer.left + canvas.clientLeft + column * cell}px`;
     cursor.style.top = `${box.top - outer.top + canvas.clientTop + row * cell}px`;
     cursor.style.width = cursor.style.height = `${cell * options.lineWidth}px`;
     cursor.dataset.down = String(down);
-    cursor.hidden = false;
   };
   const where = () => tr(options.lang, { en: `row ${row + 1}, column ${column + 1}`, de: `Zeile ${row + 1}, Spalte ${column + 1}` });
   const paint = (from: GridPoint | null) => {
