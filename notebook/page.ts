@@ -99,9 +99,15 @@ export function renderProse(doc: Document, prose: Prose, lang: Lang): void {
     el.replaceChildren(...paragraphs(doc, section?.after ?? []));
   }
   const otherLang: Lang = lang === 'en' ? 'de' : 'en';
+  const teachers = doc.getElementById('teachers-link') as HTMLAnchorElement | null;
+  if (teachers) {
+    teachers.textContent = prose.teachers.label;
+    teachers.href = prose.teachers.href;
+  }
   const link = doc.getElementById('lang-switch') as HTMLAnchorElement | null;
   if (link) {
     link.textContent = prose.otherLanguage;
+    link.lang = otherLang; // the link's own words are in the other language
     link.hreflang = otherLang;
     link.href = searchWithLang(doc.location?.search ?? '', otherLang) || '?';
   }

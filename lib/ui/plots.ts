@@ -45,8 +45,8 @@ export function lossCurve(losses: ArrayLike<number>, batchesPerEpoch: number, op
   const last = losses.length ? losses[losses.length - 1] : NaN;
   const frame = createFrame('loss', tr(lang, { en: 'Training loss', de: 'Trainingsverlust' }),
     losses.length
-      ? tr(lang, { en: `Loss over ${losses.length} batches; last batch ${formatNumber(lang, last, 4)}.`, de: `Verlust über ${losses.length} Batches; letzter Batch ${formatNumber(lang, last, 4)}.` })
-      : tr(lang, { en: 'No batches yet.', de: 'Noch keine Batches.' }),
+      ? tr(lang, { en: `Loss over ${losses.length} batches of images; last batch ${formatNumber(lang, last, 4)}.`, de: `Verlust über ${losses.length} Stapel; letzter Stapel ${formatNumber(lang, last, 4)}.` })
+      : tr(lang, { en: 'No batches yet.', de: 'Noch keine Stapel.' }),
     options, { height: 260 });
   const series = [...overlays.map((o) => ({ losses: o.losses, per: o.batchesPerEpoch })), { losses, per: batchesPerEpoch }];
   const maxEpoch = Math.max(1, ...series.map((s) => s.losses.length / s.per));
