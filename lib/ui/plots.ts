@@ -429,14 +429,16 @@ export function networkDiagram(spec: { layers: readonly DiagramLayer[] }, option
     const cx = (colX(i) + colX(i + 1)) / 2;
     const label = svg.append('g').attr('class', 'zf-layer-label').attr('text-anchor', 'middle');
     const weightsWord = tr(lang, { en: 'weights', de: 'Gewichte' });
+    // num_sends in words: how often the chip sends each input (code name in the table below the figure)
+    const sends = tr(lang, { en: `inputs sent ${l.numSends}×`, de: `Eingaben ${l.numSends}× gesendet` });
     if (frame.narrow) {
       // stacked, so neighbouring labels do not run into each other on a phone
       label.append('text').attr('x', cx).attr('y', bottom + 18).text(n(l.in * l.out));
       label.append('text').attr('x', cx).attr('y', bottom + 34).text(weightsWord);
-      label.append('text').attr('x', cx).attr('y', bottom + 50).attr('class', 'zf-muted').text(`num_sends=${l.numSends}`);
+      label.append('text').attr('x', cx).attr('y', bottom + 50).attr('class', 'zf-muted').text(sends);
     } else {
       label.append('text').attr('x', cx).attr('y', bottom + 22).text(`${n(l.in * l.out)} ${weightsWord}`);
-      label.append('text').attr('x', cx).attr('y', bottom + 40).attr('class', 'zf-muted').text(`num_sends = ${l.numSends}`);
+      label.append('text').attr('x', cx).attr('y', bottom + 40).attr('class', 'zf-muted').text(sends);
     }
   });
   sizes.forEach((size, i) => {
@@ -451,6 +453,8 @@ export function networkDiagram(spec: { layers: readonly DiagramLayer[] }, option
     ...(sizes.length > 2 ? [{ label: tr(lang, { en: 'hidden neurons', de: 'versteckte Neuronen' }), colour: COLOURS.orange }] : []),
     { label: tr(lang, { en: 'outputs, one per digit', de: 'Ausgänge, einer pro Ziffer' }), colour: COLOURS.blue },
   ]);
-  frame.root.append(element('p', { class: 'zf-plot-note', 'data-parameters': params, text: tr(lang, { en: `${n(params)} parameters (weights and biases) in total.`, de: `Insgesamt ${n(params)} Parameter (Gewichte und Biases).` }) }));
+  frame.root.append(element('p', { class: 'zf-plot-note', 'data-parameters': params, text: tr(lang, { en: `${n(params)} parameters (weights and biases) in total.`, de: `Insgesamt ${n(params)} Parameter (Gewichte und Schwellen).` }) }));
+  appendDataTable(frame, [tr(lang, { en: 'layer', de: 'Lage' }), tr(lang, { en: 'inputs', de: 'Eingänge' }), tr(lang, { en: 'outputs', de: 'Ausgänge' }), tr(lang, { en: 'weights', de: 'Gewichte' }), tr(lang, { en: 'sends per input (num_sends)', de: 'Sendungen pro Eingabe (num_sends)' })],
+    layers.map((l, i) => [i + 1, n(l.in), n(l.out), n(l.in * l.out), l.numSends]));
   return frame.root;
 }
