@@ -174,7 +174,7 @@ function capacityView(lang: Lang, sweep: SweepState, request: Mutable<boolean>):
   });
   // The parameter's name as the controls call it; its code name follows in small print.
   const lookFor = element('dl', { class: 'zf-look-for' }, LOOK_FOR.flatMap(({ param, text }) => [
-    element('dt', {}, [paramSpec(param).label[lang], ' ', element('small', { class: 'zf-code-name', text: `(${param})` })]),
+    element('dt', {}, [paramSpec(param).label[lang], ' ', element('small', { class: 'zf-code-name' }, ['(', element('code', { text: param }), ')'])]),
     element('dd', { text: tr(lang, text) })]));
   return element('div', { class: 'zf-capacity-explorer', 'data-source': sweep.source, 'data-state': sweep.state, 'data-points': points.length }, [
     element('p', { class: 'zf-sweep-status', text: statusText(lang, sweep) }),

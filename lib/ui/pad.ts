@@ -14,7 +14,7 @@ import { Rng } from '../random';
 import { element } from './dom';
 import { drawingPad, type DrawingPad } from './drawing';
 import { tr, type Lang } from './i18n';
-import { announce, answerSentence, emptyPredictions, isBlank, predictionsList, rankDigits } from './predictions';
+import { announce, emptyPredictions, isBlank, predictionsList, rankDigits } from './predictions';
 import { formatNumber } from './i18n';
 import { throttledRoot } from './throttle';
 
@@ -118,7 +118,9 @@ export function predictionsView(previous: unknown, image: Float32Array, source: 
       state.announceTimer = setTimeout(() => {
         state.announceTimer = null;
         state.announced = image;
-        announce(doc, `answer-${options.pad}`, answerSentence(infer(), lang, who));
+        // what the screen shows now (each noisy inference may differ, so a fresh one could contradict it)
+        const shown = [...root.querySelectorAll('ol > li')].map((li) => li.getAttribute('data-digit'));
+        if (shown.length >= 2) announce(doc, `answer-${options.pad}`, `${who}: ${tr(lang, { en: `the answer is ${shown[0]}, then ${shown[1]}.`, de: `die Antwort ist ${shown[0]}, danach ${shown[1]}.` })}`);
       }, ANNOUNCE_PAUSE_MS);
     }
     const sameImage = state.image === image;

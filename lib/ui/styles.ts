@@ -56,6 +56,7 @@ body.zf-page, .zf-article {
   *, *::before, *::after { animation-duration: 0.01ms !important; animation-iteration-count: 1 !important; transition-duration: 0.01ms !important; scroll-behavior: auto !important; }
 }
 /* page tools */
+button.zf-copy-link { font: 600 0.9rem/1.2 var(--zf-font); color: var(--zf-accent-ink); background: var(--zf-paper); border: 1px solid var(--zf-accent-ink); border-radius: 8px; padding: 0.35rem 0.6rem; min-height: 32px; cursor: pointer; }
 button.zf-reset { font: 600 0.9rem/1.2 var(--zf-font); color: var(--zf-accent-ink); background: var(--zf-paper); border: 1px solid var(--zf-accent-ink); border-radius: 8px; padding: 0.35rem 0.6rem; min-height: 32px; cursor: pointer; }
 .zf-statusbar { position: fixed; left: 0; right: 0; bottom: 0; z-index: 10; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; align-items: center; justify-content: center;
   padding: 0.45rem 1rem; background: var(--zf-ink); color: #fff; font: 600 0.9rem/1.3 var(--zf-font); box-shadow: 0 -2px 8px rgba(0,0,0,.15); }
