@@ -9,9 +9,12 @@ export const CHANCE_ACCURACY = 0.1;
 /** Below this final test accuracy a run counts as "not learning" (chance plus a margin for noise). */
 export const NOT_LEARNING_BELOW = 0.2;
 
-export type NotLearningCause = 'lrTooHigh' | 'lrTooLow' | 'labelNoise' | 'tooFewImages' | 'tooFewNeurons' | 'unknown';
+export type NotLearningCause = 'lrTooHigh' | 'lrTooLow' | 'labelNoise' | 'tooFewImages' | 'tooFewNeurons' | 'tooShort' | 'unknown';
 
-export interface VerdictSettings { lr: number; labelNoise: number; trainSize: number; hidden: number }
+export interface VerdictSettings { lr: number; labelNoise: number; trainSize: number; hidden: number; epochs?: number; batchSize?: number }
+
+/** Fewer weight updates than this in the whole run: too short to learn much (the tutorial's run makes 1 200). */
+export const TOO_FEW_STEPS = 100;
 
 export interface LearningVerdict {
   learning: boolean;
@@ -22,9 +25,10 @@ export interface LearningVerdict {
 export function learningVerdict(testAccuracy: number, settings: VerdictSettings): LearningVerdict {
   if (!(testAccuracy >= 0 && testAccuracy <= 1)) throw new RangeError(`testAccuracy must be a number from 0 to 1, got ${testAccuracy}`);
   if (testAccuracy >= NOT_LEARNING_BELOW) return { learning: true };
-  const { lr, labelNoise, trainSize, hidden } = settings;
+  const { lr, labelNoise, trainSize, hidden, epochs, batchSize } = settings;
+  const steps = epochs && batchSize ? Math.ceil(Math.min(trainSize, 60000) / batchSize) * epochs : Infinity;
   const cause: NotLearningCause = lr >= 2 ? 'lrTooHigh' : lr <= 0.001 ? 'lrTooLow' : labelNoise >= 0.8 ? 'labelNoise'
-    : trainSize <= 50 ? 'tooFewImages' : hidden <= 2 ? 'tooFewNeurons' : 'unknown';
+    : trainSize <= 50 ? 'tooFewImages' : hidden <= 2 ? 'tooFewNeurons' : steps < TOO_FEW_STEPS ? 'tooShort' : 'unknown';
   return { learning: false, cause };
 }
 
@@ -35,5 +39,6 @@ export const CAUSE_TEXT: Record<NotLearningCause, { en: string; de: string }> = 
   labelNoise: { en: 'most training labels are wrong, so there is nothing to learn. Lower the share of wrong labels.', de: 'die meisten Trainingsbeschriftungen sind falsch, also gibt es nichts zu lernen. Verringere den Anteil falscher Beschriftungen.' },
   tooFewImages: { en: 'there are too few training images. Use more.', de: 'es gibt zu wenige Trainingsbilder. Nimm mehr.' },
   tooFewNeurons: { en: 'there are too few hidden neurons. Use more.', de: 'es gibt zu wenige versteckte Neuronen. Nimm mehr.' },
+  tooShort: { en: 'the run was too short: the weights were changed fewer than 100 times. Use more epochs, more training images or smaller batches.', de: 'das Training war zu kurz: die Gewichte wurden weniger als 100-mal angepasst. Nimm mehr Epochen, mehr Trainingsbilder oder kleinere Stapel.' },
   unknown: { en: 'unclear from the settings. Go back to the tutorial’s settings and change one value at a time.', de: 'aus den Einstellungen nicht ersichtlich. Geh zurück zu den Einstellungen des Tutorials und ändere immer nur einen Wert.' },
 };

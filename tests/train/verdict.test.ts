@@ -10,6 +10,7 @@ describe('learningVerdict', () => {
     expect(learningVerdict(0.11, { ...tutorial, lr: 0.0001 })).toEqual({ learning: false, cause: 'lrTooLow' });
     expect(learningVerdict(0.1, { ...tutorial, labelNoise: 0.9 })).toEqual({ learning: false, cause: 'labelNoise' });
     expect(learningVerdict(0.1, tutorial)).toEqual({ learning: false, cause: 'unknown' });
+    expect(learningVerdict(0.129, { ...tutorial, trainSize: 600, batchSize: 50, epochs: 1 })).toEqual({ learning: false, cause: 'tooShort' }); // 12 steps
     expect(() => learningVerdict(NaN, tutorial)).toThrow(/testAccuracy/);
   });
 });

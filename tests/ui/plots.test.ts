@@ -111,7 +111,8 @@ describe('digitGrid and networkDiagram', () => {
     expect(parameterCount(layers)).toBe(784 * 256 + 256 + 256 * 10 + 10);
     const el = networkDiagram({ layers });
     expect([...el.querySelectorAll('.zf-layer-size')].map((t) => t.textContent)).toEqual(['784', '256', '10']);
-    expect(el.textContent).toContain('num_sends = 3');
+    expect(el.textContent).toContain('inputs sent 3×'); // num_sends in words; the code name in the table
+    expect(el.querySelector('details.zf-data')!.textContent).toContain('(num_sends)');
     expect(el.querySelector('[data-parameters]')!.getAttribute('data-parameters')).toBe(String(parameterCount(layers)));
     expect(() => networkDiagram({ layers: [{ in: 784, out: 256, numSends: 1 }, { in: 100, out: 10, numSends: 1 }] })).toThrow(/layers\[1\]\.in/);
   });
