@@ -164,7 +164,7 @@ function sweepTableElement(lang: Lang, sweep: SweepState): HTMLElement {
   return element('div', { class: 'zf-table-wrap' }, [element('table', { class: 'zf-sweep-table' }, [element('thead', {}, [head]), element('tbody', {}, body)])]);
 }
 
-function capacityView(lang: Lang, sweep: SweepState, request: Mutable<boolean>): HTMLElement {
+function capacityView(lang: Lang, sweep: SweepState, request: Mutable<boolean>, width?: number): HTMLElement {
   const points = capacityPoints(sweep);
   const running = sweep.source === 'live' && sweep.state === 'running';
   const button = element('button', { type: 'button', class: 'zf-run-sweep', text: running ? tr(lang, { en: 'Stop sweep', de: 'Vergleich anhalten' }) : tr(lang, { en: 'Run sweep', de: 'Vergleich starten' }) });
@@ -179,8 +179,9 @@ function capacityView(lang: Lang, sweep: SweepState, request: Mutable<boolean>):
   return element('div', { class: 'zf-capacity-explorer', 'data-source': sweep.source, 'data-state': sweep.state, 'data-points': points.length }, [
     element('p', { class: 'zf-sweep-status', text: statusText(lang, sweep) }),
     button,
-    capacityFigure(points, { lang }),
-    capacityLossPlot(points, { lang }),
+    // at the column's width, so the axis text stays readable on a phone
+    capacityFigure(points, { lang, width }),
+    capacityLossPlot(points, { lang, width }),
     sweepTableElement(lang, sweep),
     element('h3', { text: tr(lang, { en: 'What to look for', de: 'Worauf achten' }) }),
     lookFor,
@@ -207,7 +208,7 @@ export const capacityCells: CellSpec[] = [
   { name: 'capacity', inputs: ['sweep'], define: (sweep: SweepState) => capacityPoints(sweep) },
   {
     name: 'capacityPlot',
-    inputs: ['host', 'sweep', 'sweepRequestState'],
-    define: (host: Host, sweep: SweepState, sweepRequestState: Mutable<boolean>) => capacityView(host.lang ?? 'en', sweep, sweepRequestState),
+    inputs: ['host', 'sweep', 'sweepRequestState', 'width'],
+    define: (host: Host, sweep: SweepState, sweepRequestState: Mutable<boolean>, width: number) => capacityView(host.lang ?? 'en', sweep, sweepRequestState, width),
   },
 ];
