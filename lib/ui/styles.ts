@@ -131,6 +131,7 @@ button.zf-reset { font: 600 0.9rem/1.2 var(--zf-font); color: var(--zf-accent-in
 .zf-training progress::-webkit-progress-value { background: var(--zf-accent); border-radius: 5px; }
 .zf-training progress::-moz-progress-bar { background: var(--zf-accent); border-radius: 5px; }
 .zf-training[data-state="done"] progress::-webkit-progress-value { background: #009E73; }
+.zf-training[data-verdict="not-learning"] progress::-webkit-progress-value { background: var(--zf-warn-ink); }
 .zf-training[data-state="error"] progress::-webkit-progress-value, .zf-training[data-state="cancelled"] progress::-webkit-progress-value { background: #9a9aa6; }
 .zf-training .zf-facts { grid-column: 1; margin: 0; font-size: 0.88rem; color: var(--zf-muted); font-variant-numeric: tabular-nums; }
 .zf-training .zf-not-learning { font-weight: 600; }
