@@ -255,6 +255,26 @@ describe('accessibility and language (issue 15)', () => {
     expect({ ...found, same }).toEqual({ de: [], en: [], same: [] });
   }, 240_000);
 
+  it('“Back to the tutorial’s settings” resets every value and the address', async () => {
+    const { page, problems, close } = await open('?lang=de&hidden=32&lr=10&epochs=abc&hide=history');
+    try {
+      await page.locator('#url-problems:not([hidden])').waitFor({ timeout: 30_000 });
+      await page.locator('button.zf-reset').focus();
+      await page.keyboard.press('Enter');
+      const value = (name: string) => page.evaluate((n) => (window as unknown as { ziffern: { value(n: string): Promise<unknown> } }).ziffern.value(n), name);
+      await page.waitForFunction(async () => (await (window as unknown as { ziffern: { value(n: string): Promise<unknown> } }).ziffern.value('lr')) === 0.25, null, { timeout: 10_000 });
+      expect(await value('hidden')).toBe(256);
+      await page.waitForFunction(() => !/hidden=|lr=/.test(location.search), null, { timeout: 10_000 });
+      // the view options and the language stay: they are the teacher's, not a setting of the model
+      expect(new URL(page.url()).searchParams.get('lang')).toBe('de');
+      expect(new URL(page.url()).searchParams.get('hide')).toBe('history');
+      await page.locator('#url-problems').waitFor({ state: 'hidden', timeout: 10_000 }); // the reset ends by hiding the old problems
+      expect(problems()).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('unknown ?lang= values are reported like other refused values', async () => {
     for (const [query, shown] of [['?lang=fr', /lang=fr: not available; allowed are en \(English\) and de \(German\)/], ['?lang=DE', /lang=DE: als „de“ gelesen/]] as const) {
       const { page, close } = await open(query);
