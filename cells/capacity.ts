@@ -18,6 +18,7 @@ import { lookupPrecomputedSweep } from '../lib/precompute/lookup';
 import { untilInvalidated } from '../lib/runtime/cancel';
 import { trainOptionsFrom } from '../lib/train/train';
 import type { CellSpec } from '../lib/runtime/cell';
+import { paramSpec } from '../lib/params';
 import type { Mutable } from '../lib/runtime/generators';
 import type { Host } from '../lib/runtime/host';
 import { runOneFromTraining, scheduleSweep, sweepTable, type SweepRow, type TrainingAdapter } from '../lib/sweep/sweep';
@@ -106,10 +107,10 @@ async function precomputedSweepState(host: Host, params: SweepParams): Promise<S
 
 /** What to look for when changing each control that makes over- and underfitting visible. */
 export const LOOK_FOR: readonly { param: string; text: { en: string; de: string } }[] = [
-  { param: 'trainSize', text: { en: 'Training images: on all 60 000 the train and test curves lie on top of each other. With 1 000 images (40 epochs, no augmentation) widths from 64 up reach 98–100 % on their training images while test accuracy stays at 76–85 %, and the test loss rises again above 32 neurons: they memorise.', de: 'Trainingsbilder: mit allen 60 000 liegen Trainings- und Testkurve aufeinander. Mit 1 000 Bildern (40 Epochen, ohne Augmentierung) erreichen Breiten ab 64 auf ihren Trainingsbildern 98–100 %, die Testgenauigkeit bleibt bei 76–85 %, und der Testverlust steigt oberhalb von 32 Neuronen wieder: sie lernen auswendig.' } },
-  { param: 'labelNoise', text: { en: 'Label noise: a wide model trained long enough gets more training images “right” than have correct labels — it has learned the wrong labels by heart, and its test accuracy gains nothing from that.', de: 'Falsche Beschriftungen: ein breites, lange trainiertes Modell hat mehr Trainingsbilder „richtig“, als richtige Labels haben — es hat die falschen auswendig gelernt, und die Testgenauigkeit gewinnt dadurch nichts.' } },
-  { param: 'augment', text: { en: 'Augmentation: random crops show every epoch new variants of the images, which makes memorising harder — compare the gap between the curves with augmentation on and off.', de: 'Augmentierung: zufällige Ausschnitte zeigen in jeder Epoche neue Varianten der Bilder, das erschwert Auswendiglernen — vergleiche die Lücke zwischen den Kurven mit und ohne Augmentierung.' } },
-  { param: 'backend', text: { en: 'Backend: ideal (plain floats) against mock (5-bit inputs, 6-bit weights, analog noise). In mock mode narrow layers suffer most: with the default settings 4–16 neurons stay below 25 % test accuracy, 256 reach about 85 %.', de: 'Backend: ideal (reine Gleitkommazahlen) gegen mock (5-Bit-Eingaben, 6-Bit-Gewichte, analoges Rauschen). Im Mock-Modus leiden schmale Lagen am meisten: mit den Standardeinstellungen bleiben 4–16 Neuronen unter 25 % Testgenauigkeit, 256 erreichen etwa 85 %.' } },
+  { param: 'trainSize', text: { en: 'On all 60 000 the train and test curves lie on top of each other. With 1 000 images (20 epochs, no augmentation: the precomputed sweep shown first) widths from 128 up reach 99 % on their training images while test accuracy stays at 77–84 %, and the test loss stops falling from 32 neurons on: they memorise.', de: 'Mit allen 60 000 liegen Trainings- und Testkurve aufeinander. Mit 1 000 Bildern (20 Epochen, ohne Augmentierung: der Vergleich, der zuerst zu sehen ist) erreichen Breiten ab 128 auf ihren Trainingsbildern 99 %, die Testgenauigkeit bleibt bei 77–84 %, und der Testverlust sinkt ab 32 Neuronen nicht mehr: sie lernen auswendig.' } },
+  { param: 'labelNoise', text: { en: 'A wide model trained long enough gets more training images “right” than have correct labels — it has learned the wrong labels by heart, and its test accuracy gains nothing from that.', de: 'Ein breites, lange trainiertes Modell hat mehr Trainingsbilder „richtig“, als richtige Beschriftungen haben — es hat die falschen auswendig gelernt, und die Testgenauigkeit gewinnt dadurch nichts.' } },
+  { param: 'augment', text: { en: 'Varying the images: random crops show every epoch new variants of the images, which makes memorising harder — compare the gap between the curves with augmentation on and off.', de: 'Bilder abwandeln: zufällige Ausschnitte zeigen in jeder Epoche neue Varianten der Bilder, das erschwert Auswendiglernen — vergleiche die Lücke zwischen den Kurven mit und ohne Augmentierung.' } },
+  { param: 'backend', text: { en: 'Where the network computes: ideal (exact numbers) against the chip model (5-bit inputs, 6-bit weights, analog noise). On the chip model narrow layers suffer most: with the default settings 4–16 neurons stay below 25 % test accuracy, 256 reach about 85 %.', de: 'Wo das Netz rechnet: ideal (genaue Zahlen) gegen das Chip-Modell (5-Bit-Eingaben, 6-Bit-Gewichte, analoges Rauschen). Auf dem Chip-Modell leiden schmale Lagen am meisten: mit den Standardeinstellungen bleiben 4–16 Neuronen unter 25 % Testgenauigkeit, 256 erreichen etwa 85 %.' } },
   { param: 'conv', text: { en: 'Convolution: set conv (e.g. 16 channels, kernel 9, stride 3) and run the sweep again — does a convolution help? Measured on all 60 000 images without crops, 10 epochs, cosine learning rate, batch 200: 784 → 256 → 256 → 10 reached 96.3 %, a 16-channel convolution → 128 → 10 reached 96.6 % with 38 % of the weights (bench/presets.md).', de: 'Faltung: stell conv ein (z. B. 16 Kanäle, Kern 9, Schritt 3) und starte den Vergleich noch einmal — hilft eine Faltung? Gemessen mit allen 60 000 Bildern ohne Ausschnitte, 10 Epochen, Kosinus-Lernrate, Batch 200: 784 → 256 → 256 → 10 erreichte 96,3 %, eine Faltung mit 16 Kanälen → 128 → 10 erreichte 96,6 % mit 38 % der Gewichte (bench/presets.md).' } },
 ];
 
@@ -120,7 +121,7 @@ function statusText(lang: Lang, sweep: SweepState): string {
       return tr(lang, { en: 'No sweep yet: press “Run sweep” to train one model per width with your settings.', de: 'Noch kein Vergleich: „Vergleich starten“ trainiert ein Modell pro Breite mit deinen Einstellungen.' });
     case 'precomputed':
       return sweep.note
-        ? tr(lang, { en: `Precomputed at build time (${sweep.note}), not with your settings. Press “Run sweep” to train with yours.`, de: `Beim Bauen der Seite vorberechnet (${sweep.note}), nicht mit deinen Einstellungen. „Vergleich starten“ trainiert mit deinen.` })
+        ? tr(lang, { en: `Precomputed at build time (${sweep.note}), not with your settings. Press “Run sweep” to train with yours.`, de: `Beim Bauen der Seite vorberechnet (${budgetNote(sweep.note, 'de')}), nicht mit deinen Einstellungen. „Vergleich starten“ trainiert mit deinen.` })
         : tr(lang, { en: 'Precomputed at build time for exactly your settings.', de: 'Beim Bauen der Seite für genau deine Einstellungen vorberechnet.' });
     case 'live':
       if (sweep.state === 'running') return tr(lang, { en: `Training: ${done} of ${sweep.widths.length} widths finished…`, de: `Training läuft: ${done} von ${sweep.widths.length} Breiten fertig…` });
@@ -130,25 +131,38 @@ function statusText(lang: Lang, sweep: SweepState): string {
   }
 }
 
+const ROW_STATE: Record<string, { en: string; de: string }> = {
+  done: { en: 'done', de: 'fertig' }, running: { en: 'running', de: 'läuft' }, queued: { en: 'waiting', de: 'wartet' }, pending: { en: 'waiting', de: 'wartet' },
+  waiting: { en: 'waiting', de: 'wartet' }, cancelled: { en: 'stopped', de: 'angehalten' }, error: { en: 'failed', de: 'fehlgeschlagen' },
+};
+
+/** The precomputed sweep's budget (written in English at build time) in the reader's language. */
+export function budgetNote(note: string, lang: Lang): string {
+  if (lang === 'en') return note;
+  return note.replace(/training images/g, 'Trainingsbilder').replace(/(\d) epochs/g, '$1 Epochen').replace(/no augmentation/g, 'ohne Augmentierung');
+}
+
 function sweepTableElement(lang: Lang, sweep: SweepState): HTMLElement {
   const pct = (v: number | null) => (v === null ? '–' : `${formatNumber(lang, v * 100, 1)} %`);
   const num = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : formatNumber(lang, v, 3));
   const head = element('tr', {}, [
-    tr(lang, { en: 'hidden', de: 'versteckt' }), tr(lang, { en: 'train acc.', de: 'Train-Gen.' }), tr(lang, { en: 'test acc.', de: 'Test-Gen.' }),
-    tr(lang, { en: 'train loss', de: 'Train-Verlust' }), tr(lang, { en: 'test loss', de: 'Test-Verlust' }), tr(lang, { en: 'state', de: 'Stand' }),
+    tr(lang, { en: 'hidden neurons', de: 'versteckte Neuronen' }), tr(lang, { en: 'accuracy, training images', de: 'Genauigkeit Trainingsbilder' }), tr(lang, { en: 'accuracy, test images', de: 'Genauigkeit Testbilder' }),
+    tr(lang, { en: 'loss, training images', de: 'Verlust Trainingsbilder' }), tr(lang, { en: 'loss, test images', de: 'Verlust Testbilder' }), tr(lang, { en: 'state', de: 'Stand' }),
   ].map((text) => element('th', { scope: 'col', text })));
+  const stateWord = (state: string) => tr(lang, ROW_STATE[state] ?? { en: state, de: state });
   const body = sweep.rows.map((row) => {
     const r = row as SweepRow;
     const state = row.state === 'running' && r.progress ? r.progress : row.state;
     return element('tr', { 'data-hidden': row.hidden, 'data-state': row.state }, [
       element('td', { text: String(row.hidden) }), element('td', { text: pct(r.trainAccuracy ?? null) }), element('td', { text: pct(r.testAccuracy ?? null) }),
-      element('td', { text: num(r.trainLoss ?? null) }), element('td', { text: num(r.testLoss ?? null) }), element('td', { text: r.error ? `error: ${r.error}` : state }),
+      element('td', { text: num(r.trainLoss ?? null) }), element('td', { text: num(r.testLoss ?? null) }), element('td', { text: r.error ? tr(lang, { en: `failed: ${r.error}`, de: `fehlgeschlagen: ${r.error}` }) : state === row.state ? stateWord(state) : state }),
     ]);
   });
-  return element('table', { class: 'zf-sweep-table' }, [element('thead', {}, [head]), element('tbody', {}, body)]);
+  // a wide table scrolls in its own box on a phone, not the page
+  return element('div', { class: 'zf-table-wrap' }, [element('table', { class: 'zf-sweep-table' }, [element('thead', {}, [head]), element('tbody', {}, body)])]);
 }
 
-function capacityView(lang: Lang, sweep: SweepState, request: Mutable<boolean>): HTMLElement {
+function capacityView(lang: Lang, sweep: SweepState, request: Mutable<boolean>, width?: number): HTMLElement {
   const points = capacityPoints(sweep);
   const running = sweep.source === 'live' && sweep.state === 'running';
   const button = element('button', { type: 'button', class: 'zf-run-sweep', text: running ? tr(lang, { en: 'Stop sweep', de: 'Vergleich anhalten' }) : tr(lang, { en: 'Run sweep', de: 'Vergleich starten' }) });
@@ -156,12 +170,16 @@ function capacityView(lang: Lang, sweep: SweepState, request: Mutable<boolean>):
     // Re-assigning true restarts a finished sweep; false stops a running one (and shows the precomputed one).
     request.value = !running;
   });
-  const lookFor = element('dl', { class: 'zf-look-for' }, LOOK_FOR.flatMap(({ param, text }) => [element('dt', { text: param }), element('dd', { text: tr(lang, text) })]));
+  // The parameter's name as the controls call it; its code name follows in small print.
+  const lookFor = element('dl', { class: 'zf-look-for' }, LOOK_FOR.flatMap(({ param, text }) => [
+    element('dt', {}, [paramSpec(param).label[lang], ' ', element('small', { class: 'zf-code-name' }, ['(', element('code', { text: param }), ')'])]),
+    element('dd', { text: tr(lang, text) })]));
   return element('div', { class: 'zf-capacity-explorer', 'data-source': sweep.source, 'data-state': sweep.state, 'data-points': points.length }, [
     element('p', { class: 'zf-sweep-status', text: statusText(lang, sweep) }),
     button,
-    capacityFigure(points, { lang }),
-    capacityLossPlot(points, { lang }),
+    // at the column's width, so the axis text stays readable on a phone
+    capacityFigure(points, { lang, width }),
+    capacityLossPlot(points, { lang, width }),
     sweepTableElement(lang, sweep),
     element('h3', { text: tr(lang, { en: 'What to look for', de: 'Worauf achten' }) }),
     lookFor,
@@ -191,7 +209,7 @@ export const capacityCells: CellSpec[] = [
   {
     name: 'capacityPlot',
     doc: 'Figure: accuracy and loss against width (log scale), with the Run sweep button.',
-    inputs: ['host', 'sweep', 'sweepRequestState'],
-    define: (host: Host, sweep: SweepState, sweepRequestState: Mutable<boolean>) => capacityView(host.lang ?? 'en', sweep, sweepRequestState),
+    inputs: ['host', 'sweep', 'sweepRequestState', 'width'],
+    define: (host: Host, sweep: SweepState, sweepRequestState: Mutable<boolean>, width: number) => capacityView(host.lang ?? 'en', sweep, sweepRequestState, width),
   },
 ];

@@ -8,6 +8,7 @@
 import { addRun, clearHistory, createRunRecord, loadHistory, removeRun, saveHistory, type RunHistory, type RunRecord } from '../lib/state/history';
 import { withDefaults, type TrainingParams } from '../lib/precompute/files';
 import type { CellSpec } from '../lib/runtime/cell';
+import { paramSpec, type EnumParam } from '../lib/params';
 import type { Mutable } from '../lib/runtime/generators';
 import type { Host } from '../lib/runtime/host';
 import type { TrainProgress } from '../lib/train/train';
@@ -82,11 +83,20 @@ export class RunHistoryStore {
   }
 }
 
+const RUN_STATE: Record<string, { en: string; de: string }> = {
+  done: { en: 'done', de: 'fertig' }, cancelled: { en: 'stopped', de: 'angehalten' }, error: { en: 'failed', de: 'fehlgeschlagen' }, running: { en: 'running', de: 'läuft' },
+};
+
 /** A short name for a run: what differs most often between runs. */
 export function runLabel(run: RunRecord, lang: Lang): string {
   const p = run.params;
   const time = new Date(run.timestamp).toLocaleTimeString(lang === 'de' ? 'de-DE' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
-  return `${time} · ${p.backend} · ${p.hidden}×${p.layers} · lr ${p.lr} · ${p.epochs} ep.`;
+  const backend = paramSpec('backend') as EnumParam;
+  const where = backend.optionLabels[p.backend]?.[lang] ?? p.backend;
+  const lr = formatNumber(lang, p.lr, 6);
+  return lang === 'de'
+    ? `${time} · ${where} · ${p.hidden} × ${p.layers} Neuronen · Lernrate ${lr} · ${p.epochs} Ep.`
+    : `${time} · ${where} · ${p.hidden} × ${p.layers} neurons · learning rate ${lr} · ${p.epochs} ep.`;
 }
 
 /** Overlays for lib/ui's lossCurve/accuracyPlot from the chosen runs (losses are per point of `batchesPerLossPoint` batches). */
@@ -110,11 +120,11 @@ function historyView(lang: Lang, state: RunHistoryState, store: RunHistoryStore)
     const remove = element('button', { type: 'button', class: 'zf-remove-run', text: tr(lang, { en: 'Remove', de: 'Entfernen' }) });
     remove.addEventListener('click', () => store.remove(run.id));
     return element('tr', { 'data-run': run.id, 'data-state': run.state }, [
-      element('td', {}, [overlay]), element('td', { text: runLabel(run, lang) }), element('td', { text: run.backend }),
-      element('td', { text: pct(run.trainAccuracy) }), element('td', { text: pct(run.testAccuracy) }), element('td', { text: run.state }), element('td', {}, [remove]),
+      element('td', {}, [overlay]), element('td', { text: runLabel(run, lang) }), element('td', { text: (paramSpec('backend') as EnumParam).optionLabels[run.backend]?.[lang] ?? run.backend }),
+      element('td', { text: pct(run.trainAccuracy) }), element('td', { text: pct(run.testAccuracy) }), element('td', { text: tr(lang, RUN_STATE[run.state] ?? { en: run.state, de: run.state }) }), element('td', {}, [remove]),
     ]);
   });
-  const head = element('tr', {}, ['', tr(lang, { en: 'run', de: 'Lauf' }), 'backend', tr(lang, { en: 'train acc.', de: 'Train-Gen.' }), tr(lang, { en: 'test acc.', de: 'Test-Gen.' }), tr(lang, { en: 'state', de: 'Stand' }), '']
+  const head = element('tr', {}, [tr(lang, { en: 'draw', de: 'zeichnen' }), tr(lang, { en: 'run', de: 'Lauf' }), tr(lang, { en: 'computed on', de: 'gerechnet auf' }), tr(lang, { en: 'accuracy, training images', de: 'Genauigkeit Trainingsbilder' }), tr(lang, { en: 'accuracy, test images', de: 'Genauigkeit Testbilder' }), tr(lang, { en: 'state', de: 'Stand' }), tr(lang, { en: 'remove', de: 'entfernen' })]
     .map((text) => element('th', { scope: 'col', text })));
   const clear = element('button', { type: 'button', class: 'zf-clear-runs', text: tr(lang, { en: 'Clear all runs', de: 'Alle Läufe löschen' }) });
   clear.disabled = state.runs.length === 0;
@@ -123,7 +133,7 @@ function historyView(lang: Lang, state: RunHistoryState, store: RunHistoryStore)
   const children: (Node | null)[] = [
     state.runs.length === 0
       ? element('p', { class: 'zf-plot-note', text: tr(lang, { en: 'No finished runs yet. Every training that ends is listed here and kept in this browser.', de: 'Noch keine beendeten Läufe. Jedes Training, das endet, erscheint hier und bleibt in diesem Browser gespeichert.' }) })
-      : element('table', { class: 'zf-run-table' }, [element('thead', {}, [head]), element('tbody', {}, rows)]),
+      : element('div', { class: 'zf-table-wrap' }, [element('table', { class: 'zf-run-table' }, [element('thead', {}, [head]), element('tbody', {}, rows)])]),
     clear,
     ...state.warnings.map((warning) => element('p', { class: 'zf-note', role: 'status', text: warning })),
   ];

@@ -82,11 +82,17 @@ function modelFileControl(
 ): HTMLElement {
   let training = initialTraining;
   const source = element('p', { class: 'zf-model-source', 'data-source': pretrained?.source ?? 'live' });
-  source.textContent = pretrained?.source === 'precomputed'
-    ? tr(lang, { en: `Precomputed at build time for exactly these settings${pretrained.label ? ` (${pretrained.label})` : ''}. Change any setting, or press “Train live”, to train in your browser.`, de: `Beim Bauen der Seite für genau diese Einstellungen vorberechnet${pretrained.label ? ` (${pretrained.label})` : ''}. Ändere eine Einstellung oder drücke „Live trainieren“, um im Browser zu trainieren.` })
-    : pretrained?.source === 'file'
-      ? tr(lang, { en: `Model loaded from “${pretrained.label}”.`, de: `Modell aus „${pretrained.label}“ geladen.` })
-      : tr(lang, { en: 'Trained live in this browser.', de: 'Live in diesem Browser trainiert.' });
+  // Says where the weights come from and, for a live run, whether it is still training (never "trained" at 39 %).
+  const describe = () => {
+    source.textContent = pretrained?.source === 'precomputed'
+      ? tr(lang, { en: `Precomputed at build time for exactly these settings${pretrained.label ? ` (${pretrained.label})` : ''}. Change any setting, or press “Train in this browser” above, to train here.`, de: `Beim Bauen der Seite für genau diese Einstellungen vorberechnet${pretrained.label ? ` (${pretrained.label})` : ''}. Ändere eine Einstellung oder drücke oben „In diesem Browser trainieren“, um hier zu trainieren.` })
+      : pretrained?.source === 'file'
+        ? tr(lang, { en: `Model loaded from “${pretrained.label}”.`, de: `Modell aus „${pretrained.label}“ geladen.` })
+        : training?.state === 'done'
+          ? tr(lang, { en: 'Trained in this browser.', de: 'In diesem Browser trainiert.' })
+          : tr(lang, { en: 'Training in this browser; not finished.', de: 'Wird in diesem Browser trainiert; noch nicht fertig.' });
+  };
+  describe();
 
   // The message lives in the notebook's state, not in this panel: loading a model changes the parameters, which
   // rebuilds the panel, and its warnings must stay until the reader dismisses them or the next message replaces them.
@@ -103,13 +109,6 @@ function modelFileControl(
   };
   dismiss.addEventListener('click', () => showProblem(null));
   renderNote();
-
-  const live = element('button', { type: 'button', class: 'zf-train-live', text: tr(lang, { en: 'Train live', de: 'Live trainieren' }) });
-  live.disabled = pretrained === null;
-  live.addEventListener('click', () => {
-    loadedModel.value = null;
-    trainLive.value = true;
-  });
 
   const save = element('button', { type: 'button', class: 'zf-save-model', text: tr(lang, { en: 'Save model', de: 'Modell speichern' }) });
   const updateSave = () => {
@@ -146,12 +145,13 @@ function modelFileControl(
   });
   const loadLabel = element('label', { class: 'zf-load-label' }, [tr(lang, { en: 'Load model… ', de: 'Modell laden… ' }), file]);
 
-  const root = element('div', { class: 'zf-model-file' }, [source, element('div', { class: 'zf-buttons' }, [live, save, loadLabel]), note]);
+  const root = element('div', { class: 'zf-model-file' }, [source, element('div', { class: 'zf-buttons' }, [save, loadLabel]), note]);
   panels.set(root, {
     pretrained, params,
     update(next) {
       training = next;
       updateSave();
+      describe();
     },
   });
   return root;

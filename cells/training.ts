@@ -25,7 +25,8 @@ import { mistakesView, type Mistake } from '../lib/ui/mistakes';
 import { padView, predictionsView } from '../lib/ui/pad';
 import { accuracyPlot, confusionMatrix, lossCurve } from '../lib/ui/plots';
 import { throttledRoot } from '../lib/ui/throttle';
-import { statusPlaceholder } from '../lib/ui/trainingStatus';
+import { statusPlaceholder, type RunContext } from '../lib/ui/trainingStatus';
+import { learningVerdict, type VerdictSettings } from '../lib/train/verdict';
 import { overlaysOf } from './history';
 import type { PretrainedRun } from './modelfile';
 import { padImages } from './untrained';
@@ -98,8 +99,35 @@ export function mountTraining(notebook: Notebook, el: HTMLElement, trainingCell:
     let calls = 0;
     notebook.redefine({ ...trainingCell, define: (...inputs: unknown[]) => (calls++ === 0 ? stopped : trainingCell.define(...inputs)) });
   };
-  const restart = () => notebook.redefine(trainingCell);
+  let source: RunContext['source'] = 'live';
+  let settings: VerdictSettings | null = null;
+  // The one train control: a precomputed or loaded result is replaced by a run in this browser; a live run starts again.
+  const restart = () => {
+    if (source !== 'live' && notebook.names.includes('trainLiveState')) {
+      void Promise.all([notebook.value('loadedModelState'), notebook.value('trainLiveState')]).then(([loaded, live]) => {
+        (loaded as Mutable<unknown>).value = null;
+        (live as Mutable<boolean>).value = true;
+      });
+    } else notebook.redefine(trainingCell);
+  };
   const status = statusPlaceholder(el, { lang, onStop: stop, onRestart: restart });
+  const about = (): RunContext => {
+    const accuracy = last ? lastEpoch(last as TrainProgress)?.testAccuracy : undefined;
+    const verdict = accuracy !== undefined && last?.state === 'done' && settings ? learningVerdict(accuracy, settings) : null;
+    return { testAccuracy: accuracy, source, notLearning: verdict && !verdict.learning ? verdict.cause : undefined };
+  };
+  const redraw = () => status.show(last, failure, totalEpochs, about());
+  const stopSource = notebook.names.includes('pretrained')
+    ? notebook.observe('pretrained', (value) => {
+        source = (value as PretrainedRun | null)?.source ?? 'live';
+        redraw();
+      })
+    : () => {};
+  const stopSettings = notebook.names.includes('trainingParams')
+    ? notebook.observe('trainingParams', (value) => {
+        if (value) settings = value as unknown as VerdictSettings;
+      })
+    : () => {};
   const stopEpochs = notebook.names.includes('epochs')
     ? notebook.observe('epochs', (value) => {
         if (typeof value === 'number') totalEpochs = value;
@@ -108,10 +136,12 @@ export function mountTraining(notebook: Notebook, el: HTMLElement, trainingCell:
   const stopTraining = notebook.observe('training', (value, error) => {
     failure = error ? error.message : null;
     if (!error) last = (value as TrainProgress | null) ?? null;
-    status.show(last, failure, totalEpochs);
+    redraw();
   });
   return () => {
     status.dispose();
+    stopSource();
+    stopSettings();
     stopTraining();
     stopEpochs();
   };
@@ -157,11 +187,11 @@ export const trainingCells: CellSpec[] = [
   {
     name: 'accuracyPlot',
     doc: 'Figure: train and test accuracy per epoch.',
-    inputs: ['training', 'runOverlays', 'lang', 'width'],
-    define: function (this: unknown, training: TrainProgress | null, runOverlays: RunOverlays, lang: Lang, width: number) {
+    inputs: ['training', 'runOverlays', 'lang', 'width', 'augment'],
+    define: function (this: unknown, training: TrainProgress | null, runOverlays: RunOverlays, lang: Lang, width: number, augment: AugmentMode) {
       // Changes only when an epoch ends: the key redraws it then, the long interval skips the batches in between.
-      return throttledRoot(this, 'zf-live-plot', `${trainingKey(training)}:${overlayKey(runOverlays.accuracy)}:${width}`, 60_000, () =>
-        accuracyPlot(training?.epochs ?? [], { lang, width, overlays: runOverlays.accuracy }));
+      return throttledRoot(this, 'zf-live-plot', `${trainingKey(training)}:${overlayKey(runOverlays.accuracy)}:${width}:${augment}`, 60_000, () =>
+        accuracyPlot(training?.epochs ?? [], { lang, width, overlays: runOverlays.accuracy, augmented: augment !== 'none' }));
     },
   },
 
@@ -173,9 +203,9 @@ export const trainingCells: CellSpec[] = [
     // On the newest weights of the run, while it trains.
     name: 'trainedPredictions',
     doc: "Figure: the trained model's five best guesses for the drawing, with the spread over noisy runs.",
-    inputs: ['trainedDrawingImage', 'training', 'chipDevice', 'trainedDrawingNoise', 'lang'],
-    define: function (this: unknown, trainedDrawingImage: Float32Array, training: TrainProgress | null, chipDevice: ChipDevice, trainedDrawingNoise: Rng, lang: Lang) {
-      return predictionsView(this, trainedDrawingImage, training, chipDevice, trainedDrawingNoise, lang);
+    inputs: ['trainedDrawingImage', 'training', 'chipDevice', 'trainedDrawingNoise', 'lang', 'epochs'],
+    define: function (this: unknown, trainedDrawingImage: Float32Array, training: TrainProgress | null, chipDevice: ChipDevice, trainedDrawingNoise: Rng, lang: Lang, epochs: number) {
+      return predictionsView(this, trainedDrawingImage, training, chipDevice, trainedDrawingNoise, lang, { pad: 'trained', totalEpochs: epochs });
     },
   },
   {

@@ -6,8 +6,10 @@
 import type { CellSpec } from '../lib/runtime/cell';
 import { createNotebook, type Notebook } from '../lib/runtime/notebook';
 import { createBrowserHost, type BrowserHostOptions } from '../lib/host/browser';
-import { PARAMS, defaultParams, type ParamValues } from '../lib/params';
-import { paramsFromSearch, searchFromParams, viewOptionsFromSearch, type ViewOptions } from '../lib/state/url';
+import { PARAMS, defaultParams, isParamName, paramSpec, sameParamValue, type ParamValues } from '../lib/params';
+import { allowedText } from '../lib/ui/controls';
+import { resetButton, statusBar } from '../lib/ui/pageTools';
+import { VIEW_SECTIONS, paramsFromSearch, searchFromParams, viewOptionsFromSearch, type ViewOptions } from '../lib/state/url';
 import type { Lang } from '../lib/ui/i18n';
 import { copyLinkButton } from '../lib/ui/copyLink';
 import { de } from './prose/de';
@@ -19,9 +21,35 @@ import { addressProblems } from './addressGuard';
 
 export const PROSE: Record<Lang, Prose> = { en, de };
 
-/** `?lang=de` picks German; anything else (or nothing) English. */
+/** `?lang=de` picks German (in any case: `DE` too); anything else (or nothing) English. */
 export function langFromSearch(search: string): Lang {
-  return new URLSearchParams(search).get('lang') === 'de' ? 'de' : 'en';
+  return new URLSearchParams(search).get('lang')?.trim().toLowerCase() === 'de' ? 'de' : 'en';
+}
+
+/** A `lang` value the page cannot use (reported like any other refused value), or null. */
+export function langProblem(search: string, lang: Lang): string | null {
+  const raw = new URLSearchParams(search).get('lang');
+  if (raw === null || raw === 'en' || raw === 'de') return null;
+  const shown = raw.length > 20 ? `${raw.slice(0, 20)}…` : raw;
+  if (raw.trim().toLowerCase() === 'de' || raw.trim().toLowerCase() === 'en') {
+    return lang === 'de' ? `lang=${shown}: als „${raw.trim().toLowerCase()}“ gelesen (Groß-/Kleinschreibung egal)` : `lang=${shown}: read as “${raw.trim().toLowerCase()}” (case does not matter)`;
+  }
+  return lang === 'de' ? `lang=${shown}: nicht möglich; erlaubt sind en (Englisch) und de (Deutsch). Die Seite ist auf Englisch.` : `lang=${shown}: not available; allowed are en (English) and de (German). Showing English.`;
+}
+
+/** A refused address value in the reader's language (the checks in lib/ speak English). */
+export function problemText(problem: { name: string; raw?: string; reason: string }, lang: Lang): string {
+  const { name, raw, reason } = problem;
+  if (lang === 'en') return raw === undefined ? `${name}: ${reason}` : `${name}=${raw}: ${reason}`;
+  if (raw === undefined) {
+    if (reason === 'unknown parameter') return `${name}: unbekannter Parameter, nicht übernommen`;
+    if (reason.startsWith('repeated key')) return `${name}: mehrfach angegeben; der letzte Wert gilt`;
+    return `${name}: nicht übernommen (${reason})`;
+  }
+  if (isParamName(name)) return `${name}=${raw}: nicht übernommen; erlaubt ist ${allowedText(paramSpec(name), 'de')}`;
+  if (name === 'prose') return `prose=${raw}: nicht übernommen; erlaubt sind 0 und 1`;
+  if (name === 'hide') return `hide=${raw}: nicht übernommen; erlaubt sind die Namen von Abschnitten (${VIEW_SECTIONS.join(', ')}) und Parametern`;
+  return `${name}=${raw}: nicht übernommen (${reason})`;
 }
 
 /** The same address with `lang` switched, keeping every other query value. */
@@ -72,9 +100,15 @@ export function renderProse(doc: Document, prose: Prose, lang: Lang): void {
     el.replaceChildren(...paragraphs(doc, section?.after ?? []));
   }
   const otherLang: Lang = lang === 'en' ? 'de' : 'en';
+  const teachers = doc.getElementById('teachers-link') as HTMLAnchorElement | null;
+  if (teachers) {
+    teachers.textContent = prose.teachers.label;
+    teachers.href = prose.teachers.href;
+  }
   const link = doc.getElementById('lang-switch') as HTMLAnchorElement | null;
   if (link) {
     link.textContent = prose.otherLanguage;
+    link.lang = otherLang; // the link's own words are in the other language
     link.hreflang = otherLang;
     link.href = searchWithLang(doc.location?.search ?? '', otherLang) || '?';
   }
@@ -89,7 +123,10 @@ function applyViewOptions(doc: Document, view: ViewOptions): void {
     const el = doc.querySelector<HTMLElement>(`[data-cell="viewof ${param}"]`);
     if (el) el.hidden = true;
   }
-  if (!view.prose) for (const el of doc.querySelectorAll<HTMLElement>('[data-prose], [data-prose-after]')) el.hidden = true;
+  // Without prose the headings stay (the untrained and the trained pad must stay distinguishable); paragraphs go.
+  if (!view.prose) {
+    for (const el of doc.querySelectorAll<HTMLElement>('[data-prose] p, [data-prose-after], [data-prose="subtitle"]')) el.hidden = true;
+  }
 }
 
 function showUrlProblems(doc: Document, prose: Prose, problems: string[]): void {
@@ -240,8 +277,10 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
   offerRetry(doc, notebook, cells, ['testSet', 'datasetSummary'], lang); // not 'dataset': observing it would load the training split at once
 
   const { values, rejected, ignored } = paramsFromSearch(search);
-  const problems = [...viewRejected, ...rejected].map((r) => `${r.name}=${r.raw}: ${r.reason}`)
-    .concat(ignored.filter((i) => i.name !== 'lang').map((i) => `${i.name}: ${i.reason}`));
+  const problems = [...viewRejected, ...rejected].map((r) => problemText(r, lang))
+    .concat(ignored.filter((i) => i.name !== 'lang').map((i) => problemText(i, lang)));
+  const badLang = langProblem(search, lang);
+  if (badLang) problems.push(badLang);
   for (const [name, value] of Object.entries(values)) {
     if (!notebook.names.includes(`viewof ${name}`)) continue;
     notebook.set(name, value).catch((error: Error) => showUrlProblems(doc, prose, [error.message]));
@@ -250,6 +289,20 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
   showUrlProblems(doc, prose, [...new Set([...addressProblems, ...problems])]);
   mirrorParamsIntoUrl(win, notebook, view, lang);
   doc.querySelector('.zf-lang')?.append(' · ', copyLinkButton(() => win.location.href, lang));
+  // Back to the tutorial's settings: every parameter to its default (the address follows, so a reload keeps it).
+  doc.querySelector('.zf-lang')?.append(' · ', resetButton(lang, async () => {
+    const defaults = defaultParams() as unknown as Record<string, unknown>;
+    for (const spec of PARAMS) {
+      if (!notebook.names.includes(`viewof ${spec.name}`)) continue;
+      if (!sameParamValue(await notebook.value(spec.name), defaults[spec.name])) await notebook.set(spec.name, defaults[spec.name]);
+    }
+    for (const [state, value] of [['loadedModelState', null], ['trainLiveState', false]] as const) {
+      if (notebook.names.includes(state)) ((await notebook.value(state)) as { value: unknown }).value = value;
+    }
+    const box = doc.getElementById('url-problems');
+    if (box) box.hidden = true;
+  }));
+  if (notebook.names.includes('training')) statusBar(doc, notebook, lang);
 
   (win as unknown as { ziffern: unknown }).ziffern = {
     set: (name: string, value: unknown) => notebook.set(name, value),

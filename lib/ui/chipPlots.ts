@@ -39,7 +39,7 @@ export function weightSweepPlot(sweep: WeightSweep, options: PlotOptions = {}): 
   const all = [...sweep.before.flat(), ...sweep.after.flat()];
   const x = scaleLinear().domain(extent(sweep.weights) as [number, number]).range([frame.margin.left, frame.width - frame.margin.right]);
   const y = scaleLinear().domain(all.length ? (extent(all) as [number, number]) : [0, 1]).nice().range([frame.height - frame.margin.bottom, frame.margin.top]);
-  drawAxes(frame, x, y, { x: tr(lang, { en: 'weight', de: 'Gewicht' }), y: tr(lang, { en: 'output (LSB)', de: 'Ausgabe (LSB)' }) });
+  drawAxes(frame, x, y, { x: tr(lang, { en: 'weight', de: 'Gewicht' }), y: tr(lang, { en: 'output (LSB)', de: 'Ausgabe (Ausgabestufen)' }) });
   const path = line<number>().x((_, i) => x(sweep.weights[i])).y((v) => y(v));
   const opacity = (n: number) => Math.max(0.15, Math.min(0.8, 8 / Math.max(1, n)));
   frame.svg.append('g').attr('class', 'zf-before').attr('fill', 'none').attr('stroke', COLOURS.orange).attr('stroke-opacity', opacity(sweep.before.length)).attr('stroke-width', 1.2)
@@ -91,7 +91,7 @@ export function spreadPlot(data: { before: NeuronSpread; after: NeuronSpread }, 
   const total = checkWidth(options.width, 640);
   const panelWidth = total >= 620 ? Math.floor((total - 24) / 2) : total;
   const part = { ...options, cell: undefined, width: panelWidth, height: options.height ?? 200 };
-  const offsets = histogram([...data.before.offset, ...data.after.offset], tr(lang, { en: 'Neuron offsets', de: 'Offsets der Neuronen' }), tr(lang, { en: 'offset (LSB)', de: 'Offset (LSB)' }), data.before.offset, data.after.offset, lang, part, 'offsets');
+  const offsets = histogram([...data.before.offset, ...data.after.offset], tr(lang, { en: 'Neuron offsets', de: 'Versatz der Neuronen' }), tr(lang, { en: 'offset (LSB)', de: 'Versatz (Ausgabestufen)' }), data.before.offset, data.after.offset, lang, part, 'offsets');
   const gains = histogram([...data.before.gain, ...data.after.gain], tr(lang, { en: 'Neuron gains', de: 'Verstärkung der Neuronen' }), tr(lang, { en: 'gain factor (1 = ideal)', de: 'Verstärkungsfaktor (1 = ideal)' }), data.before.gain, data.after.gain, lang, part, 'gains');
   const root = element('figure', { class: 'zf-spread-plots' }, [element('div', { class: 'zf-panels' }, [offsets, gains])]);
   appendLegend({ root }, [{ label: tr(lang, { en: 'before calibration', de: 'vor der Kalibrierung' }), colour: COLOURS.orange },
@@ -113,13 +113,13 @@ export function mockParamCompare(values: { defaults: MockParameterLike; measured
   const frame = createFrame('mock-compare', tr(lang, { en: 'Mock parameters', de: 'Mock-Parameter' }),
     tr(lang, {
       en: `Gain: default ${values.defaults.gain}, measured ${formatNumber(lang, values.measured.gain, 5)}. Noise: default ${values.defaults.noiseStd}, measured ${formatNumber(lang, values.measured.noiseStd, 2)} LSB.`,
-      de: `Verstärkung: Standard ${formatNumber(lang, values.defaults.gain, 5)}, gemessen ${formatNumber(lang, values.measured.gain, 5)}. Rauschen: Standard ${formatNumber(lang, values.defaults.noiseStd, 2)}, gemessen ${formatNumber(lang, values.measured.noiseStd, 2)} LSB.`,
+      de: `Verstärkung: Standard ${formatNumber(lang, values.defaults.gain, 5)}, gemessen ${formatNumber(lang, values.measured.gain, 5)}. Rauschen: Standard ${formatNumber(lang, values.defaults.noiseStd, 2)}, gemessen ${formatNumber(lang, values.measured.noiseStd, 2)} Ausgabestufen.`,
     }),
     options, { height: options.height ?? 170, margin: { left: 8, right: 8, top: 8, bottom: 8 } });
   const { svg, width, height } = frame;
   const rows = [
     { key: 'gain', label: tr(lang, { en: 'gain', de: 'Verstärkung' }), d: values.defaults.gain, m: values.measured.gain, digits: 5, unit: '' },
-    { key: 'noise', label: tr(lang, { en: 'noise (LSB)', de: 'Rauschen (LSB)' }), d: values.defaults.noiseStd, m: values.measured.noiseStd, digits: 2, unit: '' },
+    { key: 'noise', label: tr(lang, { en: 'noise (LSB)', de: 'Rauschen (Ausgabestufen)' }), d: values.defaults.noiseStd, m: values.measured.noiseStd, digits: 2, unit: '' },
   ];
   const labelWidth = frame.narrow ? 96 : 130;
   const valueWidth = 70;

@@ -2,7 +2,7 @@
 
 import { format, min, scaleLinear } from 'd3';
 import { checkLang, formatNumber, tr, type Lang } from './i18n';
-import { COLOURS, appendLegend, createFrame, drawAxes, type PlotOptions } from './plotFrame';
+import { COLOURS, appendLegend, createFrame, drawAxes, type PlotOptions, appendDataTable } from './plotFrame';
 
 const pct = (lang: Lang, v: number, digits = 1) => `${formatNumber(lang, v * 100, digits)} %`;
 
@@ -49,5 +49,6 @@ export function classAccuracyPlot(matrix: readonly (readonly number[])[], option
   }
   if (worst) appendLegend(frame, [{ label: tr(lang, { en: 'correctly recognised test images of that digit', de: 'richtig erkannte Testbilder dieser Ziffer' }), colour: COLOURS.blue },
     { label: tr(lang, { en: 'hardest digit', de: 'schwierigste Ziffer' }), colour: COLOURS.vermillion }]);
+  appendDataTable(frame, [tr(lang, { en: 'digit', de: 'Ziffer' }), tr(lang, { en: 'accuracy', de: 'Genauigkeit' })], known.map(({ d, a }) => [d, pct(lang, a)]));
   return frame.root;
 }

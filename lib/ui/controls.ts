@@ -6,7 +6,7 @@
  */
 
 import * as Inputs from '@observablehq/inputs';
-import { parseParam, validateParam, type ParamSpec } from '../params';
+import { formatParamValue, parseParam, sliderSteps, validateParam, type ParamSpec } from '../params';
 import { applyCell, element, uniqueId, type CellOption } from './dom';
 import { checkLang, formatNumber, type Lang } from './i18n';
 
@@ -20,6 +20,7 @@ const LOG_DECADES_FROM_ZERO = 5;
 /** The interval a slider can show; it equals the parameter's range except for log sliders starting at 0. */
 export function sliderExtent(spec: ParamSpec): [number, number] | null {
   if (spec.kind !== 'int' && spec.kind !== 'number') return null;
+  if (spec.values) return [spec.values[0], spec.values[spec.values.length - 1]];
   if (spec.log) {
     const low = spec.min > 0 ? spec.min : spec.max / 10 ** LOG_DECADES_FROM_ZERO;
     return [low, spec.max];
@@ -41,7 +42,7 @@ export function allowedText(spec: ParamSpec, lang: Lang): string {
       return lang === 'de' ? `eine Zahl von ${n(low)} bis ${n(spec.max)}` : `a number from ${n(low)} to ${n(spec.max)}`;
     }
     case 'enum':
-      return (lang === 'de' ? 'eine der Möglichkeiten ' : 'one of ') + spec.options.join(', ');
+      return (lang === 'de' ? 'eine der Möglichkeiten ' : 'one of ') + spec.options.map((o) => `${o} (${spec.optionLabels[o][lang]})`).join(', ');
     case 'boolean':
       return lang === 'de' ? 'an oder aus' : 'on or off';
     case 'intList':
@@ -51,10 +52,32 @@ export function allowedText(spec: ParamSpec, lang: Lang): string {
   }
 }
 
+/**
+ * A position on the slider for `value` when the slider steps through `steps` (ascending): the index of the
+ * step, fractional (log-interpolated) between two steps. One arrow press moves to the next step.
+ */
+export function stepPosition(steps: readonly number[], value: number): number {
+  if (value <= steps[0]) return 0;
+  for (let i = 0; i < steps.length - 1; i++) {
+    if (value <= steps[i + 1]) return i + Math.log(value / steps[i]) / Math.log(steps[i + 1] / steps[i]);
+  }
+  return steps.length - 1;
+}
+
 function numericInput(spec: ParamSpec & { kind: 'int' | 'number' }, value: number, label: string, validate: (input: HTMLInputElement) => boolean) {
   const extent = sliderExtent(spec);
   const step = spec.kind === 'int' ? spec.step ?? 1 : spec.step;
   if (!extent) return Inputs.number([spec.min, spec.max], { label, value, step, validate });
+  if (spec.values) {
+    // Sensible values (16, 32, 64 … or 0.1, 0.25, 0.5 …) instead of raw logarithms; a typed value in between
+    // stays what it is, and the next arrow press goes to a listed value.
+    const steps = sliderSteps(spec, value);
+    const transform = (v: number) => stepPosition(steps, v);
+    const invert = (x: number) => steps[Math.max(0, Math.min(steps.length - 1, Math.round(x)))];
+    const form = Inputs.range(extent, { label, value, validate, transform, invert });
+    form.querySelector('input[type=range]')?.setAttribute('step', '1');
+    return form;
+  }
   // Integers are rounded in the inverse too: not every DOM snaps a range input to its step.
   const invert = spec.kind === 'int' ? (x: number) => Math.round(Math.exp(x)) : Math.exp;
   const logScale = spec.log ? { transform: Math.log, invert } : {};
@@ -64,6 +87,24 @@ function numericInput(spec: ParamSpec & { kind: 'int' | 'number' }, value: numbe
 /** A text field for a list of integers, applied with its button (not per keystroke: each change may start long runs). */
 function listInput(value: readonly number[], label: string, lang: Lang, validate: (input: HTMLInputElement) => boolean): HTMLFormElement & { value: unknown } {
   return Inputs.text({ label, value: value.join(', '), validate, submit: lang === 'de' ? 'Übernehmen' : 'Apply' });
+}
+
+/**
+ * Every input gets a name of its own: Inputs labels only the number field of a slider pair, and a radio
+ * group only through its options; a screen reader then hears "range, 5.545" for 256 neurons.
+ */
+function labelInputs(form: HTMLElement, spec: ParamSpec, label: string): void {
+  for (const range of form.querySelectorAll('input[type=range]')) range.setAttribute('aria-label', label);
+  const group = form.querySelector('div');
+  if (spec.kind === 'enum' && group && form.querySelector('input[type=radio]')) {
+    group.setAttribute('role', 'radiogroup');
+    group.setAttribute('aria-label', label);
+  }
+  for (const box of form.querySelectorAll('input[type=checkbox]')) box.setAttribute('aria-label', label);
+  if (spec.kind === 'enum') for (const input of form.querySelectorAll<HTMLInputElement>('input[type=radio]')) {
+    const option = spec.options[Number(input.value)];
+    if (option !== undefined) input.setAttribute('data-option', option);
+  }
 }
 
 /**
@@ -101,9 +142,12 @@ export function control(spec: ParamSpec, value: unknown = spec.default, lang: La
       form = numericInput(spec, value as number, label, validateText);
       break;
     case 'enum':
+    {
+      const format = (option: string) => spec.optionLabels[option]?.[lang] ?? option;
       form = spec.options.length <= 4
-        ? Inputs.radio(spec.options, { label, value: value as string })
-        : Inputs.select(spec.options, { label, value: value as string });
+        ? Inputs.radio(spec.options, { label, value: value as string, format })
+        : Inputs.select(spec.options, { label, value: value as string, format });
+    }
       break;
     case 'boolean':
       form = Inputs.toggle({ label, value: value as boolean });
@@ -113,6 +157,7 @@ export function control(spec: ParamSpec, value: unknown = spec.default, lang: La
       break;
   }
   for (const input of form.querySelectorAll('input, select')) input.setAttribute('aria-describedby', `${helpId} ${noteId}`);
+  labelInputs(form, spec, label);
 
   const help = element('p', { class: 'zf-help', id: helpId, text: spec.help[lang] });
   const root = element('div', { class: 'zf-control', 'data-param': spec.name }, [form, help, note]) as ParamControl;
@@ -124,9 +169,18 @@ export function control(spec: ParamSpec, value: unknown = spec.default, lang: La
       const checked = validateParam(spec.name, next);
       form.value = isList ? (checked as readonly number[]).join(', ') : next;
       note.hidden = true;
+      announce();
     },
   });
   Object.defineProperty(root, 'spec', { value: spec });
+  const announce = () => {
+    try {
+      const text = formatParamValue(spec, root.value, lang);
+      for (const range of form.querySelectorAll('input[type=range]')) range.setAttribute('aria-valuetext', text);
+    } catch { /* an invalid typed value: the note says so */ }
+  };
+  form.addEventListener('input', announce);
+  announce();
   applyCell(root, options);
   return root;
 }

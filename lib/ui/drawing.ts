@@ -21,6 +21,7 @@ import { INK } from './chipView';
 import { applyCell, element, uniqueId, type CellOption } from './dom';
 import { drawingSteps } from './drawingSteps';
 import { checkLang, tr, type Lang } from './i18n';
+import { keyboardPen } from './keyboardPen';
 
 /** `strokes`: MNIST-like strokes (default); `grid`: the tutorial's painting of 28×28 cells. */
 export type PadMode = 'strokes' | 'grid';
@@ -80,8 +81,8 @@ const TEXT = {
   samples: { en: 'Paste a test digit:', de: 'Testziffer einfügen:' },
   sampleLabel: { en: 'Paste a random test image of a ', de: 'Zufälliges Testbild einer ' },
   canvas: {
-    en: 'Drawing area, 28 × 28 pixels. Draw a digit with mouse, pen or finger. Keys: Delete clears, P pen, E eraser, 0–9 paste a test digit.',
-    de: 'Malfläche, 28 × 28 Pixel. Male eine Ziffer mit Maus, Stift oder Finger. Tasten: Entf löscht, P Stift, E Radierer, 0–9 fügt eine Testziffer ein.',
+    en: 'Drawing area, 28 × 28 pixels. Draw a digit with mouse, pen or finger, or with the keys: arrow keys move the pen, Space puts it down or lifts it, Delete clears, P pen, E eraser, 0–9 paste a test digit.',
+    de: 'Malfläche, 28 × 28 Pixel. Male eine Ziffer mit Maus, Stift oder Finger oder mit den Tasten: Pfeiltasten bewegen den Stift, Leertaste setzt ihn auf oder hebt ihn ab, Entf löscht, P Stift, E Radierer, 0–9 fügt eine Testziffer ein.',
   },
   mode: { en: 'Drawing:', de: 'Malweise:' },
   strokes: { en: 'smooth strokes, like MNIST', de: 'glatte Striche, wie MNIST' },
@@ -125,7 +126,7 @@ export function drawingPad(options: DrawingPadOptions = {}): DrawingPad {
   let steps: { drawn: Float32Array; fitted: Float32Array; input: Float32Array } = { drawn: new Float32Array(PIXELS), fitted: new Float32Array(PIXELS), input: new Float32Array(PIXELS) };
 
   // --- elements -----------------------------------------------------------------------------
-  const canvas = element('canvas', { class: 'zf-canvas', tabindex: 0, role: 'img', 'aria-label': tr(lang, TEXT.canvas), width: SIZE, height: SIZE });
+  const canvas = element('canvas', { class: 'zf-canvas', tabindex: 0, role: 'application', 'aria-label': tr(lang, TEXT.canvas), width: SIZE, height: SIZE });
   canvas.style.width = `${SIZE}px`;
   canvas.style.height = `${SIZE}px`;
   canvas.style.touchAction = 'none'; // a finger draws; it never scrolls or zooms the page
@@ -378,9 +379,11 @@ export function drawingPad(options: DrawingPadOptions = {}): DrawingPad {
   modeSelect.addEventListener('change', () => { root.mode = modeSelect.value as PadMode; });
   widthSelect.addEventListener('change', () => { root.penWidth = Number(widthSelect.value); });
   sampleButtons.forEach((button, digit) => button.addEventListener('click', () => pasteSample(digit)));
+  const pen = keyboardPen(canvas, stage, { raster, lineWidth: Math.max(1, Math.round(penWidth)), lang, tool: () => tool, changed: () => changed(false), say: setStatus });
   canvas.addEventListener('keydown', (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key === 'Delete' || event.key === 'Backspace') root.clear();
+    if (pen.key(event)) event.preventDefault();
+    else if (event.key === 'Delete' || event.key === 'Backspace') root.clear();
     else if (event.key === 'p' || event.key === 'P') root.tool = 'pen';
     else if (event.key === 'e' || event.key === 'E') root.tool = 'eraser';
     else if (/^[0-9]$/.test(event.key) && options.sampleDigit) pasteSample(Number(event.key));

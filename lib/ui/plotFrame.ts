@@ -120,3 +120,19 @@ export function checkNumbers(values: ArrayLike<number>, name: string, { min = -I
     }
   }
 }
+
+/**
+ * The numbers behind a figure as a table in a disclosure ("Show as a table"): the text alternative for
+ * readers who cannot see the plot, and for anyone who wants the exact values.
+ */
+export function appendDataTable(frame: { root: HTMLElement; lang: Lang }, headers: readonly string[], rows: readonly (readonly (string | number)[])[]): void {
+  const lang = frame.lang;
+  const table = element('table', { class: 'zf-counts zf-data-table' }, [
+    element('thead', {}, [element('tr', {}, headers.map((h) => element('th', { scope: 'col', text: h })))]),
+    element('tbody', {}, rows.map((row) => element('tr', {}, row.map((value, i) => element(i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row', text: String(value) } : { text: String(value) }))))),
+  ]);
+  frame.root.append(element('details', { class: 'zf-data' }, [
+    element('summary', { text: lang === 'de' ? 'Als Tabelle zeigen' : 'Show as a table' }),
+    rows.length ? element('div', { class: 'zf-table-wrap' }, [table]) : element('p', { class: 'zf-plot-note', text: lang === 'de' ? 'Noch keine Werte.' : 'No values yet.' }),
+  ]));
+}

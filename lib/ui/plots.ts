@@ -3,11 +3,11 @@
  * per epoch, the confusion matrix, a grid of digits, the network diagram and the capacity sweep.
  */
 
-import { extent, line, max, min, scaleLinear, scaleLog, scaleSequential, interpolateBlues, format } from 'd3';
+import { color, extent, line, max, min, scaleLinear, scaleLog, scaleSequential, interpolateBlues, format } from 'd3';
 import { GRID, PIXELS } from '../draw/raster';
-import { applyCell, element, type CellOption } from './dom';
+import { applyCell, element, uniqueId, type CellOption } from './dom';
 import { checkLang, formatNumber, tr, type Lang } from './i18n';
-import { COLOURS, OVERLAY_COLOURS, appendLegend, checkNumbers, checkWidth, createFrame, drawAxes, type LegendItem, type PlotOptions } from './plotFrame';
+import { COLOURS, OVERLAY_COLOURS, appendDataTable, appendLegend, checkNumbers, checkWidth, createFrame, drawAxes, type LegendItem, type PlotOptions } from './plotFrame';
 
 /** The parts of lib/train's EpochResult the accuracy plot reads (accuracies are fractions 0..1). */
 interface EpochAccuracy { epoch: number; trainAccuracy: number; testAccuracy: number }
@@ -45,8 +45,8 @@ export function lossCurve(losses: ArrayLike<number>, batchesPerEpoch: number, op
   const last = losses.length ? losses[losses.length - 1] : NaN;
   const frame = createFrame('loss', tr(lang, { en: 'Training loss', de: 'Trainingsverlust' }),
     losses.length
-      ? tr(lang, { en: `Loss over ${losses.length} batches; last batch ${formatNumber(lang, last, 4)}.`, de: `Verlust über ${losses.length} Batches; letzter Batch ${formatNumber(lang, last, 4)}.` })
-      : tr(lang, { en: 'No batches yet.', de: 'Noch keine Batches.' }),
+      ? tr(lang, { en: `Loss over ${losses.length} batches of images; last batch ${formatNumber(lang, last, 4)}.`, de: `Verlust über ${losses.length} Stapel; letzter Stapel ${formatNumber(lang, last, 4)}.` })
+      : tr(lang, { en: 'No batches yet.', de: 'Noch keine Stapel.' }),
     options, { height: 260 });
   const series = [...overlays.map((o) => ({ losses: o.losses, per: o.batchesPerEpoch })), { losses, per: batchesPerEpoch }];
   const maxEpoch = Math.max(1, ...series.map((s) => s.losses.length / s.per));
@@ -70,8 +70,14 @@ export function lossCurve(losses: ArrayLike<number>, batchesPerEpoch: number, op
   });
   frame.svg.append('path').attr('class', 'zf-raw').attr('fill', 'none').attr('stroke', COLOURS.sky).attr('stroke-width', 1).attr('stroke-opacity', 0.6).attr('d', path(losses, batchesPerEpoch));
   frame.svg.append('path').attr('class', 'zf-smooth').attr('fill', 'none').attr('stroke', COLOURS.blue).attr('stroke-width', 2.5).attr('d', path(smooth(losses, batchesPerEpoch), batchesPerEpoch));
-  legend.push({ label: tr(lang, { en: 'per batch', de: 'pro Batch' }), colour: COLOURS.sky, thin: true }, { label: tr(lang, { en: 'moving average', de: 'gleitender Mittelwert' }), colour: COLOURS.blue });
+  legend.push({ label: tr(lang, { en: 'per batch', de: 'pro Stapel' }), colour: COLOURS.sky, thin: true }, { label: tr(lang, { en: 'moving average', de: 'gleitender Mittelwert' }), colour: COLOURS.blue });
   appendLegend(frame, legend);
+  const perEpoch: (string | number)[][] = [];
+  for (let e = 0; e * batchesPerEpoch < losses.length; e++) {
+    const part = Array.from(losses).slice(e * batchesPerEpoch, (e + 1) * batchesPerEpoch);
+    perEpoch.push([e + 1, part.length, formatNumber(lang, part.reduce((a, b) => a + b, 0) / part.length, 4)]);
+  }
+  appendDataTable(frame, [tr(lang, { en: 'epoch', de: 'Epoche' }), tr(lang, { en: 'batches', de: 'Stapel' }), tr(lang, { en: 'mean loss', de: 'mittlerer Verlust' })], perEpoch);
   return frame.root;
 }
 
@@ -85,7 +91,7 @@ function checkEpochs(epochs: readonly EpochAccuracy[], name: string): void {
 }
 
 /** Accuracy on training and test images after each epoch; earlier runs as faint overlays. */
-export function accuracyPlot(epochs: readonly EpochAccuracy[], options: PlotOptions & { overlays?: readonly AccuracyOverlay[] } = {}): HTMLElement {
+export function accuracyPlot(epochs: readonly EpochAccuracy[], options: PlotOptions & { overlays?: readonly AccuracyOverlay[]; /** false: training images are not cropped (no note) */ augmented?: boolean } = {}): HTMLElement {
   checkEpochs(epochs, 'epochs');
   const overlays = options.overlays ?? [];
   overlays.forEach((o, i) => checkEpochs(o.epochs, `overlays[${i}].epochs`));
@@ -124,9 +130,16 @@ export function accuracyPlot(epochs: readonly EpochAccuracy[], options: PlotOpti
   });
   drawSeries(epochs, 'trainAccuracy', COLOURS.orange, true, 2.5, 'zf-train');
   drawSeries(epochs, 'testAccuracy', COLOURS.blue, false, 2.5, 'zf-test');
-  legend.push({ label: tr(lang, { en: 'training images', de: 'Trainingsbilder' }), colour: COLOURS.orange, dashed: true },
+  legend.push({ label: tr(lang, { en: 'training images (cropped)', de: 'Trainingsbilder (ausgeschnitten)' }), colour: COLOURS.orange, dashed: true },
     { label: tr(lang, { en: 'test images', de: 'Testbilder' }), colour: COLOURS.blue });
   appendLegend(frame, legend);
+  if (options.augmented !== false) {
+    frame.root.append(element('p', { class: 'zf-plot-note', text: tr(lang, {
+      en: 'Training accuracy is measured on the training images as the network sees them while it learns: randomly cropped, so harder than the test images. That is why it can lie below the test accuracy; it is not a sign of overfitting.',
+      de: 'Die Trainingsgenauigkeit wird auf den Trainingsbildern gemessen, wie das Netz sie beim Lernen sieht: zufällig ausgeschnitten, also schwerer als die Testbilder. Deshalb kann sie unter der Testgenauigkeit liegen; das ist kein Zeichen von Überanpassung.' }) }));
+  }
+  appendDataTable(frame, [tr(lang, { en: 'epoch', de: 'Epoche' }), tr(lang, { en: 'training images', de: 'Trainingsbilder' }), tr(lang, { en: 'test images', de: 'Testbilder' })],
+    [...epochs].sort((a, b) => a.epoch - b.epoch).map((e) => [e.epoch, pct(lang, e.trainAccuracy), pct(lang, e.testAccuracy)]));
   return frame.root;
 }
 
@@ -160,6 +173,8 @@ export function capacityPlot(rows: readonly CapacityRow[], options: PlotOptions 
   }
   appendLegend(frame, [{ label: tr(lang, { en: 'training images', de: 'Trainingsbilder' }), colour: COLOURS.orange, dashed: true },
     { label: tr(lang, { en: 'test images', de: 'Testbilder' }), colour: COLOURS.blue }]);
+  appendDataTable(frame, [tr(lang, { en: 'hidden neurons', de: 'versteckte Neuronen' }), tr(lang, { en: 'training images', de: 'Trainingsbilder' }), tr(lang, { en: 'test images', de: 'Testbilder' })],
+    sorted.map((r) => [r.hidden, pct(lang, r.trainAccuracy), pct(lang, r.testAccuracy)]));
   return frame.root;
 }
 
@@ -193,6 +208,9 @@ export function capacityLossPlot(rows: readonly CapacityLossRow[], options: Plot
   }
   appendLegend(frame, [{ label: tr(lang, { en: 'training images', de: 'Trainingsbilder' }), colour: COLOURS.orange, dashed: true },
     { label: tr(lang, { en: 'test images', de: 'Testbilder' }), colour: COLOURS.blue }]);
+  const loss = (v: number | null) => (v === null ? '–' : formatNumber(lang, v, 4));
+  appendDataTable(frame, [tr(lang, { en: 'hidden neurons', de: 'versteckte Neuronen' }), tr(lang, { en: 'training images', de: 'Trainingsbilder' }), tr(lang, { en: 'test images', de: 'Testbilder' })],
+    sorted.map((r) => [r.hidden, loss(r.trainLoss), loss(r.testLoss)]));
   return frame.root;
 }
 
@@ -204,70 +222,116 @@ function checkMatrix(matrix: readonly (readonly number[])[]): void {
   });
 }
 
+/** WCAG relative luminance of a CSS colour. */
+function luminance(css: string): number {
+  const rgb = color(css)!.rgb();
+  const channel = (v: number) => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * channel(rgb.r) + 0.7152 * channel(rgb.g) + 0.0722 * channel(rgb.b);
+}
+const contrast = (a: string, b: string) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+
+/** A fill and a text colour on it with at least 4.5:1 contrast (mid blues reach that with neither white nor ink, so they darken). */
+export function readableCell(fill: string): { fill: string; text: string } {
+  let current = color(fill)!.formatHex();
+  for (let i = 0; i < 20; i++) {
+    if (contrast(COLOURS.ink, current) >= 4.5) return { fill: current, text: COLOURS.ink };
+    if (contrast('#ffffff', current) >= 4.5) return { fill: current, text: '#ffffff' };
+    current = color(current)!.darker(0.15).formatHex();
+  }
+  return { fill: current, text: '#ffffff' };
+}
+
 /**
- * Counts of (true digit, predicted digit) over the test images. Colour shows the share of each true
- * digit's images, so mistakes stand out; clicking (or Enter/Space on) a cell calls `onCell`.
+ * Counts of (true digit, predicted digit) over the test images, as one HTML table (a screen reader reads it
+ * with its row and column headers; a keyboard reaches it with one Tab stop and moves inside with the arrow
+ * keys, Home/End, like a grid). Colour shows the share of each true digit's images, so mistakes stand out;
+ * clicking (or Enter/Space on) a mistake calls `onCell`.
  */
 export function confusionMatrix(matrix: readonly (readonly number[])[], options: PlotOptions & { onCell?: (trueDigit: number, predictedDigit: number) => void } = {}): HTMLElement {
   checkMatrix(matrix);
   if (options.onCell !== undefined && typeof options.onCell !== 'function') throw new TypeError('onCell must be a function (trueDigit, predictedDigit) => void');
   const lang = checkLang(options.lang ?? 'en');
   const width = checkWidth(options.width, 520);
-  const size = Math.min(width, 560);
-  const margin = { top: 36, right: 8, bottom: 8, left: 48 };
-  const cell = Math.floor((size - margin.left - margin.right) / 10);
+  const t = (en: string, de: string) => tr(lang, { en, de });
   const total = matrix.flat().reduce((a, b) => a + b, 0);
-  const correct = matrix.reduce((a, row, t) => a + row[t], 0);
+  const correct = matrix.reduce((a, row, d) => a + row[d], 0);
   let worst = { t: -1, p: -1, n: 0 };
-  matrix.forEach((row, t) => row.forEach((n, p) => { if (t !== p && n > worst.n) worst = { t, p, n }; }));
-  const frame = createFrame('confusion', tr(lang, { en: 'Confusion matrix', de: 'Verwechslungsmatrix' }),
-    tr(lang, {
-      en: `${correct} of ${total} test images correct.${worst.n ? ` Most frequent mistake: ${worst.t} read as ${worst.p} (${worst.n} times).` : ''}`,
-      de: `${correct} von ${total} Testbildern richtig.${worst.n ? ` Häufigster Fehler: ${worst.t} als ${worst.p} erkannt (${worst.n}-mal).` : ''}`,
-    }),
-    { ...options, width: size, height: margin.top + cell * 10 + margin.bottom }, { height: 0 });
-  const { svg } = frame;
+  matrix.forEach((row, td) => row.forEach((n, pd) => { if (td !== pd && n > worst.n) worst = { t: td, p: pd, n }; }));
+  const summary = t(`${correct} of ${total} test images correct.${worst.n ? ` Most frequent mistake: ${worst.t} read as ${worst.p} (${worst.n} times).` : ''}`,
+    `${correct} von ${total} Testbildern richtig.${worst.n ? ` Häufigster Fehler: ${worst.t} als ${worst.p} erkannt (${worst.n}-mal).` : ''}`);
   const rowTotals = matrix.map((row) => row.reduce((a, b) => a + b, 0));
-  const share = (t: number, p: number) => (rowTotals[t] ? matrix[t][p] / rowTotals[t] : 0);
+  const share = (td: number, pd: number) => (rowTotals[td] ? matrix[td][pd] / rowTotals[td] : 0);
   const errorColour = scaleSequential((v: number) => interpolateBlues(0.08 + 0.85 * v)).domain([0, 0.2]).clamp(true);
   const correctColour = scaleSequential((v: number) => interpolateBlues(0.08 + 0.85 * v)).domain([0, 1]);
-  const x0 = margin.left, y0 = margin.top;
-  svg.append('text').attr('class', 'zf-axis-title').attr('x', x0 + cell * 5).attr('y', 12).attr('text-anchor', 'middle').text(tr(lang, { en: 'predicted digit →', de: 'erkannte Ziffer →' }));
-  svg.append('text').attr('class', 'zf-axis-title').attr('transform', `translate(12,${y0 + cell * 5}) rotate(-90)`).attr('text-anchor', 'middle').text(tr(lang, { en: 'true digit →', de: 'richtige Ziffer →' }));
-  for (let d = 0; d < 10; d++) {
-    svg.append('text').attr('class', 'zf-tick').attr('x', x0 + cell * (d + 0.5)).attr('y', y0 - 6).attr('text-anchor', 'middle').text(d);
-    svg.append('text').attr('class', 'zf-tick').attr('x', x0 - 8).attr('y', y0 + cell * (d + 0.5)).attr('dy', '0.35em').attr('text-anchor', 'end').text(d);
-  }
-  const fontSize = Math.max(8, Math.min(13, cell / 3.2));
-  for (let t = 0; t < 10; t++) {
-    for (let p = 0; p < 10; p++) {
-      const n = matrix[t][p];
-      const v = share(t, p);
-      const fill = n === 0 ? '#fafafa' : t === p ? correctColour(v) : errorColour(v);
-      const g = svg.append('g').attr('class', 'zf-cell').attr('data-true', t).attr('data-pred', p).attr('data-count', n)
-        .attr('transform', `translate(${x0 + p * cell},${y0 + t * cell})`);
-      g.append('rect').attr('width', cell - 1).attr('height', cell - 1).attr('rx', 2).attr('fill', fill)
-        .attr('stroke', t === p ? COLOURS.ink : 'none').attr('stroke-opacity', 0.25);
-      if (n > 0) {
-        const dark = (t === p ? v : v / 0.2) > 0.55;
-        g.append('text').attr('x', (cell - 1) / 2).attr('y', (cell - 1) / 2).attr('dy', '0.35em').attr('text-anchor', 'middle')
-          .attr('font-size', fontSize).attr('fill', dark ? '#fff' : COLOURS.ink).text(n);
-      }
-      const label = tr(lang, { en: `true ${t}, predicted ${p}: ${n} images`, de: `richtig ${t}, erkannt ${p}: ${n} Bilder` });
-      g.append('title').text(label);
-      if (options.onCell && t !== p && n > 0) {
-        const open = () => options.onCell!(t, p);
-        g.attr('role', 'button').attr('tabindex', 0).attr('aria-label', `${label}. ${tr(lang, { en: 'Show them', de: 'Anzeigen' })}`)
-          .style('cursor', 'pointer')
-          .on('click', open)
-          .on('keydown', (event: KeyboardEvent) => {
-            if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); open(); }
-          });
-      }
+  const cellSize = Math.max(28, Math.min(46, Math.floor((width - 60) / 11)));
+
+  const head = element('tr', {}, [element('th', { scope: 'col', class: 'zf-corner', text: t('true ↓ · read as →', 'richtig ↓ · erkannt als →') })]);
+  for (let d = 0; d < 10; d++) head.append(element('th', { scope: 'col', text: String(d) }));
+  const body = element('tbody');
+  const cells: HTMLTableCellElement[] = [];
+  for (let td = 0; td < 10; td++) {
+    const row = element('tr', {}, [element('th', { scope: 'row', text: String(td) })]);
+    for (let pd = 0; pd < 10; pd++) {
+      const n = matrix[td][pd];
+      const v = share(td, pd);
+      const opens = options.onCell !== undefined && td !== pd && n > 0;
+      const cell = element('td', {
+        class: `zf-cell${td === pd ? ' zf-diagonal' : ''}`, 'data-true': td, 'data-pred': pd, 'data-count': n, 'data-action': opens ? 'open' : undefined, tabindex: -1,
+        'aria-label': t(`${n} images: true ${td}, read as ${pd}${opens ? '. Enter shows them' : ''}`, `${n} Bilder: richtig ${td}, erkannt als ${pd}${opens ? '. Eingabetaste zeigt sie' : ''}`),
+        title: t(`true ${td}, read as ${pd}: ${n} images`, `richtig ${td}, erkannt als ${pd}: ${n} Bilder`),
+        text: String(n),
+      });
+      const paint = n === 0 ? { fill: '#fafafa', text: '#5b5b66' } : readableCell(td === pd ? correctColour(v) : errorColour(v));
+      cell.style.background = paint.fill;
+      cell.style.color = paint.text;
+      cell.style.width = cell.style.height = `${cellSize}px`;
+      if (opens) cell.addEventListener('click', () => options.onCell!(td, pd));
+      cells.push(cell);
+      row.append(cell);
     }
+    body.append(row);
   }
-  if (options.onCell) frame.root.append(element('p', { class: 'zf-plot-note', text: tr(lang, { en: 'Click a mistake to see those images.', de: 'Klicke auf einen Fehler, um die Bilder zu sehen.' }) }));
-  return frame.root;
+  const titleId = uniqueId('title');
+  const table = element('table', { class: 'zf-confusion-table', role: 'grid', 'aria-labelledby': titleId, 'aria-describedby': undefined }, [
+    element('caption', { class: 'zf-visually-hidden', text: summary }),
+    element('thead', {}, [head]), body,
+  ]);
+  // Roving tabindex: one Tab stop for the whole table, the first mistake (or the top-left cell) first.
+  let current = cells.find((c) => c.dataset.action === 'open') ?? cells[0];
+  current.tabIndex = 0;
+  const focusCell = (next: HTMLTableCellElement) => {
+    current.tabIndex = -1;
+    next.tabIndex = 0;
+    current = next;
+    next.focus();
+  };
+  table.addEventListener('focusin', (event) => {
+    const cell = (event.target as HTMLElement).closest?.('td.zf-cell') as HTMLTableCellElement | null;
+    if (cell && cell !== current) { current.tabIndex = -1; cell.tabIndex = 0; current = cell; }
+  });
+  table.addEventListener('keydown', (event) => {
+    const cell = (event.target as HTMLElement).closest?.('td.zf-cell') as HTMLTableCellElement | null;
+    if (!cell) return;
+    const index = cells.indexOf(cell);
+    const [row, col] = [Math.floor(index / 10), index % 10];
+    const moves: Record<string, [number, number]> = { ArrowUp: [row - 1, col], ArrowDown: [row + 1, col], ArrowLeft: [row, col - 1], ArrowRight: [row, col + 1], Home: [row, 0], End: [row, 9] };
+    if (event.key in moves) {
+      const [r, c] = moves[event.key];
+      if (r >= 0 && r < 10 && c >= 0 && c < 10) focusCell(cells[r * 10 + c]);
+      event.preventDefault();
+    } else if ((event.key === 'Enter' || event.key === ' ') && cell.dataset.action === 'open') {
+      event.preventDefault();
+      options.onCell!(Number(cell.dataset.true), Number(cell.dataset.pred));
+    }
+  });
+  const root = element('figure', { class: 'zf-plot zf-confusion' }, [
+    element('div', { class: 'zf-plot-title', id: titleId, text: t('Confusion matrix', 'Verwechslungsmatrix') }),
+    element('p', { class: 'zf-plot-note', text: summary }),
+    element('div', { class: 'zf-table-wrap' }, [table]),
+  ]);
+  if (options.onCell) root.append(element('p', { class: 'zf-plot-note', text: t('Rows: the true digit; columns: what the network read. Click a mistake (or move there with the arrow keys and press Enter) to see those images.', 'Zeilen: die richtige Ziffer; Spalten: was das Netz erkannt hat. Klicke auf einen Fehler (oder geh mit den Pfeiltasten hin und drücke die Eingabetaste), um die Bilder zu sehen.') }));
+  applyCell(root, options);
+  return root;
 }
 
 interface DigitGridOptions extends CellOption {
@@ -301,7 +365,6 @@ export function digitGrid(images: readonly ArrayLike<number>[], labels?: ArrayLi
     svg.setAttribute('width', String(GRID * pixelSize));
     svg.setAttribute('height', String(GRID * pixelSize));
     svg.setAttribute('shape-rendering', 'crispEdges');
-    svg.setAttribute('aria-hidden', 'true');
     const path = document.createElementNS(svgNs, 'path');
     path.setAttribute('d', d);
     path.setAttribute('fill', COLOURS.ink);
@@ -309,9 +372,10 @@ export function digitGrid(images: readonly ArrayLike<number>[], labels?: ArrayLi
     const label = labels ? labels[i] : null;
     const item = element('li', { 'data-index': i, 'data-label': label ?? undefined }, [svg]);
     const text = [label !== null ? String(label) : '', options.captions?.[i] ?? ''].filter((s) => s !== '').join(' · ');
-    if (text) item.append(element('span', { class: 'zf-digit-label', text }));
-    item.setAttribute('aria-label', label !== null ? tr(lang, { en: `image of a ${label}`, de: `Bild einer ${label}` }) + (options.captions?.[i] ? ` (${options.captions[i]})` : '') : tr(lang, { en: 'digit image', de: 'Ziffernbild' }));
-    item.setAttribute('role', 'img');
+    if (text) item.append(element('span', { class: 'zf-digit-label', 'aria-hidden': 'true', text }));
+    // the image is named on the svg (a list may only hold list items)
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', label !== null ? tr(lang, { en: `image of a ${label}`, de: `Bild einer ${label}` }) + (options.captions?.[i] ? ` (${options.captions[i]})` : '') : tr(lang, { en: 'digit image', de: 'Ziffernbild' }));
     grid.append(item);
   });
   const root = element('figure', { class: 'zf-digits' }, [grid]);
@@ -365,14 +429,16 @@ export function networkDiagram(spec: { layers: readonly DiagramLayer[] }, option
     const cx = (colX(i) + colX(i + 1)) / 2;
     const label = svg.append('g').attr('class', 'zf-layer-label').attr('text-anchor', 'middle');
     const weightsWord = tr(lang, { en: 'weights', de: 'Gewichte' });
+    // num_sends in words: how often the chip sends each input (code name in the table below the figure)
+    const sends = tr(lang, { en: `inputs sent ${l.numSends}×`, de: `Eingaben ${l.numSends}× gesendet` });
     if (frame.narrow) {
       // stacked, so neighbouring labels do not run into each other on a phone
       label.append('text').attr('x', cx).attr('y', bottom + 18).text(n(l.in * l.out));
       label.append('text').attr('x', cx).attr('y', bottom + 34).text(weightsWord);
-      label.append('text').attr('x', cx).attr('y', bottom + 50).attr('class', 'zf-muted').text(`num_sends=${l.numSends}`);
+      label.append('text').attr('x', cx).attr('y', bottom + 50).attr('class', 'zf-muted').text(sends);
     } else {
       label.append('text').attr('x', cx).attr('y', bottom + 22).text(`${n(l.in * l.out)} ${weightsWord}`);
-      label.append('text').attr('x', cx).attr('y', bottom + 40).attr('class', 'zf-muted').text(`num_sends = ${l.numSends}`);
+      label.append('text').attr('x', cx).attr('y', bottom + 40).attr('class', 'zf-muted').text(sends);
     }
   });
   sizes.forEach((size, i) => {
@@ -387,6 +453,8 @@ export function networkDiagram(spec: { layers: readonly DiagramLayer[] }, option
     ...(sizes.length > 2 ? [{ label: tr(lang, { en: 'hidden neurons', de: 'versteckte Neuronen' }), colour: COLOURS.orange }] : []),
     { label: tr(lang, { en: 'outputs, one per digit', de: 'Ausgänge, einer pro Ziffer' }), colour: COLOURS.blue },
   ]);
-  frame.root.append(element('p', { class: 'zf-plot-note', 'data-parameters': params, text: tr(lang, { en: `${n(params)} parameters (weights and biases) in total.`, de: `Insgesamt ${n(params)} Parameter (Gewichte und Biases).` }) }));
+  frame.root.append(element('p', { class: 'zf-plot-note', 'data-parameters': params, text: tr(lang, { en: `${n(params)} parameters (weights and biases) in total.`, de: `Insgesamt ${n(params)} Parameter (Gewichte und Schwellen).` }) }));
+  appendDataTable(frame, [tr(lang, { en: 'layer', de: 'Lage' }), tr(lang, { en: 'inputs', de: 'Eingänge' }), tr(lang, { en: 'outputs', de: 'Ausgänge' }), tr(lang, { en: 'weights', de: 'Gewichte' }), tr(lang, { en: 'sends per input (num_sends)', de: 'Sendungen pro Eingabe (num_sends)' })],
+    layers.map((l, i) => [i + 1, n(l.in), n(l.out), n(l.in * l.out), l.numSends]));
   return frame.root;
 }

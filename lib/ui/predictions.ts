@@ -13,6 +13,48 @@ interface PredictionsOptions extends CellOption {
   spread?: ArrayLike<number> | null;
   /** How many entries to list (default 5, like the tutorial). */
   count?: number;
+  /** Which model answers, e.g. "Trained model · still training (epoch 2 of 4)"; shown above the answer. */
+  source?: string;
+  /** Marks an answer given with weights that are still changing. */
+  provisional?: boolean;
+}
+
+/** An image with no ink: nothing to recognise (the pad is empty). */
+export function isBlank(image: ArrayLike<number>): boolean {
+  for (let i = 0; i < image.length; i++) if (image[i] !== 0) return false;
+  return true;
+}
+
+/** What the scores in brackets are; shown under every answer. */
+export function scoreNote(lang: Lang): string {
+  return tr(lang, {
+    en: 'In brackets: the network’s output for that digit, a whole number from −128 to 127. The highest wins; negative values are normal. They are not percentages.',
+    de: 'In Klammern: die Ausgabe des Netzes für diese Ziffer, eine ganze Zahl von −128 bis 127. Die höchste gewinnt; negative Werte sind normal. Es sind keine Prozente.',
+  });
+}
+
+function header(lang: Lang, headingId: string, source: string | undefined, provisional: boolean): Node[] {
+  const nodes: Node[] = [element('h3', { id: headingId, text: tr(lang, { en: 'Result', de: 'Ergebnis' }) })];
+  if (source) nodes.push(element('p', { class: `zf-model-line${provisional ? ' zf-provisional' : ''}`, text: source }));
+  return nodes;
+}
+
+/** The answer area of an empty pad: an invitation, no guess (a blank image still gets scores, but they mean nothing). */
+export function emptyPredictions(options: Omit<PredictionsOptions, 'spread' | 'count'> = {}): HTMLElement {
+  const lang = checkLang(options.lang ?? 'en');
+  const root = element('section', { class: 'zf-predictions', 'data-empty': '' }, [
+    ...header(lang, uniqueId('pred'), options.source, options.provisional ?? false),
+    element('p', { class: 'zf-empty', text: tr(lang, { en: 'Draw a digit – the answer appears here.', de: 'Male eine Ziffer – die Antwort erscheint hier.' }) }),
+  ]);
+  applyCell(root, options);
+  return root;
+}
+
+/** One sentence for screen readers: the top answer (and the runner-up), said when a new drawing is recognised. */
+export function answerSentence(logits: ArrayLike<number>, lang: Lang, who = ''): string {
+  const [first, second] = rankDigits(logits);
+  const prefix = who ? `${who}: ` : '';
+  return prefix + tr(lang, { en: `the answer is ${first}, then ${second}.`, de: `die Antwort ist ${first}, danach ${second}.` });
 }
 
 /** Digits ordered by score, highest first; ties keep the lower digit first. */
@@ -37,10 +79,11 @@ export function predictionsList(logits: ArrayLike<number>, options: PredictionsO
     ]));
   });
   const root = element('section', { class: 'zf-predictions' }, [
-    element('h3', { id: headingId, text: tr(lang, { en: 'Result', de: 'Ergebnis' }) }),
+    ...header(lang, headingId, options.source, options.provisional ?? false),
     list,
   ]);
   if (options.spread) root.append(spreadBar(options.spread, lang));
+  root.append(element('p', { class: 'zf-score-note', text: scoreNote(lang) }));
   applyCell(root, options);
   return root;
 }
@@ -62,7 +105,7 @@ function spreadBar(counts: ArrayLike<number>, lang: Lang = 'en'): HTMLElement {
       [share >= 0.12 ? String(d) : '']));
     parts.push(`${d}: ${counts[d]}`);
   }
-  const label = tr(lang, { en: `Top-1 over ${total} noisy runs`, de: `Platz 1 in ${total} verrauschten Durchläufen` });
+  const label = tr(lang, { en: `Which digit wins in ${total} runs with fresh noise`, de: `Welche Ziffer in ${total} Durchläufen mit neuem Rauschen gewinnt` });
   bar.setAttribute('role', 'img');
   bar.setAttribute('aria-label', `${label}: ${parts.join(', ') || '—'}`);
   return element('div', { class: 'zf-spread' }, [element('p', { class: 'zf-spread-label', text: label }), bar]);
@@ -72,4 +115,19 @@ function spreadBar(counts: ArrayLike<number>, lang: Lang = 'en'): HTMLElement {
  * Ten distinguishable colours for digits: the eight Okabe–Ito colours plus two from the same
  * colour-blind-safe family (Paul Tol's), ordered so neighbouring digits differ strongly.
  */
-const DIGIT_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#332288', '#999933', '#555555'] as const;
+export const DIGIT_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#332288', '#999933', '#555555'] as const;
+
+/**
+ * A polite live region per channel (one per pad), kept in the document across re-renders: screen readers
+ * announce only text that changes inside a region that already existed.
+ */
+export function announce(doc: Document, channel: string, text: string): HTMLElement {
+  if (!/^[a-z0-9-]+$/i.test(channel)) throw new RangeError(`channel must be letters, digits or dashes, got ${JSON.stringify(channel)}`);
+  let region = doc.querySelector<HTMLElement>(`[data-announce="${channel}"]`);
+  if (!region) {
+    region = element('p', { class: 'zf-visually-hidden', role: 'status', 'aria-live': 'polite', 'data-announce': channel });
+    doc.body.append(region);
+  }
+  if (region.textContent !== text) region.textContent = text;
+  return region;
+}

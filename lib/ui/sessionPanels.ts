@@ -30,24 +30,30 @@ function seconds(lang: Lang, s: number): string {
 
 export function sessionPanel(report: SessionReport, device: LazyChipDevice, model: HagenModel, testSet: Split, trainSize: number, calibrationView: View, tfBackend: string | null, lang: Lang): HTMLElement {
   const t = (en: string, de: string) => tr(lang, { en, de });
-  const sources = { nightly: t('nightly file', 'Nightly-Datei'), fresh: t('fresh run of the routine', 'frisch gemessen'), none: t('none', 'keine') };
+  const sources = { nightly: t('last night’s file', 'Datei von letzter Nacht'), fresh: t('measured just now', 'gerade eben gemessen'), none: t('none', 'keine') };
+  // an ISO timestamp in the reader's words ("4 December 2026, 03:00" / "4. Dezember 2026, 03:00")
+  const when = (iso: string) => {
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(lang === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(date) + ' UTC';
+  };
   const rows: HTMLElement[] = [
-    ...row(t('backend', 'Backend'), report.backend === 'chip' ? t('chip (emulated), hardware in the loop', 'Chip (emuliert), Hardware in the Loop') : report.backend),
+    ...row(t('the network computes on', 'Das Netz rechnet auf'), report.backend === 'chip' ? t('the emulated chip (hardware in the loop)', 'dem emulierten Chip (Hardware in der Schleife)')
+      : report.backend === 'mock' ? t('the chip model (mock)', 'dem Chip-Modell (Mock)') : t('exact numbers (ideal)', 'genauen Zahlen (ideal)')),
     ...row(t('chip', 'Chip'), t(`EMULATED BrainScaleS-2 core, chip id ${report.chipId}`, `EMULIERTER BrainScaleS-2-Kern, Chip-ID ${report.chipId}`)),
     ...row(t('calibration', 'Kalibrierung'), report.calibrated
-      ? `${sources[report.calibrationSource]}, ${t('created', 'erstellt')} ${report.calibrationCreated} (${formatNumber(lang, report.calibrationAgeHours!, 1)} h ${t('old', 'alt')})`
+      ? `${sources[report.calibrationSource]}, ${t('created', 'erstellt')} ${when(String(report.calibrationCreated))} (${formatNumber(lang, report.calibrationAgeHours!, 1)} h ${t('old', 'alt')})`
       : sources[report.calibrated ? report.calibrationSource : 'none']),
     ...row(t('computed by', 'Gerechnet von'), tfBackend === null
-      ? t("this computer: ziffern's WebAssembly engine (mock, ideal); tfjs is not loaded (only its engine needs it)",
-        'diesem Computer: ziffern-WebAssembly-Engine (mock, ideal); tfjs ist nicht geladen (nur seine Engine braucht es)')
-      : t(`this computer: ziffern's WebAssembly engine (mock, ideal), tfjs backend "${tfBackend}"`,
-        `diesem Computer: ziffern-WebAssembly-Engine (mock, ideal), tfjs-Backend „${tfBackend}“`)),
+      ? t("this computer: ziffern's WebAssembly engine (chip model, ideal); TensorFlow.js is not loaded (only its engine needs it)",
+        'diesem Computer: der WebAssembly-Rechenkern von ziffern (Chip-Modell, ideal); TensorFlow.js ist nicht geladen (nur sein Rechenkern braucht es)')
+      : t(`this computer: ziffern's WebAssembly engine (chip model, ideal); TensorFlow.js uses “${tfBackend}”`,
+        `diesem Computer: der WebAssembly-Rechenkern von ziffern (Chip-Modell, ideal); TensorFlow.js nutzt „${tfBackend}“`)),
   ];
   if (report.residuals) {
     const { offsetLsb, gain, driver } = report.residuals;
     const pct = (v: number) => `${formatNumber(lang, 100 * v, 1)} %`;
     rows.push(...row(t('spread before → after (fresh reads)', 'Streuung vorher → nachher (neue Messung)'),
-      `${t('offset', 'Offset')} ${formatNumber(lang, offsetLsb[0], 2)} → ${formatNumber(lang, offsetLsb[1], 2)} LSB · ` +
+      `${t('offset', 'Versatz')} ${formatNumber(lang, offsetLsb[0], 2)} → ${formatNumber(lang, offsetLsb[1], 2)} ${t('output steps', 'Ausgabestufen')} · ` +
       `${t('neuron gain', 'Neuronenverstärkung')} ${pct(gain[0])} → ${pct(gain[1])} · ${t('driver', 'Treiber')} ${pct(driver[0])} → ${pct(driver[1])}`));
   }
   const children: (Node | string)[] = [element('dl', { class: 'zf-session-facts' }, rows)];
@@ -79,7 +85,7 @@ export function mockPanel(measured: MeasuredMockParameter, defaults: { gain: num
   const m = measured.measurement;
   const note = tr(lang, {
     en: `measure_mock_parameter on the emulated chip. hxtorch measures with 256 input rows, read as ${m.chunks} chunks of 128 rows, each with its own noise and rounding, so its noise value is about √${m.chunks} times one chunk's noise: ${formatNumber(lang, m.noiseStd, 2)} LSB reported (and given to the mock, as hxtorch does), ${formatNumber(lang, m.noisePerChunk, 2)} LSB per chunk read.`,
-    de: `measure_mock_parameter auf dem emulierten Chip. hxtorch misst mit 256 Eingangszeilen, gelesen als ${m.chunks} Blöcke zu 128 Zeilen mit je eigenem Rauschen und Runden; der Rauschwert ist daher etwa √${m.chunks}-mal das Rauschen eines Blocks: ${formatNumber(lang, m.noiseStd, 2)} LSB gemeldet (und wie in hxtorch an den Mock gegeben), ${formatNumber(lang, m.noisePerChunk, 2)} LSB pro Blocklesung.`,
+    de: `measure_mock_parameter auf dem emulierten Chip. hxtorch misst mit 256 Eingangszeilen, gelesen als ${m.chunks} Blöcke zu 128 Zeilen mit je eigenem Rauschen und Runden; der Rauschwert ist daher etwa √${m.chunks}-mal das Rauschen eines Blocks: ${formatNumber(lang, m.noiseStd, 2)} Ausgabestufen gemeldet (und wie in hxtorch an das Chip-Modell gegeben), ${formatNumber(lang, m.noisePerChunk, 2)} Ausgabestufen pro gelesenem Block.`,
   });
   return element('div', { class: 'zf-mock-parameters' }, [mockParamCompare({ defaults, measured: m }, { lang, width }), element('p', { class: 'zf-note', text: note })]);
 }
@@ -100,8 +106,8 @@ export function chipPictures(chip: EmulatedChip, device: LazyChipDevice, report:
     }, { lang, width }));
   } else {
     figures.push(element('p', { class: 'zf-note', text: tr(lang, {
-      en: 'The emulated chip runs uncalibrated: choose calibration "nightly" or "fresh" to see the spreads after calibration.',
-      de: 'Der emulierte Chip läuft unkalibriert: Kalibrierung „nightly“ oder „fresh“ wählen, um die Streuung nach der Kalibrierung zu sehen.',
+      en: 'The emulated chip runs uncalibrated: choose the calibration “last night’s” or “measure now” to see the spreads after calibration.',
+      de: 'Der emulierte Chip läuft unkalibriert: wähle bei der Kalibrierung „von letzter Nacht“ oder „jetzt messen“, um die Streuung nach der Kalibrierung zu sehen.',
     }) }));
   }
   return element('div', { class: 'zf-chip-pictures' }, figures);

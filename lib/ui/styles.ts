@@ -15,6 +15,8 @@ export const CSS = /* css */ `
   --zf-accent: #0072B2;
   --zf-accent-ink: #005585;
   --zf-warn: #D55E00;
+  /* the warning colour as text: #D55E00 on white is 3.9:1, this is 6.3:1 (WCAG AA needs 4.5:1) */
+  --zf-warn-ink: #a4400a;
   --zf-prose: 760px;
   --zf-wide: 1040px;
   --zf-font: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif;
@@ -41,9 +43,26 @@ body.zf-page, .zf-article {
 }
 
 /* focus: always visible for keyboard users */
-.zf-article :focus-visible, [class^="zf-"] :focus-visible, .zf-canvas:focus-visible {
+.zf-article :focus-visible, [class^="zf-"] :focus-visible, [class*=" zf-"] :focus-visible, .zf-canvas:focus-visible, .zf-page :focus-visible {
   outline: 3px solid var(--zf-accent); outline-offset: 2px;
 }
+.zf-visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+/* touch targets of at least 24 × 24 CSS px (WCAG 2.5.8): the inputs' own radio buttons and boxes are 13 px */
+.zf-control input[type="radio"], .zf-control input[type="checkbox"] { width: 24px; height: 24px; margin: 0 0.4rem 0 0; flex: none; }
+.zf-control form label:has(> input[type="radio"]), .zf-control form label:has(> input[type="checkbox"]) { display: inline-flex; align-items: center; min-height: 32px; margin-right: 0.9rem; }
+.zf-control input[type="range"] { min-height: 24px; }
+.zf-control input[type="number"], .zf-control input[type="text"] { min-height: 32px; font-size: 1rem; box-sizing: border-box; }
+@media (prefers-reduced-motion: reduce) {
+  *, *::before, *::after { animation-duration: 0.01ms !important; animation-iteration-count: 1 !important; transition-duration: 0.01ms !important; scroll-behavior: auto !important; }
+}
+/* page tools */
+button.zf-copy-link { font: 600 0.9rem/1.2 var(--zf-font); color: var(--zf-accent-ink); background: var(--zf-paper); border: 1px solid var(--zf-accent-ink); border-radius: 8px; padding: 0.35rem 0.6rem; min-height: 32px; cursor: pointer; }
+button.zf-reset { font: 600 0.9rem/1.2 var(--zf-font); color: var(--zf-accent-ink); background: var(--zf-paper); border: 1px solid var(--zf-accent-ink); border-radius: 8px; padding: 0.35rem 0.6rem; min-height: 32px; cursor: pointer; }
+.zf-statusbar { position: fixed; left: 0; right: 0; bottom: 0; z-index: 10; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; align-items: center; justify-content: center;
+  padding: 0.45rem 1rem; background: var(--zf-ink); color: #fff; font: 600 0.9rem/1.3 var(--zf-font); box-shadow: 0 -2px 8px rgba(0,0,0,.15); }
+.zf-statusbar[hidden] { display: none; }
+.zf-statusbar a { color: #fff; text-decoration: underline; padding: 0.2rem 0; }
+.zf-statusbar[data-state="error"], .zf-statusbar[data-state="done"] { background: var(--zf-accent-ink); }
 
 /* buttons */
 :where(.zf-drawing, .zf-training, .zf-model-file, .zf-transfer, .zf-session, .zf-capacity-explorer, .zf-run-history) button {
@@ -59,8 +78,8 @@ body.zf-page, .zf-article {
 .zf-transfer-table caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
 .zf-drawing button[aria-pressed="true"] { background: var(--zf-ink); color: #fff; border-color: var(--zf-ink); }
 .zf-drawing button.zf-live[aria-pressed="false"], .zf-training button.zf-restart { background: var(--zf-accent); color: #fff; border-color: var(--zf-accent); }
-.zf-drawing button.zf-live[aria-pressed="true"] { background: var(--zf-paper); color: var(--zf-warn); border-color: var(--zf-warn); }
-.zf-training button.zf-stop { color: var(--zf-warn); border-color: var(--zf-warn); }
+.zf-drawing button.zf-live[aria-pressed="true"] { background: var(--zf-paper); color: var(--zf-warn-ink); border-color: var(--zf-warn-ink); }
+.zf-training button.zf-stop { color: var(--zf-warn-ink); border-color: var(--zf-warn-ink); }
 
 /* parameter controls */
 .zf-control { margin-top: 0; margin-bottom: 1.1rem; }
@@ -75,7 +94,9 @@ body.zf-page, .zf-article {
 .zf-toolbar { display: flex; flex-wrap: wrap; gap: 0.5rem; }
 .zf-toolbar .zf-live { margin-left: auto; }
 @media (max-width: 480px) { .zf-toolbar .zf-live { margin-left: 0; } }
-.zf-stage { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 1rem 1.5rem; }
+.zf-stage { position: relative; display: flex; flex-wrap: wrap; align-items: flex-start; gap: 1rem 1.5rem; }
+.zf-pen-cursor { position: absolute; box-sizing: border-box; border: 2px solid var(--zf-accent); border-radius: 2px; pointer-events: none; }
+.zf-pen-cursor[data-down="true"] { background: rgba(0,114,178,0.35); border-color: var(--zf-accent-ink); }
 .zf-canvas { display: block; border: 1px solid #9a9aa6; border-radius: 4px; background: #fff; touch-action: none; user-select: none; -webkit-user-select: none; }
 .zf-samples { display: flex; flex-wrap: wrap; align-items: center; gap: 0.35rem; }
 .zf-samples > span { font-size: 0.9rem; color: var(--zf-muted); margin-right: 0.25rem; flex-basis: 100%; }
@@ -88,6 +109,10 @@ body.zf-page, .zf-article {
 
 /* predictions */
 .zf-predictions h3 { margin: 0 0 0.4rem; font-size: 1rem; }
+.zf-predictions .zf-model-line { margin: 0 0 0.4rem; font-size: 0.85rem; line-height: 1.4; color: var(--zf-muted); max-width: 22rem; }
+.zf-predictions .zf-model-line.zf-provisional { color: var(--zf-warn-ink); font-weight: 600; }
+.zf-predictions .zf-empty { margin: 0.5rem 0; font-size: 1.05rem; color: var(--zf-ink); max-width: 16rem; }
+.zf-predictions .zf-score-note { margin: 0.5rem 0 0; font-size: 0.8rem; line-height: 1.4; color: var(--zf-muted); max-width: 22rem; }
 .zf-predictions-list { list-style: none; margin: 0; padding: 0; }
 .zf-predictions-list li { display: flex; align-items: baseline; gap: 0.4rem; margin: 0 0 0.15rem; color: var(--zf-muted); font-variant-numeric: tabular-nums; }
 .zf-predictions-list .zf-digit { font-size: 1.25rem; font-weight: 700; color: var(--zf-ink); min-width: 1ch; }
@@ -106,8 +131,10 @@ body.zf-page, .zf-article {
 .zf-training progress::-webkit-progress-value { background: var(--zf-accent); border-radius: 5px; }
 .zf-training progress::-moz-progress-bar { background: var(--zf-accent); border-radius: 5px; }
 .zf-training[data-state="done"] progress::-webkit-progress-value { background: #009E73; }
+.zf-training[data-verdict="not-learning"] progress::-webkit-progress-value { background: var(--zf-warn-ink); }
 .zf-training[data-state="error"] progress::-webkit-progress-value, .zf-training[data-state="cancelled"] progress::-webkit-progress-value { background: #9a9aa6; }
 .zf-training .zf-facts { grid-column: 1; margin: 0; font-size: 0.88rem; color: var(--zf-muted); font-variant-numeric: tabular-nums; }
+.zf-training .zf-not-learning { font-weight: 600; }
 .zf-training .zf-error { grid-column: 1 / -1; margin: 0.25rem 0 0; color: #a4400a; font-weight: 600; }
 .zf-training button { grid-column: 2; grid-row: 1 / span 3; }
 @media (max-width: 480px) { .zf-training { grid-template-columns: 1fr; } .zf-training button { grid-column: 1; grid-row: auto; justify-self: start; } }
@@ -133,6 +160,22 @@ body.zf-page, .zf-article {
 .zf-spread-plots { margin-top: 1.5rem; margin-bottom: 1.5rem; }
 .zf-spread-plots .zf-panels { display: flex; flex-wrap: wrap; gap: 0 24px; }
 .zf-spread-plots .zf-plot { margin: 0.5rem 0; }
+
+/* confusion matrix: one table */
+.zf-confusion-table { border-collapse: separate; border-spacing: 1px; font: 0.85rem var(--zf-font); font-variant-numeric: tabular-nums; }
+.zf-confusion-table th { font-weight: 600; color: var(--zf-muted); padding: 0.2rem 0.3rem; text-align: center; }
+.zf-confusion-table th.zf-corner { font-size: 0.75rem; font-weight: 400; text-align: left; max-width: 7rem; line-height: 1.2; }
+.zf-confusion-table td { text-align: center; padding: 0; border-radius: 2px; min-width: 28px; }
+.zf-confusion-table td.zf-diagonal { outline: 1px solid rgba(27,27,31,.25); outline-offset: -1px; }
+.zf-confusion-table td[data-action] { cursor: pointer; }
+.zf-confusion-table td:focus { outline: 3px solid var(--zf-ink); outline-offset: -2px; }
+.zf-confusion-table td[data-action]:hover { box-shadow: inset 0 0 0 2px var(--zf-ink); }
+.zf-table-wrap { overflow-x: auto; max-width: 100%; }
+details.zf-data { margin: 0.4rem 0 0; font-size: 0.88rem; }
+details.zf-data summary { cursor: pointer; color: var(--zf-accent-ink); min-height: 24px; display: list-item; }
+table.zf-data-table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 0.4rem 0; }
+table.zf-data-table th, table.zf-data-table td { padding: 0.2rem 0.6rem; border-bottom: 1px solid var(--zf-faint); text-align: right; }
+table.zf-data-table th[scope="row"] { text-align: left; }
 
 /* digit grid */
 .zf-digits { margin-top: 1rem; margin-bottom: 1rem; }

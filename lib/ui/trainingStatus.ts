@@ -5,11 +5,12 @@
 
 import { applyCell, element, type CellOption } from './dom';
 import { checkLang, formatNumber, tr, type Lang } from './i18n';
+import { CAUSE_TEXT, CHANCE_ACCURACY, type NotLearningCause } from '../train/verdict';
 
 type TrainingState = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
 const STATES: readonly TrainingState[] = ['idle', 'running', 'done', 'cancelled', 'error'];
 
-interface TrainingStatusInput {
+export interface TrainingStatusInput {
   state: TrainingState;
   epoch: number;
   epochs: number;
@@ -18,6 +19,12 @@ interface TrainingStatusInput {
   loss: number;
   samplesPerSecond: number;
   error?: string;
+  /** Test accuracy after the last finished epoch (0…1), if any. */
+  testAccuracy?: number;
+  /** Where the result comes from: trained here (default), precomputed when the site was built, or a loaded file. */
+  source?: 'live' | 'precomputed' | 'file';
+  /** Set when a finished run is at chance accuracy: it did not learn, and this is the likely cause. */
+  notLearning?: NotLearningCause;
 }
 
 interface TrainingStatusOptions extends CellOption {
@@ -27,14 +34,6 @@ interface TrainingStatusOptions extends CellOption {
   /** Called when the reader presses "Train again" after the run ended. */
   onRestart?: () => void;
 }
-
-const STATE_TEXT: Record<TrainingState, { en: string; de: string }> = {
-  idle: { en: 'Not started', de: 'Nicht gestartet' },
-  running: { en: 'Training…', de: 'Training läuft…' },
-  done: { en: 'Done', de: 'Fertig' },
-  cancelled: { en: 'Stopped', de: 'Angehalten' },
-  error: { en: 'Training failed', de: 'Training fehlgeschlagen' },
-};
 
 function check(progress: TrainingStatusInput): void {
   if (!progress || !STATES.includes(progress.state)) throw new RangeError(`state must be one of ${STATES.join(', ')}, got ${String(progress?.state)}`);
@@ -52,6 +51,29 @@ export function progressFraction(p: TrainingStatusInput): number {
   return Math.max(0, Math.min(1, done / (p.epochs * p.batchesPerEpoch)));
 }
 
+const pct = (lang: Lang, fraction: number, digits = 1) => `${formatNumber(lang, fraction * 100, digits)} %`;
+
+/** The one line that says what the training is doing, in words (no bare "Done 100 %" before anything ran). */
+export function stateText(p: TrainingStatusInput, lang: Lang): string {
+  const t = (en: string, de: string) => tr(lang, { en, de });
+  switch (p.state) {
+    case 'idle':
+      return t('Not trained yet', 'Noch nicht trainiert');
+    case 'running':
+      return t(`Training: ${pct(lang, progressFraction(p), 0)}`, `Training läuft: ${pct(lang, progressFraction(p), 0)}`);
+    case 'cancelled':
+      return t(`Stopped at ${pct(lang, progressFraction(p), 0)}`, `Angehalten bei ${pct(lang, progressFraction(p), 0)}`);
+    case 'error':
+      return t('Training failed', 'Training fehlgeschlagen');
+    case 'done': {
+      const accuracy = p.testAccuracy !== undefined ? pct(lang, p.testAccuracy) : null;
+      if (p.notLearning) return t(`Not learning: test accuracy ${accuracy}, no better than guessing (${pct(lang, CHANCE_ACCURACY, 0)})`, `Lernt nicht: Testgenauigkeit ${accuracy}, nicht besser als Raten (${pct(lang, CHANCE_ACCURACY, 0)})`);
+      const from = p.source === 'precomputed' ? t('Precomputed', 'Vorberechnet') : p.source === 'file' ? t('Loaded from a file', 'Aus einer Datei geladen') : t('Done', 'Fertig');
+      return accuracy ? `${from}: ${t('test accuracy', 'Testgenauigkeit')} ${accuracy}` : from;
+    }
+  }
+}
+
 export function trainingStatus(progress: TrainingStatusInput | null, options: TrainingStatusOptions = {}): HTMLElement {
   const lang = checkLang(options.lang ?? 'en');
   const p: TrainingStatusInput = progress ?? { state: 'idle', epoch: 0, epochs: 1, batch: 0, batchesPerEpoch: 1, loss: NaN, samplesPerSecond: NaN };
@@ -59,22 +81,31 @@ export function trainingStatus(progress: TrainingStatusInput | null, options: Tr
   const fraction = progressFraction(p);
   const bar = element('progress', { max: 1000, value: Math.round(fraction * 1000), 'aria-label': tr(lang, { en: 'Training progress', de: 'Trainingsfortschritt' }) });
   const facts: string[] = [];
-  if (p.state !== 'idle') {
+  if (p.state === 'done' && p.source === 'precomputed') facts.push(tr(lang, { en: 'trained when the page was built, for exactly these settings', de: 'beim Bauen der Seite für genau diese Einstellungen trainiert' }));
+  if (p.state !== 'idle' && p.epoch > 0) {
     facts.push(tr(lang, { en: `epoch ${p.epoch} of ${p.epochs}`, de: `Epoche ${p.epoch} von ${p.epochs}` }));
-    if (p.state === 'running') facts.push(tr(lang, { en: `batch ${p.batch} of ${p.batchesPerEpoch}`, de: `Batch ${p.batch} von ${p.batchesPerEpoch}` }));
+    if (p.state === 'running') facts.push(tr(lang, { en: `batch ${p.batch} of ${p.batchesPerEpoch}`, de: `Stapel ${p.batch} von ${p.batchesPerEpoch}` }));
+    if (p.state === 'running' && p.testAccuracy !== undefined) facts.push(tr(lang, { en: 'test accuracy so far ', de: 'Testgenauigkeit bisher ' }) + pct(lang, p.testAccuracy));
     if (Number.isFinite(p.loss)) facts.push(tr(lang, { en: 'loss ', de: 'Verlust ' }) + formatNumber(lang, p.loss, 4));
-    if (Number.isFinite(p.samplesPerSecond) && p.samplesPerSecond > 0) facts.push(tr(lang, { en: `${formatNumber(lang, p.samplesPerSecond, 0)} images/s`, de: `${formatNumber(lang, p.samplesPerSecond, 0)} Bilder/s` }));
+    if (p.state === 'running' && Number.isFinite(p.samplesPerSecond) && p.samplesPerSecond > 0) facts.push(tr(lang, { en: `${formatNumber(lang, p.samplesPerSecond, 0)} images/s`, de: `${formatNumber(lang, p.samplesPerSecond, 0)} Bilder/s` }));
   }
   const heading = element('div', { class: 'zf-status-line' }, [
-    element('strong', { class: 'zf-state', text: tr(lang, STATE_TEXT[p.state]) }),
-    element('span', { class: 'zf-percent', text: p.state === 'idle' ? '' : `${formatNumber(lang, fraction * 100, 0)} %` }),
+    element('strong', { class: 'zf-state', text: stateText(p, lang) }),
+    // the percentage is in the state line while running; kept as an element (patched in place by the page)
+    element('span', { class: 'zf-percent', hidden: true, text: p.state === 'idle' ? '' : `${formatNumber(lang, fraction * 100, 0)} %` }),
   ]);
-  const root = element('div', { class: 'zf-training', 'data-state': p.state, 'data-epoch': p.epoch, role: 'group', 'aria-label': tr(lang, { en: 'Training', de: 'Training' }) },
-    [heading, bar, element('p', { class: 'zf-facts', 'aria-live': 'polite', text: facts.join(' · ') })]);
+  const root = element('div', { class: 'zf-training', 'data-state': p.state, 'data-epoch': p.epoch, 'data-verdict': p.notLearning ? 'not-learning' : undefined, role: 'group', 'aria-label': tr(lang, { en: 'Training', de: 'Training' }) },
+    [heading, bar, element('p', { class: 'zf-facts', text: facts.join(' · ') })]);
   if (p.state === 'error') root.append(element('p', { class: 'zf-error', role: 'alert', text: p.error || tr(lang, { en: 'Unknown error.', de: 'Unbekannter Fehler.' }) }));
+  if (p.state === 'done' && p.notLearning) {
+    root.append(element('p', { class: 'zf-error zf-not-learning', role: 'alert', text: tr(lang, { en: 'Likely cause: ', de: 'Wahrscheinliche Ursache: ' }) + tr(lang, CAUSE_TEXT[p.notLearning]) }));
+  }
   const action = p.state === 'running' ? options.onStop : options.onRestart;
   if (action) {
-    const label = p.state === 'running' ? tr(lang, { en: 'Stop', de: 'Stopp' }) : p.state === 'idle' ? tr(lang, { en: 'Start training', de: 'Training starten' }) : tr(lang, { en: 'Train again', de: 'Neu trainieren' });
+    const label = p.state === 'running' ? tr(lang, { en: 'Stop', de: 'Anhalten' })
+      : p.state === 'idle' ? tr(lang, { en: 'Train', de: 'Trainieren' })
+        : p.source === 'precomputed' || p.source === 'file' ? tr(lang, { en: 'Train in this browser', de: 'In diesem Browser trainieren' })
+          : tr(lang, { en: 'Train again', de: 'Neu trainieren' });
     const button = element('button', { type: 'button', class: p.state === 'running' ? 'zf-stop' : 'zf-restart', text: label });
     button.addEventListener('click', () => action());
     root.append(button);
@@ -89,6 +120,8 @@ export function trainingStatus(progress: TrainingStatusInput | null, options: Tr
  */
 export function patchStatus(current: Element, next: Element): boolean {
   if (current.getAttribute('data-state') !== next.getAttribute('data-state')) return false;
+  if (current.getAttribute('data-verdict') !== next.getAttribute('data-verdict')) return false;
+  if (current.querySelector('button')?.textContent !== next.querySelector('button')?.textContent) return false;
   for (const selector of ['.zf-state', '.zf-percent', '.zf-facts']) {
     const from = next.querySelector(selector);
     const to = current.querySelector(selector);
@@ -114,9 +147,12 @@ export interface RunReport {
   error?: string;
 }
 
-interface StatusPlaceholder {
+/** What the status says besides the run's own report: its accuracy so far, its source, whether it learned. */
+export type RunContext = Pick<TrainingStatusInput, 'testAccuracy' | 'source' | 'notLearning'>;
+
+export interface StatusPlaceholder {
   /** The newest run report (null: none yet), the error the run failed with (null: none), the epochs asked for. */
-  show(last: RunReport | null, failure: string | null, totalEpochs: number): void;
+  show(last: RunReport | null, failure: string | null, totalEpochs: number, about?: RunContext): void;
   dispose(): void;
 }
 
@@ -126,12 +162,12 @@ interface StatusPlaceholder {
  * and patches the numbers in place while the state stays.
  */
 export function statusPlaceholder(el: HTMLElement, options: { lang: Lang; onStop: () => void; onRestart: () => void }): StatusPlaceholder {
-  let report: { last: RunReport | null; failure: string | null; totalEpochs: number } = { last: null, failure: null, totalEpochs: 1 };
+  let report: { last: RunReport | null; failure: string | null; totalEpochs: number; about?: RunContext } = { last: null, failure: null, totalEpochs: 1 };
   let frame: number | null = null;
   const stateOf = (): TrainingState => (report.failure ? 'error' : report.last?.state ?? 'idle');
   const render = () => {
     frame = null;
-    const { last, failure, totalEpochs } = report;
+    const { last, failure, totalEpochs, about } = report;
     const state = stateOf();
     const epoch = last?.epoch ?? 0;
     el.dataset.state = state;
@@ -140,14 +176,14 @@ export function statusPlaceholder(el: HTMLElement, options: { lang: Lang; onStop
     const input: TrainingStatusInput = last
       ? { state, epoch, epochs: Math.max(totalEpochs, epoch, 1), batch: last.batch, batchesPerEpoch: Math.max(1, last.batchesPerEpoch), loss: last.loss, samplesPerSecond: last.samplesPerSecond, error: failure ?? last.error }
       : { state, epoch: 0, epochs: Math.max(1, totalEpochs), batch: 0, batchesPerEpoch: 1, loss: NaN, samplesPerSecond: NaN, error: failure ?? undefined };
-    const next = trainingStatus(input, options);
+    const next = trainingStatus({ ...input, ...about }, options);
     const current = el.firstElementChild;
     if (!current || el.childElementCount !== 1 || !patchStatus(current, next)) el.replaceChildren(next);
   };
   render();
   return {
-    show(last, failure, totalEpochs) {
-      report = { last, failure, totalEpochs };
+    show(last, failure, totalEpochs, about) {
+      report = { last, failure, totalEpochs, about };
       el.dataset.state = stateOf();
       el.dataset.epoch = String(last?.epoch ?? 0);
       if (frame === null) frame = requestAnimationFrame(render);

@@ -3,17 +3,18 @@ import type { Prose } from './types';
 /** German prose: the original tutorial's wording, adapted where the page differs (emulated chip, controls). */
 export const de: Prose = {
   title: 'Handgeschriebene Ziffern auf einem analogen neuromorphen Chip erkennen',
-  subtitle: 'Ein reaktives Notebook nach dem BrainScaleS-2-Tutorial „Maschinelles Lernen“. Ändert einen Wert, und alles, was davon abhängt, rechnet neu.',
+  subtitle: 'Ein reaktives Notebook nach dem BrainScaleS-2-Tutorial „Maschinelles Lernen“. Ändere einen Wert, und alles, was davon abhängt, rechnet neu.',
   otherLanguage: 'English',
   pendingCell: 'Dieser Teil ist in diesem Build noch nicht enthalten.',
   urlProblems: 'Einige Werte aus der Adresse wurden nicht übernommen:',
+  teachers: { label: 'Für Lehrkräfte', href: 'lehrkraefte.html' },
   emulatedBadge: 'emulierter Chip: es ist keine echte Hardware angeschlossen',
   sections: {
     intro: {
       heading: '1 · Maschinelles Lernen',
       lead: [
         'Maschinelles Lernen bedeutet, dass ohne menschliches Zutun neues Wissen aus bestehenden Daten erhalten und dieses verallgemeinert wird. Dadurch sollen Zusammenhänge und Muster erkannt werden, die auch auf unbekannte Beispieldaten anwendbar sind.',
-        'Ein paar Beispiele, wo maschinelles Lernen sehr praktisch sein kann: Schrifterkennung, Texte übersetzen, Spotify- und YouTube-Vorschläge, Aktivitätserkennung, Werbung filtern, die Facebook-Timeline … Fallen euch noch mehr ein?',
+        'Ein paar Beispiele, wo maschinelles Lernen sehr praktisch sein kann: Schrifterkennung, Texte übersetzen, Spotify- und YouTube-Vorschläge, Aktivitätserkennung, Werbung filtern, die Facebook-Timeline … Fällt dir noch mehr ein?',
         '<strong>Was ist ein neuronales Netz?</strong> Herkömmliche neuronale Netze, wie sie beim maschinellen Lernen verwendet werden, sind aus mehreren Lagen aus Neuronen aufgebaut, welche unterschiedlich stark verbunden sein können. Die Stärke dieser Verbindungen, die <em>Gewichte</em>, enthalten das „Wissen“ und werden beim Trainieren automatisch angepasst.',
         '<strong>Wie viele Neuronen und Gewichte sind nötig?</strong> Die Wahl eines geeigneten Modells ist gar nicht so einfach. Ist das Modell zu klein, also enthält es zu wenig Neuronen und Gewichte, dann kann es die zu lernenden Zusammenhänge nicht richtig abbilden. Ist es aber zu komplex, also enthält es zu viele Neuronen, so ist dies ebenfalls schlecht. Es können dann zwar die meisten Beispiele, die zum Lernen verwendet wurden, richtig erkannt werden, bei Unbekanntem scheitert das Modell aber. Man sagt, dass solch ein Modell nicht genug verallgemeinern kann. Es hat zwar alle Beispiele auswendig gelernt, kann aber die zu Grunde liegenden Zusammenhänge nicht verstehen.',
       ],
@@ -22,7 +23,7 @@ export const de: Prose = {
       heading: '2 · Umgebung vorbereiten',
       lead: [
         'Im Original wird zuerst eine Sitzung auf einem BrainScaleS-2-Chip geöffnet, die nächtliche Kalibrierung geladen und die Mock-Parameter des Chips gemessen: Verstärkung und Rauschen, mit denen ein Software-Modell (der <em>Mock</em>) sich wie der Chip verhält.',
-        'Hier ist die Hardware ein <strong>emulierter Chip</strong>: ein Software-Modell eines analogen Kerns mit den Ungenauigkeiten eines echten Chips (ungleiche Synapsen, Versätze der Neuronen, Sättigung, Rauschen beim Auslesen). Nichts auf dieser Seite spricht mit echter Hardware. Ihr könnt einen anderen emulierten Chip wählen, ihn unkalibriert betreiben und seine Mock-Parameter messen, wie im Tutorial.',
+        'Hier ist die Hardware ein <strong>emulierter Chip</strong>: ein Software-Modell eines analogen Kerns mit den Ungenauigkeiten eines echten Chips (ungleiche Synapsen, Versätze der Neuronen, Sättigung, Rauschen beim Auslesen). Nichts auf dieser Seite spricht mit echter Hardware. Du kannst einen anderen emulierten Chip wählen, ihn unkalibriert betreiben und seine Mock-Parameter messen, wie im Tutorial.',
       ],
     },
     data: {
@@ -45,22 +46,22 @@ export const de: Prose = {
     untrained: {
       heading: '5 · Das untrainierte Modell',
       lead: [
-        'Dieses Modell ist aber noch „dumm“, d. h. es kann die Zahlen noch nicht richtig erkennen. Das können wir direkt mal ausprobieren: In dem weißen Bereich kann man selber malen oder mit den Knöpfen eine Zahl malen lassen. Unter Ergebnis sollte dann ganz oben die wahrscheinlich richtige Ziffer erscheinen, darunter kommen die Ziffern, die das Modell als etwas weniger wahrscheinlich vorschlägt. Da herrscht jetzt vermutlich noch ein ziemliches Durcheinander, aber es wurde ja auch noch nicht trainiert!',
+        'Dieses Modell ist aber noch „dumm“, d. h. es kann die Zahlen noch nicht richtig erkennen. Das können wir direkt mal ausprobieren: Im weißen Feld kannst du selbst malen (mit Maus, Finger oder den Pfeiltasten und der Leertaste) oder mit den Knöpfen eine Testziffer einfügen. Unter „Ergebnis“ sollte dann ganz oben die wahrscheinlich richtige Ziffer erscheinen, darunter kommen die Ziffern, die das Modell als etwas weniger wahrscheinlich vorschlägt. Da herrscht jetzt vermutlich noch ein ziemliches Durcheinander, aber es wurde ja auch noch nicht trainiert!',
       ],
     },
     training: {
       heading: '6 · Training des Modells',
       lead: [
         'In diesem Teil soll nun ein Modell so trainiert werden, dass es möglichst gut handgeschriebene Ziffern erkennen kann. Das Training zeigt dem Netzwerk nacheinander jedes Trainingsbeispiel und passt dabei die Gewichte, die Verbindungen zwischen den Neuronen, an. Der Test prüft, wie gut das Netzwerk verallgemeinern kann: Dafür wird versucht, die Testbeispiele (die nicht zum Trainieren verwendet wurden) zuzuordnen, und das Ergebnis mit den richtigen Ziffern verglichen.',
-        'Trainiert wird in sogenannten <em>Epochen</em>, das heißt, es werden die gleichen Beispiele immer wieder gezeigt. Dabei sollte das Netzwerk immer besser werden. Ändert einen Wert, und das Training beginnt von vorn.',
+        'Trainiert wird in sogenannten <em>Epochen</em>, das heißt, es werden die gleichen Beispiele immer wieder gezeigt. Dabei sollte das Netzwerk immer besser werden. Ändere einen Wert, und das Training beginnt von vorn.',
       ],
     },
     trained: {
       heading: '7 · Das trainierte Modell',
       lead: ['Jetzt sollte das Netzwerk die gemalten Ziffern auch erkennen können:'],
       after: [
-        'Ihr werdet feststellen, dass manche Ziffern einfacher erkannt werden als andere. Woran könnte das liegen? Die Verwechslungsmatrix zeigt, welche Ziffern verwechselt werden; ein Klick auf ein Feld zeigt die Bilder.',
-        'Reicht es auch, nur eine halbe Ziffer zu malen? Malt nur die obere Hälfte einer 7 oder die linke Hälfte einer 0 und schaut auf das Ergebnis.',
+        'Du wirst feststellen, dass manche Ziffern einfacher erkannt werden als andere. Woran könnte das liegen? Die Verwechslungsmatrix zeigt, welche Ziffern verwechselt werden; ein Klick auf einen Fehler zeigt die Bilder.',
+        'Reicht es auch, nur eine halbe Ziffer zu malen? Male nur die obere Hälfte einer 7 oder die linke Hälfte einer 0 und schau auf das Ergebnis.',
       ],
     },
     presets: {
@@ -77,12 +78,12 @@ export const de: Prose = {
     capacity: {
       heading: 'Zu klein, zu groß',
       lead: [
-        'Zurück zur Frage vom Anfang: Wie viele Neuronen sind nötig? Ändert die Zahl der versteckten Neuronen, die Zahl der Trainingsbilder oder den Anteil falscher Beschriftungen und vergleicht die Genauigkeit auf den Trainingsbildern mit der auf den Testbildern.',
+        'Zurück zur Frage vom Anfang: Wie viele Neuronen sind nötig? Ändere die Zahl der versteckten Neuronen, die Zahl der Trainingsbilder oder den Anteil falscher Beschriftungen und vergleiche die Genauigkeit auf den Trainingsbildern mit der auf den Testbildern.',
       ],
     },
     history: {
-      heading: 'Eure Durchläufe',
-      lead: ['Jeder abgeschlossene Trainingslauf, damit ihr Einstellungen vergleichen könnt.'],
+      heading: 'Deine Durchläufe',
+      lead: ['Jeder abgeschlossene Trainingslauf, damit du Einstellungen vergleichen kannst.'],
     },
   },
 };

@@ -7,6 +7,7 @@ export const en: Prose = {
   otherLanguage: 'Deutsch',
   pendingCell: 'This part is not in this build yet.',
   urlProblems: 'Some values in the address were not applied:',
+  teachers: { label: 'For teachers', href: 'teachers.html' },
   emulatedBadge: 'emulated chip: no real hardware is attached',
   sections: {
     intro: {
@@ -45,7 +46,7 @@ export const en: Prose = {
     untrained: {
       heading: '5 · The untrained model',
       lead: [
-        'This model is still “dumb”: it cannot recognise the digits yet. Try it: draw a digit in the white area, or let a button paste one from the test set. The result lists the digit the model finds most likely on top, the less likely ones below. Expect a muddle; nothing has been trained yet!',
+        'This model is still “dumb”: it cannot recognise the digits yet. Try it: draw a digit in the white area (with mouse, finger, or the arrow keys and Space), or let a button paste one from the test set. The result lists the digit the model finds most likely on top, the less likely ones below. Expect a muddle; nothing has been trained yet!',
       ],
     },
     training: {

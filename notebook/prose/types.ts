@@ -23,5 +23,7 @@ export interface Prose {
   /** Shown when the URL held values that were not applied. */
   urlProblems: string;
   emulatedBadge: string;
+  /** Link to the short page for teachers (hiding sections, presets, what to say when a result surprises). */
+  teachers: { label: string; href: string };
   sections: Record<PageSection, SectionProse>;
 }

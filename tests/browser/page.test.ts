@@ -154,7 +154,7 @@ describe('the page in Chromium', () => {
       expect(await page.locator('[data-cell="training"]').getAttribute('data-epoch')).toBe('1');
       await page.locator('[data-cell="accuracyPlot"] .zf-test-points circle').first().waitFor();
       expect(await page.locator('[data-cell="perClassAccuracy"] .zf-bar').count()).toBe(10);
-      const mistake = page.locator('[data-cell="confusionMatrix"] g.zf-cell[role="button"]').first();
+      const mistake = page.locator('[data-cell="confusionMatrix"] td.zf-cell[data-action="open"]').first();
       await mistake.waitFor();
       const [t, p] = [await mistake.getAttribute('data-true'), await mistake.getAttribute('data-pred')];
       await mistake.click();

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import { PARAMS, paramSpec } from '../../lib/params';
-import { allowedText, control, sliderExtent } from '../../lib/ui/controls';
+import { allowedText, control, sliderExtent, stepPosition } from '../../lib/ui/controls';
 
 function typeInto(input: HTMLInputElement, text: string) {
   input.value = text;
@@ -67,15 +67,40 @@ describe('control', () => {
     el.remove();
   });
 
-  it('moving a log slider emits the corresponding value', () => {
-    const el = control(paramSpec('hidden'), 256);
+  it('a log slider steps through sensible values and says its value with its unit', () => {
+    const el = control(paramSpec('hidden'), 256, 'de');
     document.body.append(el);
     const seen = recordInputs(el);
     const slider = el.querySelector('input[type=range]') as HTMLInputElement;
-    slider.value = String(Math.log(64));
+    expect(slider.getAttribute('aria-label')).toBe('Versteckte Neuronen pro Lage');
+    expect(slider.getAttribute('aria-valuetext')).toBe('256 Neuronen');
+    expect(slider.getAttribute('step')).toBe('1');
+    slider.value = '6'; // one arrow press below 128: the slider's positions are the listed values 1, 2, 4 … 1024
     slider.dispatchEvent(new Event('input', { bubbles: true }));
     expect(seen).toEqual([64]);
+    expect(slider.getAttribute('aria-valuetext')).toBe('64 Neuronen');
     el.remove();
+
+    const lr = control(paramSpec('lr'), 0.25);
+    const lrSlider = lr.querySelector('input[type=range]') as HTMLInputElement;
+    const steps = (paramSpec('lr') as unknown as { values: number[] }).values;
+    expect(steps.slice(steps.indexOf(0.01), steps.indexOf(1) + 1)).toEqual([0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]);
+    expect(Number(lrSlider.value)).toBe(steps.indexOf(0.25));
+    lrSlider.value = String(steps.indexOf(0.25) + 1);
+    lrSlider.dispatchEvent(new Event('input', { bubbles: true }));
+    expect(lr.value).toBe(0.5);
+    expect(stepPosition([16, 32, 64], 45.25)).toBeCloseTo(1.5, 2); // a typed value between steps sits between them
+  });
+
+  it('labels every input: sliders, radio groups (in words, not code names), toggles', () => {
+    const augment = control(paramSpec('augment'), 'crop', 'de');
+    expect(augment.querySelector('[role=radiogroup]')?.getAttribute('aria-label')).toBe(paramSpec('augment').label.de);
+    expect([...augment.querySelectorAll('label')].map((l) => l.textContent).slice(1)).toEqual(['zufällige Ausschnitte', 'leichte Ausschnitte', 'keine']);
+    const toggle = control(paramSpec('preprocess'), true, 'en');
+    expect(toggle.querySelector('input[type=checkbox]')?.getAttribute('aria-label')).toBe(paramSpec('preprocess').label.en);
+    for (const spec of PARAMS) {
+      for (const input of control(spec).querySelectorAll('input[type=range]')) expect(input.getAttribute('aria-label'), spec.name).toBe(spec.label.en);
+    }
   });
 
   it('enum and boolean controls emit their option values', () => {

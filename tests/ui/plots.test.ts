@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
-import { accuracyPlot, capacityPlot, confusionMatrix, digitGrid, lossCurve, movingAverage, networkDiagram, parameterCount } from '../../lib/ui/plots';
+import { accuracyPlot, capacityPlot, confusionMatrix, digitGrid, lossCurve, movingAverage, networkDiagram, parameterCount, readableCell } from '../../lib/ui/plots';
 import { mockParamCompare, spreadPlot, weightSweepPlot } from '../../lib/ui/chipPlots';
 
 const identityMatrix = (): number[][] => Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (t === p ? 90 : 0)));
@@ -63,16 +63,25 @@ describe('confusionMatrix', () => {
     expect(el.querySelectorAll('.zf-cell').length).toBe(100);
     const cell = el.querySelector('.zf-cell[data-true="4"][data-pred="9"]')!;
     expect(cell.getAttribute('data-count')).toBe('7');
-    expect(cell.getAttribute('role')).toBe('button');
-    expect(cell.getAttribute('tabindex')).toBe('0');
+    expect(cell.getAttribute('data-action')).toBe('open');
+    // one Tab stop for the whole table: the first mistake
+    expect([...el.querySelectorAll('[tabindex="0"]')]).toEqual([cell]);
+    expect(el.querySelector('svg')).toBeNull();
+    expect(el.querySelectorAll('table[role=grid] th[scope=col]').length).toBe(11);
     cell.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     expect(onCell).toHaveBeenLastCalledWith(4, 9);
     cell.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     expect(onCell).toHaveBeenCalledTimes(2);
-    // correct and empty cells are not buttons
-    expect(el.querySelector('.zf-cell[data-true="4"][data-pred="4"]')!.hasAttribute('role')).toBe(false);
-    expect(el.querySelector('.zf-cell[data-true="1"][data-pred="2"]')!.hasAttribute('role')).toBe(false);
-    expect(el.querySelector('desc')!.textContent).toBe('900 of 907 test images correct. Most frequent mistake: 4 read as 9 (7 times).');
+    // arrow keys move the one Tab stop
+    cell.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true }));
+    const left = el.querySelector('.zf-cell[data-true="4"][data-pred="8"]')!;
+    expect(document.activeElement).toBe(left);
+    expect(el.querySelectorAll('[tabindex="0"]').length).toBe(1);
+    left.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    expect(onCell).toHaveBeenCalledTimes(2); // an empty cell opens nothing
+    // correct and empty cells open nothing
+    expect(el.querySelector('.zf-cell[data-true="4"][data-pred="4"]')!.hasAttribute('data-action')).toBe(false);
+    expect(el.querySelector('caption')!.textContent).toBe('900 of 907 test images correct. Most frequent mistake: 4 read as 9 (7 times).');
     el.remove();
   });
 
@@ -102,7 +111,8 @@ describe('digitGrid and networkDiagram', () => {
     expect(parameterCount(layers)).toBe(784 * 256 + 256 + 256 * 10 + 10);
     const el = networkDiagram({ layers });
     expect([...el.querySelectorAll('.zf-layer-size')].map((t) => t.textContent)).toEqual(['784', '256', '10']);
-    expect(el.textContent).toContain('num_sends = 3');
+    expect(el.textContent).toContain('inputs sent 3×'); // num_sends in words; the code name in the table
+    expect(el.querySelector('details.zf-data')!.textContent).toContain('(num_sends)');
     expect(el.querySelector('[data-parameters]')!.getAttribute('data-parameters')).toBe(String(parameterCount(layers)));
     expect(() => networkDiagram({ layers: [{ in: 784, out: 256, numSends: 1 }, { in: 100, out: 10, numSends: 1 }] })).toThrow(/layers\[1\]\.in/);
   });
@@ -126,5 +136,17 @@ describe('chip plots', () => {
     const cmp = mockParamCompare({ defaults: { gain: 0.002, noiseStd: 2 }, measured: { gain: 0.0019, noiseStd: 2.5 } });
     expect(cmp.querySelectorAll('rect').length).toBe(4);
     expect(() => mockParamCompare({ defaults: { gain: 0, noiseStd: 2 }, measured: { gain: 0.002, noiseStd: 2 } })).toThrow(/defaults\.gain/);
+  });
+});
+
+describe('readableCell', () => {
+  it('gives every confusion colour a text colour with at least 4.5:1 contrast', async () => {
+    const { interpolateBlues } = await import('d3');
+    for (let v = 0; v <= 1; v += 0.02) {
+      const { fill, text } = readableCell(interpolateBlues(0.08 + 0.85 * v));
+      const lum = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)).reduce((a, c, i) => a + c * [0.2126, 0.7152, 0.0722][i], 0);
+      const [hi, lo] = [lum(fill), lum(text)].sort((a, b) => b - a);
+      expect((hi + 0.05) / (lo + 0.05)).toBeGreaterThanOrEqual(4.5);
+    }
   });
 });

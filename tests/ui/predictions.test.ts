@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { predictionsList, rankDigits } from '../../lib/ui/predictions';
+import { announce, answerSentence, emptyPredictions, isBlank, predictionsList, rankDigits } from '../../lib/ui/predictions';
 import { chipView } from '../../lib/ui/chipView';
 
 describe('predictionsList', () => {
@@ -13,6 +13,7 @@ describe('predictionsList', () => {
     expect(items.map((li) => li.getAttribute('data-digit'))).toEqual(['7', '2', '5', '8', '3']);
     expect(items.map((li) => li.getAttribute('data-score'))).toEqual(['56', '42', '12', '12', '7']);
     expect(items[0].textContent).toBe('7(56)');
+    expect(el.querySelector('.zf-score-note')!.textContent).toMatch(/−128 to 127.*not percentages/);
     expect(el.querySelector('h3')!.textContent).toBe('Result');
     expect(predictionsList(logits, { lang: 'de' }).querySelector('h3')!.textContent).toBe('Ergebnis');
     expect(predictionsList(logits).hasAttribute('data-cell')).toBe(false);
@@ -24,7 +25,7 @@ describe('predictionsList', () => {
     const segments = [...el.querySelectorAll('.zf-spread-bar > span')] as HTMLElement[];
     expect(segments.map((s) => s.dataset.digit)).toEqual(['7', '9']);
     expect(segments.map((s) => s.style.flexGrow)).toEqual(['15', '5']);
-    expect(el.querySelector('.zf-spread-bar')!.getAttribute('aria-label')).toBe('Top-1 over 20 noisy runs: 7: 15, 9: 5');
+    expect(el.querySelector('.zf-spread-bar')!.getAttribute('aria-label')).toBe('Which digit wins in 20 runs with fresh noise: 7: 15, 9: 5');
   });
 
   it('rejects logits of the wrong length or with NaN, and bad spreads', () => {
@@ -32,6 +33,24 @@ describe('predictionsList', () => {
     expect(() => rankDigits([NaN, 0, 0, 0, 0, 0, 0, 0, 0, 0])).toThrow(/logits\[0\]/);
     expect(() => predictionsList(new Float32Array(10), { spread: [1, 2] })).toThrow(/spread/);
     expect(() => predictionsList(new Float32Array(10), { spread: [-1, 0, 0, 0, 0, 0, 0, 0, 0, 0] })).toThrow(/spread\[0\]/);
+  });
+});
+
+describe('empty pad and announcements', () => {
+  it('an empty pad gets an invitation, never a guess; the answer sentence names the model', () => {
+    expect(isBlank(new Float32Array(784))).toBe(true);
+    const image = new Float32Array(784); image[300] = 1;
+    expect(isBlank(image)).toBe(false);
+    const empty = emptyPredictions({ lang: 'de', source: 'Untrainiertes Modell' });
+    expect(empty.querySelector('ol')).toBeNull();
+    expect(empty.querySelector('.zf-empty')!.textContent).toBe('Male eine Ziffer – die Antwort erscheint hier.');
+    expect(empty.querySelector('.zf-model-line')!.textContent).toBe('Untrainiertes Modell');
+    const logits = [0, 0, 5, 0, 0, 0, 0, 9, 0, 0];
+    expect(answerSentence(logits, 'en', 'Trained model')).toBe('Trained model: the answer is 7, then 2.');
+    const region = announce(document, 'trained', 'x');
+    expect(region.getAttribute('aria-live')).toBe('polite');
+    expect(announce(document, 'trained', 'y')).toBe(region);
+    expect(region.textContent).toBe('y');
   });
 });
 

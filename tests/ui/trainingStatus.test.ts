@@ -14,6 +14,7 @@ describe('trainingStatus', () => {
     expect(el.getAttribute('data-epoch')).toBe('2');
     expect((el.querySelector('progress') as HTMLProgressElement).value).toBe(375); // (300 + 150) / 1200
     expect(el.querySelector('.zf-facts')!.textContent).toBe('epoch 2 of 4 · batch 150 of 300 · loss 0.0123 · 3,400 images/s');
+    expect(el.querySelector('.zf-state')!.textContent).toBe('Training: 38 %');
     (el.querySelector('button.zf-stop') as HTMLButtonElement).click();
     expect(onStop).toHaveBeenCalledOnce();
   });
@@ -28,8 +29,24 @@ describe('trainingStatus', () => {
     }
     expect(onRestart).toHaveBeenCalledTimes(3);
     const idle = trainingStatus(null);
+    expect(trainingStatus(null, { onRestart }).querySelector('button')!.textContent).toBe('Train');
     expect(idle.getAttribute('data-state')).toBe('idle');
     expect(idle.querySelector('button')).toBeNull();
+  });
+
+  it('says in words what happened: not started, done with accuracy, precomputed, not learning with the likely cause', () => {
+    expect(trainingStatus(null, { lang: 'de' }).querySelector('.zf-state')!.textContent).toBe('Noch nicht trainiert');
+    const done = trainingStatus({ ...running, state: 'done', epoch: 4, testAccuracy: 0.9712 }, { onRestart: () => {} });
+    expect(done.querySelector('.zf-state')!.textContent).toBe('Done: test accuracy 97.1 %');
+    expect(done.querySelector('button')!.textContent).toBe('Train again');
+    const precomputed = trainingStatus({ ...running, state: 'done', epoch: 4, testAccuracy: 0.97, source: 'precomputed' }, { lang: 'de', onRestart: () => {} });
+    expect(precomputed.querySelector('.zf-state')!.textContent).toBe('Vorberechnet: Testgenauigkeit 97 %');
+    expect(precomputed.querySelector('button')!.textContent).toBe('In diesem Browser trainieren');
+    const stuck = trainingStatus({ ...running, state: 'done', epoch: 4, loss: 0.078, testAccuracy: 0.098, notLearning: 'lrTooHigh' }, { lang: 'de' });
+    expect(stuck.getAttribute('data-verdict')).toBe('not-learning');
+    expect(stuck.querySelector('.zf-state')!.textContent).toBe('Lernt nicht: Testgenauigkeit 9,8 %, nicht besser als Raten (10 %)');
+    expect(stuck.querySelector('.zf-not-learning')!.textContent).toMatch(/Lernrate ist zu groß/);
+    expect(trainingStatus({ ...running, state: 'cancelled' }).querySelector('.zf-state')!.textContent).toBe('Stopped at 38 %');
   });
 
   it('progress fraction: 0 idle, 1 done, clamped in between', () => {
