@@ -71,7 +71,7 @@ const SNAPSHOT_EVERY_BATCHES = 25;
 
 /** The tutorial's settings (lr 0.25, batch 200, 4 epochs, RandomResizedCrop, all 60000 images). */
 /** The parameters (lib/params.ts) a training takes its options from. */
-export type TrainingParamValues = Pick<ParamValues, 'lr' | 'epochs' | 'batchSize' | 'augment' | 'seed' | 'trainSize' | 'labelNoise'>;
+type TrainingParamValues = Pick<ParamValues, 'lr' | 'epochs' | 'batchSize' | 'augment' | 'seed' | 'trainSize' | 'labelNoise'>;
 
 /**
  * The one way from parameter values to training options, for the notebook's training, the sweep and the CLI;
