@@ -11,7 +11,8 @@ import { fastEngine } from '../lib/hagen/fast/index';
 import type { HagenModel, LayerParams } from '../lib/hagen/fast/types';
 import { NormalSource } from '../lib/hagen/fast/normal';
 import { chunkCount, chunkScale, convertingRelu, quantiseBias, quantiseInputs } from '../lib/hagen/fast/kernels';
-import { simdLinearBackward, simdMockLinearForward } from '../lib/hagen/fast/simd';
+import { simdLinearBackward } from '../lib/hagen/fast/simd';
+import { simdMockLinearForward } from '../tests/hagen-fast/simdMockLinearForward';
 
 const BATCH = 200;
 const BATCHES_PER_EPOCH = 300;

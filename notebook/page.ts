@@ -177,9 +177,18 @@ function mirrorParamsIntoUrl(win: Window, notebook: Notebook, view: ViewOptions,
  * failed loads). All of them, because one asset can break several: a corrupt test split fails `testSet` and
  * `dataset` alike, and re-running only one would leave the other's dependants showing the error.
  */
-function offerRetry(doc: Document, notebook: Notebook, cells: readonly CellSpec[], cellNames: readonly string[], lang: Lang): void {
+function offerRetry(doc: Document, notebook: Notebook, cells: readonly CellSpec[], cellNames: readonly string[], lang: Lang, alsoWhenFailing: readonly string[] = []): void {
   const retried = cellNames.map((name) => cells.find((c) => c.name === name)).filter((cell): cell is CellSpec => cell !== undefined);
   if (retried.length === 0) return;
+  // Cells that load data themselves (a live training loads the splits): run again too if they failed.
+  const dependants = alsoWhenFailing.map((name) => cells.find((c) => c.name === name)).filter((cell): cell is CellSpec => cell !== undefined);
+  const failedDependants = new Set<string>();
+  for (const cell of dependants) {
+    notebook.observe(cell.name, (_value, error) => {
+      if (error) failedDependants.add(cell.name);
+      else failedDependants.delete(cell.name);
+    });
+  }
   const failing = new Set<string>();
   let button: HTMLButtonElement | null = null;
   const removeButton = () => {
@@ -200,6 +209,7 @@ function offerRetry(doc: Document, notebook: Notebook, cells: readonly CellSpec[
       button.addEventListener('click', () => {
         removeButton();
         for (const again of retried) notebook.redefine(again);
+        for (const again of dependants) if (failedDependants.has(again.name)) notebook.redefine(again);
       });
       const firstFailed = doc.querySelector('[data-status="error"]');
       (firstFailed?.parentElement ?? doc.getElementById('notebook') ?? doc.body).insertBefore(button, firstFailed?.nextSibling ?? null);
@@ -274,7 +284,7 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
     else if (cells.find((cell) => cell.name === name)?.mountWhenVisible) whenNearViewport(win, el, () => notebook.mount(name, el));
     else notebook.mount(name, el);
   }
-  offerRetry(doc, notebook, cells, ['testSet', 'datasetSummary'], lang); // not 'dataset': observing it would load the training split at once
+  offerRetry(doc, notebook, cells, ['testSet', 'datasetSummary'], lang, ['training']); // not 'dataset': observing it would load the training split at once
 
   const { values, rejected, ignored } = paramsFromSearch(search);
   const problems = [...viewRejected, ...rejected].map((r) => problemText(r, lang))

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/random';
-import { simdLinearBackward, simdMockLinearForward } from '../../lib/hagen/fast/simd';
+import { simdLinearBackward } from '../../lib/hagen/fast/simd';
+import { simdMockLinearForward } from './simdMockLinearForward';
 import { chunkScale, directMockLinearForward, quantiseWeights } from '../../lib/hagen/fast/kernels';
 
 /** Straightforward reference of hxtorch's mock MAC + digital bias add, written from the spec. */
