@@ -55,8 +55,23 @@ export function summaryMarkdown(runs: Logged[]): string {
       return `| ${config} | ${rs.map((r) => r.seed).join(', ')} | ${rs.map((r) => pct(r.final)).join(' / ')} | **${pct(mean)}** | ${mean >= 0.975 ? 'yes' : 'no'} |`;
     }),
     '',
+    ...pageTimes(),
   ];
   return lines.join('\n');
+}
+
+interface PageSession { date: string; load: string; runs: { address: string; epochSeconds: number[]; testAccuracy?: number; note?: string }[] }
+
+/** The page timings recorded in bench/presets-page.json, as a table. */
+function pageTimes(): string[] {
+  let page: { what: string; sessions: PageSession[] };
+  try { page = JSON.parse(readFileSync(join(here, 'presets-page.json'), 'utf8')); } catch { return []; }
+  return [
+    '## Training time in the page', '', page.what, '',
+    '| session (load) | address | epochs | seconds per epoch | total s | test accuracy |', '|---|---|---|---|---|---|',
+    ...page.sessions.flatMap((session) => session.runs.map((r) => `| ${session.date} (${session.load}) | \`${r.address}\` | ${r.epochSeconds.length} | ${r.epochSeconds.join(' ')} | ${r.epochSeconds.reduce((a, b) => a + b, 0).toFixed(1)} | ${r.testAccuracy === undefined ? '' : pct(r.testAccuracy)} ${r.note ?? ''} |`)),
+    '',
+  ];
 }
 
 /** Runs grouped by configuration (the last run of each seed), where 3 or more seeds finished. */

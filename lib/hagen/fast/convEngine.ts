@@ -9,7 +9,7 @@
  * Same noise order as the reference: the convolution's source first, then one per dense layer.
  */
 import type { Rng } from '../../random';
-import { channelsToPositions, convPositions, positionsToChannels, unfoldPatches } from '../conv';
+import { convPositions, unfoldPatches } from '../conv';
 import type { NetworkInput, NoiseSupply } from '../types';
 import { crossEntropyOver64 } from './kernels';
 import type { HagenModel, LayerParams, TrainStepResult } from './types';
@@ -23,6 +23,31 @@ interface Pair {
   conv: Workspace; dense: Workspace; batch: number; positions: number; channels: number; key: string;
   /** the unfolded batch, reused (a fresh 0.4 MB array per batch costs more than the unfolding) */
   patchBytes: Uint8Array | null; patchFloats: Float32Array | null;
+}
+
+/**
+ * conv.ts positionsToChannels / channelsToPositions for the workspace's own array types. Monomorphic
+ * copies: the shared generic ones see several array types, and V8 then runs them several times slower,
+ * ~0.5 ms a batch (tests/hagen/conv.test.ts holds this path bit-identical to the reference).
+ */
+function zToChannels(rows: Int32Array, batch: number, positions: number, channels: number, out: Int32Array): void {
+  for (let b = 0; b < batch; b++) {
+    const base = b * positions * channels;
+    for (let p = 0; p < positions; p++) {
+      const row = base + p * channels;
+      for (let c = 0; c < channels; c++) out[base + c * positions + p] = rows[row + c];
+    }
+  }
+}
+
+function dzToPositions(flat: Float64Array, batch: number, positions: number, channels: number, out: Float64Array): void {
+  for (let b = 0; b < batch; b++) {
+    const base = b * positions * channels;
+    for (let c = 0; c < channels; c++) {
+      const from = base + c * positions;
+      for (let p = 0; p < positions; p++) out[base + p * channels + c] = flat[from + p];
+    }
+  }
 }
 
 /** x's patches into the pair's reused buffer, in the input form it came in (scaled pixels stay bytes). */
@@ -77,7 +102,7 @@ export function createConvFastEngine(): ConvFastEngine {
     mockLayerForward(conv, conv.layers[0], convLayer, model, rng, noise);
     // its pre-activations, channel-major, into the stand-in; ConvertingReLU lists them for the first dense layer
     const standIn = dense.layers[0];
-    positionsToChannels(conv.layers[0].z, batch, positions, channels, standIn.z);
+    zToChannels(conv.layers[0].z, batch, positions, channels, standIn.z);
     const kernels = dense.memory.exports;
     const layers = model.layers;
     for (let l = 1; l < layers.length; l++) {
@@ -109,7 +134,7 @@ export function createConvFastEngine(): ConvFastEngine {
       const view = denseModel(model, layers[0]);
       for (let l = layers.length - 1; l >= 1; l--) layerBackward(dense, view, l, dense.layers[l - 1].out);
       // back to patch rows, then the convolution's own backward (dW, dBias; no dx for the image)
-      channelsToPositions(dense.layers[0].dz, batch, positions, channels, conv.layers[0].dz);
+      dzToPositions(dense.layers[0].dz, batch, positions, channels, conv.layers[0].dz);
       layerBackward(conv, { ...model, layers: [layers[0]] }, 0, patches);
       const grads = [conv.layers[0], ...dense.layers.slice(1)].map((L) => ({ weight: L.gradWeight, bias: L.gradBias }));
       return { loss, logits, grads };
