@@ -109,17 +109,19 @@ export function padModelText(lang: Lang, match: PresetMatch, pretrained: Pretrai
 export const presetCells: CellSpec[] = [
   {
     name: 'presetMatch',
+    doc: 'Whether the settings match the chosen preset: { preset, matches, changed } (the parameters changed since).',
     inputs: ['preset', ...PRESET_PARAMS],
     // Spelled out (not ...rest): the cells test checks that parameter names match the inputs.
     define: (preset: PresetName, backend: unknown, noise: unknown, gain: unknown, mockSource: unknown, hidden: unknown, layers: unknown, conv: unknown, convKernel: unknown,
       convStride: unknown, shift: unknown, lr: unknown, lrSchedule: unknown, epochs: unknown, batchSize: unknown, augment: unknown, trainSize: unknown, labelNoise: unknown) =>
       matchPreset(preset, { backend, noise, gain, mockSource, hidden, layers, conv, convKernel, convStride, shift, lr, lrSchedule, epochs, batchSize, augment, trainSize, labelNoise }),
   },
-  { name: 'presetStatus', inputs: ['presetMatch', 'lang'], define: (presetMatch: PresetMatch, lang: Lang) => presetStatusView(lang, presetMatch) },
-  { name: 'presetRuns', inputs: ['host'], define: (host: Host) => runsOfPresets(host) },
-  { name: 'presetComparison', inputs: ['presetRuns', 'lang'], define: (presetRuns: PresetRun[], lang: Lang) => presetComparisonView(lang, presetRuns) },
+  { name: 'presetStatus', doc: 'Figure: which preset is in use, or that the settings no longer match it.', inputs: ['presetMatch', 'lang'], define: (presetMatch: PresetMatch, lang: Lang) => presetStatusView(lang, presetMatch) },
+  { name: 'presetRuns', doc: "Both presets' precomputed runs (tutorial and recommended), as the build shipped them.", inputs: ['host'], define: (host: Host) => runsOfPresets(host) },
+  { name: 'presetComparison', doc: 'Figure: the tutorial and the recommended model side by side (settings, accuracy per epoch).', inputs: ['presetRuns', 'lang'], define: (presetRuns: PresetRun[], lang: Lang) => presetComparisonView(lang, presetRuns) },
   {
     name: 'padModel',
+    doc: 'Figure: one line saying which model the trained pad uses (preset, precomputed or trained here, its accuracy).',
     inputs: ['presetMatch', 'pretrained', 'training', 'lang'],
     define: (presetMatch: PresetMatch, pretrained: PretrainedRun | null, training: TrainProgress | null, lang: Lang) =>
       element('p', { class: 'zf-pad-model', 'data-preset': presetMatch.matches ? presetMatch.preset : 'custom', 'data-source': pretrained?.source ?? 'live', text: padModelText(lang, presetMatch, pretrained, training) }),
