@@ -48,6 +48,9 @@ export interface BuildOptions {
   log?: boolean;
   /** Train results in advance for the page's first view (CLI: the default plan, cached in .cache/precomputed). */
   precompute?: PrecomputeOptions | false;
+  /** Build the articles (Notebook Kit) and dist/cells.html (CLI: yes). Off by default: they take 20–60 s, and only the
+   *  tests of articles need them, so the other browser tests' builds skip them. */
+  articles?: boolean;
 }
 
 /** Where the CLI build keeps precomputed results between builds (gitignored). */
@@ -227,7 +230,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildReport> {
   writePageProse(join(outDir, 'index.html'));
   copyWasm(outDir);
   copyCalibrations(outDir);
-  const articles = await articleStep(outDir, options);
+  const articles = options.articles ? await articleStep(outDir, options) : { pages: [], seconds: 0 };
   const dataBytes = await writeDataAssets(outDir);
 
   // ---- precompute (issue 6: instant first view); an empty plan still writes precomputed/index.json ----
@@ -260,7 +263,7 @@ function formatReport(report: BuildReport): string {
     `ziffern build → ${report.outDir}`,
     ...lines,
     `  data (gzip) ${(report.dataBytes / 1e6).toFixed(2)} MB of ${(DATA_BUDGET_BYTES / 1e6).toFixed(2)} MB budget; site ${(total / 1e6).toFixed(2)} MB (+ ${(maps / 1e6).toFixed(2)} MB source maps)`,
-    `  articles ${report.articles.pages.join(', ') || 'none'} (Notebook Kit) in ${report.articles.seconds.toFixed(1)} s; ${ARTICLE_ASSETS}/ ${(report.files.filter((file) => file.path.startsWith(`${ARTICLE_ASSETS}/`)).reduce((sum, file) => sum + file.bytes, 0) / 1e6).toFixed(2)} MB (a page loads what it uses)`,
+    `  articles ${report.articles.pages.join(', ') || 'none (not asked for)'} (Notebook Kit) in ${report.articles.seconds.toFixed(1)} s; ${ARTICLE_ASSETS}/ ${(report.files.filter((file) => file.path.startsWith(`${ARTICLE_ASSETS}/`)).reduce((sum, file) => sum + file.bytes, 0) / 1e6).toFixed(2)} MB (a page loads what it uses)`,
     `  first view (entry + static imports, no tfjs): ${Object.entries(report.firstView).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB`).join(', ')}`,
     `  precomputed ${report.precompute.entries.length} result(s) (${report.precompute.computed.length} trained, ${report.precompute.cached.length} from cache) in ${report.precompute.seconds.toFixed(1)} s`,
     `  done in ${report.seconds.toFixed(1)} s`,
@@ -273,7 +276,7 @@ if (isMain) {
   const outDir = args.find((arg) => !arg.startsWith('--'));
   try {
     const report = await build({
-      outDir, minify: !args.includes('--no-minify'),
+      outDir, minify: !args.includes('--no-minify'), articles: true,
       precompute: args.includes('--no-precompute') ? false : { cacheDir: PRECOMPUTE_CACHE, log: (line) => process.stdout.write(line + '\n') },
     });
     process.stdout.write(formatReport(report) + '\n');

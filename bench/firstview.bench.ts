@@ -20,7 +20,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export default async function firstView(): Promise<Record<string, unknown>> {
   const root = mkdtempSync(join(tmpdir(), 'ziffern-firstview-'));
   const buildStarted = performance.now();
-  const report = await build({ outDir: root, precompute: { cacheDir: PRECOMPUTE_CACHE } });
+  const report = await build({ outDir: root, articles: true, precompute: { cacheDir: PRECOMPUTE_CACHE } });
   const buildSeconds = (performance.now() - buildStarted) / 1000;
   const server = await startStaticServer({ root, port: 0 });
   const browser = await launchChromium();

@@ -107,7 +107,7 @@ describe('accessibility and language (issue 15)', () => {
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'ziffern-a11y-'));
-    await build({ outDir: root });
+    await build({ outDir: root, articles: true });
     server = await startStaticServer({ root, port: 0 });
     siteUrl = server.url;
     browser = await launchChromium();

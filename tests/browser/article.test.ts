@@ -63,7 +63,7 @@ describe('articles (Notebook Kit) in Chromium', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'ziffern-article-'));
     site = join(root, SUB_PATH);
-    await build({ outDir: site, precompute: { cacheDir: join(root, '.cache'), plan: [{ kind: 'training', params: SMALL }] } });
+    await build({ outDir: site, articles: true, precompute: { cacheDir: join(root, '.cache'), plan: [{ kind: 'training', params: SMALL }] } });
     // The README's example, copied as an author would, built by the same step.
     const sources = join(root, 'authored');
     mkdirSync(sources);

@@ -54,7 +54,7 @@ describe('build', () => {
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'ziffern-build-'));
-    report = await build({ outDir });
+    report = await build({ outDir, articles: true });
   });
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 

@@ -34,7 +34,7 @@ describe('issue 16 faults in the page', () => {
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'ziffern-faults-page-'));
-    await build({ outDir: root });
+    await build({ outDir: root, articles: true });
     server = await startStaticServer({ root, port: 0 });
     browser = await launchChromium();
   });
