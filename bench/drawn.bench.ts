@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from '../build';
+import { build, PRECOMPUTE_CACHE } from '../build';
 import { startStaticServer } from '../lib/host/serve';
 import { launchChromium } from '../tests/browser/chromium';
 import { confusionText, failureSheet, openSite, replayDrawings, summarise } from './drawn/replay';
@@ -22,7 +22,8 @@ export default async function drawnBench(): Promise<Record<string, unknown>> {
   const query = (process.argv[3] ?? process.env.DRAWN_QUERY ?? '').replace(/^\?/, '');
   const label = process.env.DRAWN_LABEL ?? (query || 'default (tutorial model, precomputed)');
   const root = mkdtempSync(join(tmpdir(), 'ziffern-drawn-bench-'));
-  await build({ outDir: root });
+  // Both presets precomputed (cached in .cache/precomputed), as the site ships them: the pad answers at once.
+  await build({ outDir: root, precompute: { cacheDir: PRECOMPUTE_CACHE } });
   const server = await startStaticServer({ root, port: 0 });
   const browser = await launchChromium();
   try {

@@ -39,7 +39,8 @@ export async function openSite(browser: Browser, url: string, query = '', device
   await page.goto(url + (query && !query.startsWith('?') ? `?${query}` : query));
   // a model trained in the page (a query the build did not precompute) must finish first
   await page.waitForFunction(() => document.querySelector('[data-cell="training"] [data-state], [data-cell="training"][data-state]')?.getAttribute('data-state') === 'done', null, { timeout: 600_000 });
-  await page.locator('[data-cell="trainedPredictions"] ol > li').first().waitFor({ timeout: 120_000 });
+  // The trained pad's answer area is there (an empty pad invites drawing and shows no list until it has ink).
+  await page.locator('[data-cell="trainedPredictions"] .zf-predictions, [data-cell="trainedPredictions"] ol > li').first().waitFor({ timeout: 120_000 });
   return page;
 }
 
