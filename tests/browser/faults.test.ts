@@ -7,25 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGzip } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { build } from '../../build.js';
 import { startStaticServer, type RunningServer } from '../../lib/host/serve.js';
 import { launchChromium, watchPage, type WatchedPage } from './chromium.js';
+import { gzipBomb } from '../data/gzipBomb';
 
 type Ziffern = { set(n: string, v: unknown): Promise<void>; value(n: string): Promise<unknown> };
 
-async function gzipBomb(megabytes: number): Promise<Buffer> {
-  const gzip = createGzip({ level: 9 });
-  const parts: Buffer[] = [];
-  gzip.on('data', (chunk: Buffer) => parts.push(chunk));
-  const done = new Promise((resolve) => gzip.on('end', resolve));
-  const zeros = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < megabytes; i++) if (!gzip.write(zeros)) await new Promise((resolve) => gzip.once('drain', resolve));
-  gzip.end();
-  await done;
-  return Buffer.concat(parts);
-}
 
 describe('issue 16 faults in the page', () => {
   let root: string;

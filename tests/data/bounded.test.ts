@@ -4,25 +4,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzipSync, createGzip } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gunzipBounded, readStreamBounded, responseTextBounded, TooLargeError } from '../../lib/data/bounded';
 import { encodeSplit, MAX_ENCODED_SPLIT_BYTES } from '../../lib/data/encoding';
 import { fetchSplit } from '../../lib/host/browser';
 import { syntheticSplit } from '../train/synthetic';
+import { gzipBomb } from './gzipBomb';
 
-/** `megabytes` MB of zeros, gzipped while streaming (≈ 1 kB per MB): a decompression bomb. */
-async function gzipBomb(megabytes: number): Promise<Buffer> {
-  const gzip = createGzip({ level: 9 });
-  const parts: Buffer[] = [];
-  gzip.on('data', (chunk: Buffer) => parts.push(chunk));
-  const done = new Promise((resolve) => gzip.on('end', resolve));
-  const zeros = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < megabytes; i++) if (!gzip.write(zeros)) await new Promise((resolve) => gzip.once('drain', resolve));
-  gzip.end();
-  await done;
-  return Buffer.concat(parts);
-}
 
 const streamOf = (bytes: Uint8Array, chunk = 64 * 1024) => new ReadableStream<Uint8Array>({
   start(controller) {
