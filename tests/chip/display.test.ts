@@ -55,9 +55,9 @@ describe('hardware session display', () => {
     const session = await mounted('session');
     const text = session.textContent!;
     expect(text).toMatch(/EMULATED BrainScaleS-2 core, chip id 1/);
-    expect(text).toMatch(/nightly file, created .* h old/);
-    expect(text).toMatch(/offset \d+\.\d+ → \d\.\d+ LSB/);
-    expect(text).toContain("tfjs is not loaded"); // showing the session does not load tfjs (the host has no tfBackendInUse here)
+    expect(text).toMatch(/last night’s file, created .* \(\d+\.\d h old\)/);
+    expect(text).toMatch(/offset \d+\.\d+ → \d\.\d+ output steps/);
+    expect(text).toContain("TensorFlow.js is not loaded"); // showing the session does not load tfjs (the host has no tfBackendInUse here)
     const cells = [...session.querySelectorAll('.zf-chip-time td')].map((td) => td.textContent);
     expect(cells).toHaveLength(4);
     for (const value of cells) expect(value).toMatch(/\d (ms|s)$/);
@@ -79,7 +79,7 @@ describe('hardware session display', () => {
     (session.querySelector('.zf-recalibrate') as HTMLButtonElement).click();
     expect(await notebook.value('calibration')).toBe('fresh');
     for (let i = 0; i < 500 && session.querySelector('.zf-session')?.getAttribute('data-calibrated') !== 'true'; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(session.textContent).toMatch(/fresh run of the routine/);
+    expect(session.textContent).toMatch(/measured just now, created .* h old/);
     expect(session.querySelector('.zf-recalibrate')).toBeNull();
   });
 });
