@@ -5,7 +5,7 @@
  * pad uses.
  */
 import type { HagenModel } from '../lib/hagen/types';
-import { defaultParams, type ParamValues } from '../lib/params';
+import { defaultParams, formatParamValue, paramSpec, type ParamValues } from '../lib/params';
 import { lookupPrecomputedTraining, type PretrainedRun } from '../lib/precompute/lookup';
 import type { TrainingParams } from '../lib/precompute/files';
 import { PRESET_NAMES, PRESET_PARAMS, presetMatch as matchPreset, presetValues, type PresetMatch, type PresetName } from '../lib/presets';
@@ -22,16 +22,21 @@ const NAMES: Record<PresetName, { en: string; de: string }> = {
 
 const percent = (lang: Lang, x: number) => `${formatNumber(lang, 100 * x, 1)} %`;
 
-/** One line: the settings are the preset's, or which of its values changed. */
+/** One line: the settings are the preset's, or which of its values changed (by their labels, the code name in small print). */
 export function presetStatusView(lang: Lang, match: PresetMatch): HTMLElement {
   const name = tr(lang, NAMES[match.preset]);
-  const text = match.matches
-    ? tr(lang, { en: `These are the settings of ${name}.`, de: `Das sind die Einstellungen für ${name}.` })
-    : tr(lang, {
-      en: `Changed from the settings of ${name}: ${match.changed.join(', ')}. The results are your own model’s.`,
-      de: `Geändert gegenüber den Einstellungen für ${name}: ${match.changed.join(', ')}. Die Ergebnisse sind die deines eigenen Modells.`,
-    });
-  return element('p', { class: 'zf-preset-status', 'data-preset': match.preset, 'data-matches': String(match.matches), text });
+  const attrs = { class: 'zf-preset-status', 'data-preset': match.preset, 'data-matches': String(match.matches) };
+  if (match.matches) return element('p', { ...attrs, text: tr(lang, { en: `These are the settings of ${name}.`, de: `Das sind die Einstellungen für ${name}.` }) });
+  const parts: (string | Node)[] = [tr(lang, { en: `Changed from the settings of ${name}: `, de: `Geändert gegenüber den Einstellungen für ${name}: ` })];
+  match.changed.forEach((param, i) => {
+    if (i > 0) parts.push(', ');
+    let label: string = param;
+    try { label = paramSpec(param).label[lang]; } catch { /* not a parameter: its code name */ }
+    parts.push(label);
+    if (label !== param) parts.push(' (', element('small', {}, [element('code', { text: param })]), ')');
+  });
+  parts.push(tr(lang, { en: '. The results are your own model’s.', de: '. Die Ergebnisse sind die deines eigenen Modells.' }));
+  return element('p', attrs, parts);
 }
 
 /** A model in words: "convolution 20 × 10×10 / 5 → 128 → 10" or "784 → 256 → 256 → 10". */
@@ -63,8 +68,8 @@ export function presetComparisonView(lang: Lang, runs: PresetRun[]): HTMLElement
     return [
       [tr(lang, { en: 'convolution', de: 'Faltung' }), v.conv ? `${v.conv} × ${v.convKernel}×${v.convKernel}, ${tr(lang, { en: 'stride', de: 'Schritt' })} ${v.convStride}` : tr(lang, { en: 'none', de: 'keine' })],
       [tr(lang, { en: 'dense layers', de: 'dichte Lagen' }), `${v.layers} × ${v.hidden}`],
-      [tr(lang, { en: 'augmentation', de: 'Augmentierung' }), String(v.augment)],
-      [tr(lang, { en: 'learning rate', de: 'Lernrate' }), `${formatNumber(lang, v.lr as number, 3)} (${v.lrSchedule})`],
+      [tr(lang, { en: 'augmentation', de: 'Augmentierung' }), formatParamValue(paramSpec('augment'), v.augment, lang)],
+      [tr(lang, { en: 'learning rate', de: 'Lernrate' }), `${formatNumber(lang, v.lr as number, 3)}, ${formatParamValue(paramSpec('lrSchedule'), v.lrSchedule, lang)}`],
       [tr(lang, { en: 'batch, epochs', de: 'Batch, Epochen' }), `${v.batchSize}, ${v.epochs}`],
     ] as [string, string][];
   };

@@ -106,6 +106,9 @@ button.zf-reset { font: 600 0.9rem/1.2 var(--zf-font); color: var(--zf-accent-in
 .zf-chipview svg { border: 1px solid #9a9aa6; border-radius: 3px; image-rendering: pixelated; }
 .zf-chipview figcaption { display: flex; flex-direction: column; font-size: 0.85rem; line-height: 1.35; color: var(--zf-muted); }
 .zf-chipview figcaption strong { color: var(--zf-ink); }
+.zf-step figcaption { color: var(--zf-muted); }
+.zf-step figcaption strong { color: var(--zf-ink); }
+.zf-pad-options select { min-height: 32px; max-width: 100%; }
 
 /* predictions */
 .zf-predictions h3 { margin: 0 0 0.4rem; font-size: 1rem; }

@@ -113,6 +113,8 @@ describe('articles (Notebook Kit) in Chromium', () => {
     try {
       await page.goto(`${server.url}${SUB_PATH}article.html?${SMALL_QUERY}`);
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
+      // the pad starts empty and answers once it has a digit: take a sample
+      await page.locator('[data-cell="trainedDrawing"] button.zf-sample[data-digit="3"]').first().click({ timeout: 60_000 });
       await page.waitForSelector('[data-cell="trainedPredictions"][data-status="fulfilled"] li', { timeout: 60_000 });
       const accuracy = await testAccuracy(page);
       await waitForText(page, 'accuracyLine', `Test accuracy ${(100 * accuracy).toFixed(1)} % with 16 neurons per layer`);

@@ -24,7 +24,10 @@ describe('presets section', () => {
     const values = { ...presetValues('recommended'), epochs: 3 };
     const el = presetStatusView('en', presetMatch('recommended', values));
     expect(el.dataset.matches).toBe('false');
-    expect(el.textContent).toMatch(/Changed from the settings of the recommended model: epochs/);
+    // changed parameters by their label in the reader's language, the code name in small print
+    expect(el.textContent).toMatch(/Changed from the settings of the recommended model: Epochs \(epochs\)/);
+    expect(el.querySelector('small code')?.textContent).toBe('epochs');
+    expect(presetStatusView('de', presetMatch('recommended', values)).textContent).toMatch(/Geändert gegenüber den Einstellungen für das empfohlene Modell: Epochen \(epochs\)\./);
     expect(presetStatusView('de', presetMatch('tutorial', presetValues('tutorial'))).textContent).toBe('Das sind die Einstellungen für das Modell des Tutorials.');
   });
 
