@@ -109,6 +109,8 @@ button.zf-reset { font: 600 0.9rem/1.2 var(--zf-font); color: var(--zf-accent-in
 .zf-step figcaption { color: var(--zf-muted); }
 .zf-step figcaption strong { color: var(--zf-ink); }
 .zf-pad-options select { min-height: 32px; max-width: 100%; }
+/* the presets side by side: on a phone the table scrolls in its own box, never the page */
+.zf-preset-comparison { display: block; max-width: 100%; overflow-x: auto; }
 
 /* predictions */
 .zf-predictions h3 { margin: 0 0 0.4rem; font-size: 1rem; }
