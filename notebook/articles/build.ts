@@ -7,7 +7,7 @@
  *  - ziffern stays one module: `import … from "./embed.js"` in a cell is left to the site's embed.js at run time
  *    (external, rendered relative to the built chunk), so an article shares the notebook, its worker and data.
  *  - nothing is loaded from another host: Notebook Kit's standard library imports Inputs, d3, htl, lodash, … from
- *    cdn.jsdelivr.net. Those we ship (d3, @observablehq/inputs, htl) are bundled from node_modules; the rest become
+ *    a CDN. Those we ship (d3, @observablehq/inputs, htl) are bundled from node_modules; the rest become
  *    modules that fail with a clear message when used. The built files are then checked for http(s) URLs.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -21,13 +21,16 @@ const PROJECT_ROOT = resolve(HERE, '../..');
 export const ARTICLES_DIR = HERE;
 /** Built articles' scripts, styles and fonts (below the site root, next to the pages). */
 export const ARTICLE_ASSETS = 'article-assets';
-const CDN = 'https://cdn.jsdelivr.net/npm/';
-/** CDN modules of Notebook Kit's standard library that ziffern ships itself: bundled from node_modules. */
-const LOCAL_PACKAGES: Record<string, string> = {
-  [`${CDN}d3/+esm`]: 'd3',
-  [`${CDN}@observablehq/inputs/+esm`]: '@observablehq/inputs',
-  [`${CDN}htl/+esm`]: 'htl',
-};
+/** Packages of Notebook Kit's standard library that ziffern ships itself: bundled from node_modules. */
+const LOCAL_PACKAGES = ['d3', '@observablehq/inputs', 'htl'];
+/** Notebook Kit imports its standard library as `https://<cdn>/npm/<package>/+esm`; the host is not named here. */
+const CDN_MODULE = /^https:\/\/[^/]+\/npm\/(.+)\/\+esm$/;
+
+/** The package ziffern bundles in place of a CDN module address, or undefined. */
+function localPackage(url: string): string | undefined {
+  const name = CDN_MODULE.exec(url)?.[1];
+  return name !== undefined && LOCAL_PACKAGES.includes(name) ? name : undefined;
+}
 /** Site modules an article may import; they stay separate files of the site (one shared notebook per page). */
 const SITE_MODULES = ['./embed.js'];
 /** Marks a site module in the bundle until renderChunk writes its relative path. */
@@ -52,14 +55,14 @@ export function offlineArticles(outDir: string): Plugin {
     enforce: 'pre',
     async resolveDynamicImport(specifier) {
       if (typeof specifier !== 'string' || !specifier.startsWith('https://')) return null;
-      const local = LOCAL_PACKAGES[specifier];
+      const local = localPackage(specifier);
       if (local) return (await this.resolve(local))?.id ?? null;
       return `\0offline-dynamic:${specifier}`;
     },
     async resolveId(source, importer) {
       if (SITE_MODULES.includes(source) && importer !== undefined) return { id: `${SITE}${basename(source)}`, external: true };
       if (!source.startsWith('https://') && !source.startsWith('http://')) return null;
-      const local = LOCAL_PACKAGES[source];
+      const local = localPackage(source);
       if (local) return this.resolve(local, importer);
       return { id: `\0offline-static:${source}`, syntheticNamedExports: true };
     },
@@ -78,11 +81,11 @@ export default unavailable;`;
     },
     transform(code, id) {
       // stdlib/inputs.css @imports Inputs' stylesheet from the CDN; ours is in node_modules.
-      if (id.endsWith('/stdlib/inputs.css')) return code.replace(`${CDN}@observablehq/inputs/dist/index.css`, '@observablehq/inputs/dist/index.css');
+      if (id.endsWith('/stdlib/inputs.css')) return code.replace(/https:\/\/[^/"')]+\/npm\/@observablehq\/inputs\/dist\/index\.css/, '@observablehq/inputs/dist/index.css');
       // Other CDN addresses in the standard library that are not imports (sample datasets, KaTeX's and DuckDB's
       // files): a scheme no browser fetches, so using them fails on the page instead of going to another host.
       if (id.includes('/notebook-kit/dist/src/runtime/')) {
-        return code.replace(/(?<!(?:from\s*|import\s*\(\s*)["'])https:\/\/cdn\.jsdelivr\.net\//g, 'ziffern-offline://cdn.jsdelivr.net/');
+        return code.replace(/(?<!(?:from\s*|import\s*\(\s*)["'])https:\/\/([^/\s"'`]+)\//g, 'ziffern-offline://$1/');
       }
       return null;
     },
