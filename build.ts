@@ -30,6 +30,10 @@ import { precompute, type PrecomputeOptions, type PrecomputeReport } from './lib
 import { ARTICLE_ASSETS, buildArticles, type ArticleBuild } from './notebook/articles/build.js';
 import { cellReference, referencePage } from './notebook/articles/reference.js';
 import { prerenderProse } from './notebook/prerender.js';
+import { writePreloads, type FirstViewFiles } from './notebook/preload.js';
+import { nightlyCalibrationPath } from './lib/chip/calibration.js';
+import { defaultParams } from './lib/params.js';
+import { fileOf, precomputeKey, PRECOMPUTED_INDEX } from './lib/precompute/files.js';
 import { de } from './notebook/prose/de.js';
 import { en } from './notebook/prose/en.js';
 
@@ -236,7 +240,26 @@ export async function build(options: BuildOptions = {}): Promise<BuildReport> {
   // ---- precompute (issue 6: instant first view); an empty plan still writes precomputed/index.json ----
   const precomputed = await precompute(outDir, options.precompute === false || options.precompute === undefined ? { plan: [] } : options.precompute);
 
+  writeFileSync(join(outDir, 'index.html'), writePreloads(readFileSync(join(outDir, 'index.html'), 'utf8'), firstViewFiles(bundled.metafile, outDir, precomputed)));
+
   return { outDir, files: listFiles(outDir), dataBytes, seconds: (performance.now() - started) / 1000, precompute: precomputed, articles, firstView };
+}
+
+/** What the page's first view fetches, for the preloads in its head (notebook/preload.ts). */
+function firstViewFiles(metafile: esbuild.Metafile, outDir: string, precomputed: PrecomputeReport): FirstViewFiles {
+  const main = Object.keys(metafile.outputs).find((output) => relative(outDir, resolve(output)) === 'main.js');
+  if (!main) throw new Error('build: no main.js in the bundle');
+  const modules = staticClosure(metafile, main).map((output) => relative(outDir, resolve(output))).filter((path) => path !== 'main.js');
+  const defaultRun = fileOf('training', precomputeKey('training', defaultParams()));
+  const defaultCalibration = nightlyCalibrationPath(defaultParams().chipId);
+  return {
+    modules,
+    always: [`precomputed/${PRECOMPUTED_INDEX}`, DATA_FILES.test],
+    defaultsOnly: [
+      ...(precomputed.entries.some((entry) => entry.file === defaultRun) ? [`precomputed/${defaultRun}`] : []),
+      ...(existsSync(join(outDir, defaultCalibration)) ? [defaultCalibration] : []),
+    ],
+  };
 }
 
 /** The articles (notebook/articles/*.html, Notebook Kit notebooks) become pages next to index.html, and cells.html

@@ -6,8 +6,8 @@
  */
 import type { HagenModel } from '../lib/hagen/types';
 import { defaultParams, formatParamValue, paramSpec, type ParamValues } from '../lib/params';
-import { lookupPrecomputedTraining, type PretrainedRun } from '../lib/precompute/lookup';
-import type { TrainingParams } from '../lib/precompute/files';
+import { lookupPrecomputedSummary, type PretrainedRun } from '../lib/precompute/lookup';
+import type { RunSummary, TrainingParams } from '../lib/precompute/files';
 import { PRESET_NAMES, PRESET_PARAMS, presetMatch as matchPreset, presetValues, type PresetMatch, type PresetName } from '../lib/presets';
 import type { CellSpec } from '../lib/runtime/cell';
 import type { Host } from '../lib/runtime/host';
@@ -39,21 +39,24 @@ export function presetStatusView(lang: Lang, match: PresetMatch): HTMLElement {
   return element('p', attrs, parts);
 }
 
-/** A model in words: "convolution 20 × 10×10 / 5 → 128 → 10" or "784 → 256 → 256 → 10". */
-export function architectureText(model: HagenModel): string {
+/** A model in words: "conv 16×(9×9, stride 3) → 128 → 10" or "784 → 256 → 256 → 10". */
+export function architectureText(model: Pick<HagenModel, 'layers'> | Pick<RunSummary, 'layers'>): string {
   const [first] = model.layers;
   const head = first.conv ? `conv ${first.outFeatures}×(${first.conv.kernel}×${first.conv.kernel}, stride ${first.conv.stride})` : String(first.inFeatures);
   const widths = (first.conv ? model.layers.slice(1) : model.layers).map((l) => l.outFeatures);
   return [head, ...widths].join(' → ');
 }
 
-export interface PresetRun { preset: PresetName; run: PretrainedRun | null }
+export interface PresetRun { preset: PresetName; run: RunSummary | null }
 
-/** The precomputed run of every preset (default seed and chip, as the build trains them); null where this build has none. */
+/**
+ * The precomputed run of every preset (default seed and chip, as the build trains them) in brief, from the
+ * precomputed index: comparing them downloads no weights. null where this build has none.
+ */
 export async function runsOfPresets(host: Host): Promise<PresetRun[]> {
   return Promise.all(PRESET_NAMES.map(async (preset) => {
     const params = { ...defaultParams(), ...presetValues(preset), preset } as ParamValues;
-    return { preset, run: await lookupPrecomputedTraining(host, params as unknown as TrainingParams) };
+    return { preset, run: await lookupPrecomputedSummary(host, params as unknown as TrainingParams) };
   }));
 }
 
@@ -77,23 +80,22 @@ export function presetComparisonView(lang: Lang, runs: PresetRun[]): HTMLElement
   const rows: HTMLElement[] = [];
   const labels = settings('tutorial').map(([label]) => label);
   labels.forEach((label, i) => rows.push(element('tr', {}, [element('th', { scope: 'row', text: label }), ...runs.map(({ preset }) => element('td', { text: settings(preset)[i][1] }))])));
-  const last = (run: PretrainedRun | null) => run?.progress.epochs.at(-1) ?? null;
+  const last = (run: RunSummary | null) => run?.epochs.at(-1) ?? null;
   const missing = tr(lang, { en: 'not precomputed in this build', de: 'in diesem Build nicht vorberechnet' });
   rows.push(element('tr', {}, [element('th', { scope: 'row', text: tr(lang, { en: 'model', de: 'Modell' }) }),
-    ...runs.map(({ run }) => element('td', { text: run ? architectureText(run.progress.model) : missing }))]));
+    ...runs.map(({ run }) => element('td', { text: run ? architectureText(run) : missing }))]));
   rows.push(element('tr', { class: 'zf-preset-accuracy' }, [element('th', { scope: 'row', text: tr(lang, { en: 'test accuracy (10 000 images)', de: 'Testgenauigkeit (10 000 Bilder)' }) }),
     ...runs.map(({ preset, run }) => element('td', { 'data-preset': preset, 'data-accuracy': last(run)?.testAccuracy ?? '', text: last(run) ? percent(lang, last(run)!.testAccuracy) : '–' }))]));
   rows.push(element('tr', {}, [element('th', { scope: 'row', text: tr(lang, { en: 'after each epoch', de: 'nach jeder Epoche' }) }),
-    ...runs.map(({ run }) => element('td', { text: run ? run.progress.epochs.map((e) => formatNumber(lang, 100 * e.testAccuracy, 1)).join(' · ') : '–' }))]));
+    ...runs.map(({ run }) => element('td', { text: run ? run.epochs.map((e) => formatNumber(lang, 100 * e.testAccuracy, 1)).join(' · ') : '–' }))]));
   rows.push(element('tr', {}, [element('th', { scope: 'row', text: tr(lang, { en: 'weakest digits', de: 'schwächste Ziffern' }) }),
     ...runs.map(({ run }) => {
-      const e = last(run);
-      if (!e) return element('td', { text: '–' });
-      const digits = perDigit(e.confusion).map((acc, digit) => ({ acc, digit })).sort((a, b) => a.acc - b.acc).slice(0, 3);
+      if (!run) return element('td', { text: '–' });
+      const digits = perDigit(run.confusion).map((acc, digit) => ({ acc, digit })).sort((a, b) => a.acc - b.acc).slice(0, 3);
       return element('td', { text: digits.map(({ acc, digit }) => `${digit}: ${percent(lang, acc)}`).join(', ') });
     })]));
   rows.push(element('tr', {}, [element('th', { scope: 'row', text: tr(lang, { en: 'training time at build (Node)', de: 'Trainingszeit beim Build (Node)' }) }),
-    ...runs.map(({ run }) => element('td', { text: run ? `${formatNumber(lang, run.progress.epochs.reduce((s, e) => s + e.seconds, 0), 0)} s` : '–' }))]));
+    ...runs.map(({ run }) => element('td', { text: run ? `${formatNumber(lang, run.epochs.reduce((s, e) => s + e.seconds, 0), 0)} s` : '–' }))]));
   return element('table', { class: 'zf-preset-comparison' }, [element('thead', {}, [head]), element('tbody', {}, rows)]);
 }
 
@@ -122,7 +124,7 @@ export const presetCells: CellSpec[] = [
       matchPreset(preset, { backend, noise, gain, mockSource, hidden, layers, conv, convKernel, convStride, shift, lr, lrSchedule, epochs, batchSize, augment, trainSize, labelNoise }),
   },
   { name: 'presetStatus', doc: 'Figure: which preset is in use, or that the settings no longer match it.', inputs: ['presetMatch', 'lang'], define: (presetMatch: PresetMatch, lang: Lang) => presetStatusView(lang, presetMatch) },
-  { name: 'presetRuns', doc: "Both presets' precomputed runs (tutorial and recommended), as the build shipped them.", inputs: ['host'], define: (host: Host) => runsOfPresets(host) },
+  { name: 'presetRuns', doc: "Both presets' precomputed runs in brief (model shape, test accuracy per epoch, last confusion), from the build's index: no weights downloaded.", inputs: ['host'], define: (host: Host) => runsOfPresets(host) },
   { name: 'presetComparison', doc: 'Figure: the tutorial and the recommended model side by side (settings, accuracy per epoch).', inputs: ['presetRuns', 'lang'], define: (presetRuns: PresetRun[], lang: Lang) => presetComparisonView(lang, presetRuns) },
   {
     name: 'padModel',

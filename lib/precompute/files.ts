@@ -79,6 +79,27 @@ export interface IndexEntry {
   params: Record<string, unknown>;
   /** How it was computed when that differs from what the reader would expect, e.g. "1 epoch on 10 000 images". */
   note?: string;
+  /** training only: what a comparison shows without downloading the run (its model's shape, accuracy per epoch). */
+  summary?: RunSummary;
+}
+
+/** A precomputed training run in brief: the index carries it, so comparing runs costs no download of their weights. */
+export interface RunSummary {
+  /** Each layer's shape (a convolution's kernel and stride on the first). */
+  layers: { inFeatures: number; outFeatures: number; conv?: { kernel: number; stride: number } }[];
+  /** Per epoch: its number, the test accuracy at its end and the seconds it took. */
+  epochs: { epoch: number; testAccuracy: number; seconds: number }[];
+  /** The last epoch's confusion matrix, [true][predicted]. */
+  confusion: number[][];
+}
+
+/** The summary of a run: its model's shape and its epochs. */
+export function summaryOf(run: { epochs: readonly EpochResult[]; model: { layers: readonly { inFeatures: number; outFeatures: number; conv?: { kernel: number; stride: number } }[] } }): RunSummary {
+  return {
+    layers: run.model.layers.map((l) => ({ inFeatures: l.inFeatures, outFeatures: l.outFeatures, ...(l.conv ? { conv: { kernel: l.conv.kernel, stride: l.conv.stride } } : {}) })),
+    epochs: run.epochs.map((e) => ({ epoch: e.epoch, testAccuracy: e.testAccuracy, seconds: e.seconds })),
+    confusion: run.epochs.at(-1)?.confusion.map((row) => [...row]) ?? [],
+  };
 }
 export interface PrecomputedIndex {
   entries: IndexEntry[];
@@ -171,9 +192,34 @@ export function parseIndex(text: string): PrecomputedIndex {
     if (raw.file !== file) throw new Error(`${at}: file must be "${file}"`);
     if (raw.note !== undefined && (typeof raw.note !== 'string' || raw.note.length > 200)) throw new Error(`${at}: note must be a string of at most 200 characters`);
     const params = readParams(raw.kind, raw.params, at);
-    return { kind: raw.kind, key: raw.key, file: raw.file, params, ...(raw.note !== undefined ? { note: raw.note as string } : {}) };
+    const summary = raw.summary === undefined ? undefined : readSummary(raw.summary, `${at}.summary`);
+    if (summary && raw.kind !== 'training') throw new Error(`${at}: only a training has a summary`);
+    return { kind: raw.kind, key: raw.key, file: raw.file, params, ...(raw.note !== undefined ? { note: raw.note as string } : {}), ...(summary ? { summary } : {}) };
   });
   return { entries };
+}
+
+const isCount = (n: unknown, min = 0) => Number.isInteger(n) && (n as number) >= min;
+
+function readSummary(raw: unknown, where: string): RunSummary {
+  if (!isObject(raw)) throw new Error(`${where}: must be an object`);
+  const { layers, epochs, confusion } = raw;
+  if (!Array.isArray(layers) || layers.length === 0 || !layers.every((l) => isObject(l) && isCount(l.inFeatures, 1) && isCount(l.outFeatures, 1)
+    && (l.conv === undefined || (isObject(l.conv) && isCount(l.conv.kernel, 1) && isCount(l.conv.stride, 1))))) {
+    throw new Error(`${where}.layers must be a non-empty list of { inFeatures, outFeatures, conv? } with positive integers`);
+  }
+  if (!Array.isArray(epochs) || epochs.length === 0 || !epochs.every((e) => isObject(e) && isCount(e.epoch, 1)
+    && typeof e.testAccuracy === 'number' && e.testAccuracy >= 0 && e.testAccuracy <= 1 && typeof e.seconds === 'number' && e.seconds >= 0)) {
+    throw new Error(`${where}.epochs must be a non-empty list of { epoch ≥ 1, testAccuracy from 0 to 1, seconds ≥ 0 }`);
+  }
+  if (!Array.isArray(confusion) || confusion.length !== 10 || confusion.some((row) => !Array.isArray(row) || row.length !== 10 || row.some((n) => !isCount(n)))) {
+    throw new Error(`${where}.confusion must be 10 rows of 10 counts`);
+  }
+  return {
+    layers: layers.map((l) => ({ inFeatures: l.inFeatures, outFeatures: l.outFeatures, ...(l.conv ? { conv: { kernel: l.conv.kernel, stride: l.conv.stride } } : {}) })),
+    epochs: epochs.map((e) => ({ epoch: e.epoch, testAccuracy: e.testAccuracy, seconds: e.seconds })),
+    confusion: confusion as number[][],
+  };
 }
 
 export function parseTraining(text: string, fileName: string): PrecomputedTraining {

@@ -7,7 +7,7 @@ import { decodeTrainingRun, type TrainingRun } from './binary';
 import type { ParamValues } from '../params';
 import type { Host } from '../runtime/host';
 import type { TrainProgress } from '../train/train';
-import { parseIndex, parseSweep, precomputeKey, PRECOMPUTED_INDEX, sameRelevantParams, type IndexEntry, type PrecomputedIndex, type PrecomputedSweep, type TrainingParams } from './files';
+import { parseIndex, parseSweep, precomputeKey, PRECOMPUTED_INDEX, sameRelevantParams, type IndexEntry, type PrecomputedIndex, type PrecomputedSweep, type RunSummary, type TrainingParams } from './files';
 
 export interface PretrainedRun {
   source: 'precomputed' | 'file';
@@ -51,22 +51,45 @@ async function readEntry<T>(host: Host, entry: IndexEntry, parse: (text: string,
   }
 }
 
+async function trainingEntry(host: Host, params: TrainingParams): Promise<IndexEntry | undefined> {
+  const key = precomputeKey('training', params as ParamValues);
+  return (await precomputedIndex(host)).entries.find((e) => e.kind === 'training' && e.key === key && sameRelevantParams('training', e.params, params as ParamValues));
+}
+
+/** Runs already asked for, per host and file: every cell that wants the same run shares one download. */
+const runs = new WeakMap<Host, Map<string, Promise<TrainingRun | null>>>();
+
+function readRun(host: Host, entry: IndexEntry): Promise<TrainingRun | null> {
+  let byFile = runs.get(host);
+  if (!byFile) runs.set(host, byFile = new Map());
+  let run = byFile.get(entry.file);
+  if (!run) {
+    run = (async () => {
+      try {
+        const bytes = await host.readPrecomputedBytes!(entry.file);
+        // A damaged file is refused with its reason (length, checksum, contents), and the page trains live.
+        return bytes === null ? null : decodeTrainingRun(bytes, entry.file);
+      } catch (error) {
+        warn((error as Error).message);
+        return null;
+      }
+    })();
+    byFile.set(entry.file, run);
+  }
+  return run;
+}
+
+/** The summary (model shape, accuracy per epoch) of the run precomputed for exactly these parameters, from the index alone; null if none. */
+export async function lookupPrecomputedSummary(host: Host, params: TrainingParams): Promise<RunSummary | null> {
+  return (await trainingEntry(host, params))?.summary ?? null;
+}
+
 /** The training progress ("done", with curves and weights) precomputed for exactly these parameters, or null. */
 export async function lookupPrecomputedTraining(host: Host, params: TrainingParams): Promise<PretrainedRun | null> {
-  const key = precomputeKey('training', params as ParamValues);
-  const entry = (await precomputedIndex(host)).entries.find((e) => e.kind === 'training' && e.key === key && sameRelevantParams('training', e.params, params as ParamValues));
+  const entry = await trainingEntry(host, params);
   if (!entry || !host.readPrecomputedBytes) return null;
-  let stored: TrainingRun;
-  try {
-    const bytes = await host.readPrecomputedBytes(entry.file);
-    if (bytes === null) return null;
-    // A damaged file is refused with its reason (length, checksum, contents), and the page trains live.
-    stored = decodeTrainingRun(bytes, entry.file);
-  } catch (error) {
-    warn((error as Error).message);
-    return null;
-  }
-  if (!sameRelevantParams('training', stored.params, params as ParamValues)) return null;
+  const stored = await readRun(host, entry);
+  if (!stored || !sameRelevantParams('training', stored.params, params as ParamValues)) return null;
   const last = stored.losses.at(-1) ?? Number.NaN;
   const progress: TrainProgress = {
     state: 'done', epoch: stored.epochs.length, batch: stored.batchesPerEpoch, batchesPerEpoch: stored.batchesPerEpoch, loss: last, samplesPerSecond: 0,

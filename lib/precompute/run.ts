@@ -18,8 +18,8 @@ import { createNotebook, type Notebook } from '../runtime/notebook';
 import type { SweepRow } from '../sweep/sweep';
 import type { TrainProgress } from '../train/train';
 import {
-  fileOf, indexJson, parseSweep, parseTraining, precomputeKey, PRECOMPUTED_INDEX, relevantParams, sweepJson, trainingJson,
-  type IndexEntry, type PrecomputedKind,
+  fileOf, indexJson, parseSweep, parseTraining, precomputeKey, PRECOMPUTED_INDEX, relevantParams, summaryOf, sweepJson, trainingJson,
+  type IndexEntry, type PrecomputedKind, type RunSummary,
 } from './files';
 import { encodeTrainingRun } from './binary';
 
@@ -124,10 +124,11 @@ function readCached(cacheDir: string | undefined, kind: PrecomputedKind, file: s
   }
 }
 
-/** The compact form the page downloads, made from the cached full-precision run. */
-function trainingBinary(text: string, file: string): Uint8Array {
+/** The compact form the page downloads, made from the cached full-precision run, and its summary for the index. */
+function trainingBinary(text: string, file: string): { bytes: Uint8Array; summary: RunSummary } {
   const { modelFile, ...fields } = parseTraining(text, file);
-  return encodeTrainingRun({ ...fields, model: parseModelFile(modelFile, file).model });
+  const run = { ...fields, model: parseModelFile(modelFile, file).model };
+  return { bytes: encodeTrainingRun(run), summary: summaryOf(run) };
 }
 
 function writeAtomically(path: string, text: string): void {
@@ -165,8 +166,12 @@ export async function precompute(outDir: string, options: PrecomputeOptions = {}
       log(`  precomputed ${key} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     const shipped = fileOf(planned.kind, key);
-    writeFileSync(join(target, shipped), planned.kind === 'training' ? trainingBinary(text, file) : text);
-    report.entries.push({ kind: planned.kind, key, file: shipped, params: relevantParams(planned.kind, full), ...(planned.note ? { note: planned.note } : {}) });
+    const binary = planned.kind === 'training' ? trainingBinary(text, file) : null;
+    writeFileSync(join(target, shipped), binary ? binary.bytes : text);
+    report.entries.push({
+      kind: planned.kind, key, file: shipped, params: relevantParams(planned.kind, full),
+      ...(planned.note ? { note: planned.note } : {}), ...(binary ? { summary: binary.summary } : {}),
+    });
   }
   writeFileSync(join(target, PRECOMPUTED_INDEX), indexJson(report.entries));
   report.seconds = (performance.now() - started) / 1000;

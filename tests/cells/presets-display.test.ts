@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { architectureText, padModelText, presetComparisonView, presetStatusView } from '../../cells/presets';
 import { buildModel } from '../../lib/hagen/model';
+import { summaryOf } from '../../lib/precompute/files';
 import type { PretrainedRun } from '../../lib/precompute/lookup';
 import { presetMatch, presetValues } from '../../lib/presets';
 import type { TrainProgress } from '../../lib/train/train';
@@ -32,7 +33,8 @@ describe('presets section', () => {
   });
 
   it('shows both models side by side with their accuracy, weakest digits and architecture', () => {
-    const table = presetComparisonView('en', [{ preset: 'tutorial', run: run(0.8468, false) }, { preset: 'recommended', run: run(0.9756, true) }]);
+    const summary = (r: PretrainedRun) => summaryOf(r.progress);
+    const table = presetComparisonView('en', [{ preset: 'tutorial', run: summary(run(0.8468, false)) }, { preset: 'recommended', run: summary(run(0.9756, true)) }]);
     const accuracy = [...table.querySelectorAll<HTMLElement>('.zf-preset-accuracy td')].map((td) => td.textContent);
     expect(accuracy).toEqual(['84.7 %', '97.6 %']);
     expect(table.textContent).toContain('conv 12×(9×9, stride 3) → 128 → 10');
