@@ -143,7 +143,7 @@ interface Panel {
   params: TrainingParams;
   update(training: TrainProgress | null, evaluation: LoadedEvaluation | null): void;
 }
-/** Panels by root element: while only `training` moves on (every batch), the panel is updated, not rebuilt. */
+/** Panels by root element: while only `training` or `loadedEvaluation` move on, the panel is updated, not rebuilt. */
 const panels = new WeakMap<Element, Panel>();
 
 function modelFileControl(

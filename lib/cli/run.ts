@@ -47,7 +47,11 @@ export function progressText(progress: TrainProgress, totalEpochs: number): stri
     `loss ${loss} ${Math.round(progress.samplesPerSecond)} samples/s`;
 }
 
-/** A progress bar on a TTY (redrawn in place, at most 10×/s); a plain line every few seconds otherwise. */
+/**
+ * A progress bar on a TTY (redrawn in place, at most 10×/s); a plain line every few seconds otherwise. This throttles
+ * the terminal's output only: the `training` cell's values are already those the one progress rule hands on
+ * (lib/train/progress.ts), the same the page and embeds get.
+ */
 class ProgressLine {
   private lastDraw = -Infinity;
   private drawn = false;

@@ -20,7 +20,7 @@ import { syntheticDataset } from '../train/synthetic';
 const data = syntheticDataset(200, 2500);
 const params = { ...defaultParams(), hidden: 16, layers: 1, seed: 7 };
 const loaded: LoadedModel = {
-  fileName: 'm.json', params, warnings: [],
+  fileName: 'm.json', params, warnings: [], savedAt: null,
   model: buildModel({ hidden: 16, layers: 1, shift: 1 }, { backend: 'mock', mock: { noiseStd: 2, gain: 0.002 }, seed: 2 }),
 };
 
