@@ -21,16 +21,19 @@ export async function loadDatasetSummary(host: Host, testSet: Split): Promise<Da
   return { train, test: summariseSplit(testSet, 'test') };
 }
 
+/** The test split alone where the host can load it first (the page), else from the whole dataset (hosts cache both). */
+export function loadTestSet(host: Host): Promise<Split> {
+  const early = (host as { loadTestSplit?: () => Promise<Split> }).loadTestSplit;
+  return typeof early === 'function' ? early.call(host) : host.loadDataset().then((dataset) => dataset.test);
+}
+
 export const dataCells: CellSpec[] = [
   { name: 'dataset', doc: 'MNIST, binarised: train (60 000) and test (10 000) images (0 or 1 per pixel) with their labels.', inputs: ['host'], define: (host: Host) => host.loadDataset() },
   {
     name: 'testSet',
     doc: 'The 10 000 MNIST test images and labels (loaded first, before the training images).',
     inputs: ['host'],
-    define: (host: Host): Promise<Split> => {
-      const early = (host as { loadTestSplit?: () => Promise<Split> }).loadTestSplit;
-      return typeof early === 'function' ? early.call(host) : host.loadDataset().then((dataset) => dataset.test);
-    },
+    define: (host: Host): Promise<Split> => loadTestSet(host),
   },
   // Without the training split: the page ships its counts, so showing them does not download 1.6 MB.
   { name: 'datasetSummary', doc: 'Counts of each digit in the training and test images.', inputs: ['host', 'testSet'], define: (host: Host, testSet: Split) => loadDatasetSummary(host, testSet) },

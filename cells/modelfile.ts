@@ -10,17 +10,26 @@
  *   - neither, or after "train live": null, and `training` trains.
  * Changing any training parameter makes the precomputed/loaded result stop matching, so the page
  * retrains live at once.
+ *
+ * `loadedEvaluation` is the loaded model on the test images (every host: the page's model file panel says
+ * it, embeds can show it, the CLI's `run --load` reports it).
  */
 import { readModelUpload, serializeModelFile, suggestedModelFileName, type LoadedModelFile } from '../lib/modelfile/modelFile';
 import { relevantParamNames, sameRelevantParams, withDefaults, type TrainingParams } from '../lib/precompute/files';
 import { lookupPrecomputedTraining, type PretrainedRun } from '../lib/precompute/lookup';
 import type { ParamValues } from '../lib/params';
+import type { Split } from '../lib/data/types';
+import type { ChipDevice, HagenModel } from '../lib/hagen/types';
+import { Rng } from '../lib/random';
+import { untilInvalidated } from '../lib/runtime/cancel';
 import type { CellSpec } from '../lib/runtime/cell';
 import type { Mutable, ViewLike } from '../lib/runtime/generators';
 import type { Host } from '../lib/runtime/host';
+import { evaluateStepwise } from '../lib/train/evaluate';
 import type { TrainProgress } from '../lib/train/train';
 import { element } from '../lib/ui/dom';
-import { tr, type Lang } from '../lib/ui/i18n';
+import { formatNumber, tr, type Lang } from '../lib/ui/i18n';
+import { loadTestSet } from './data';
 import { hostState } from './state';
 
 export type { PretrainedRun } from '../lib/precompute/lookup';
@@ -34,6 +43,68 @@ export function progressOfModel(loaded: LoadedModelFile): TrainProgress {
 
 export interface LoadedModel extends LoadedModelFile {
   fileName: string;
+}
+
+/** The loaded model on the test images: running (images evaluated so far), then done with its numbers. */
+export interface LoadedEvaluation {
+  state: 'running' | 'done' | 'error';
+  fileName: string;
+  backend: HagenModel['backend'];
+  /** test images evaluated so far, of `count` */
+  evaluated: number;
+  count: number;
+  /** null while running */
+  accuracy: number | null;
+  loss: number | null;
+  /** [true digit][predicted digit]; null while running */
+  confusion: number[][] | null;
+  /** why it could not be evaluated (state error: e.g. the test images did not load) */
+  error?: string;
+}
+
+/** The noise stream of a loaded model's evaluation (the name the CLI has always used: a seed gives the numbers it gave). */
+export const LOADED_EVALUATION_NOISE = 'noise/cli/load';
+
+/**
+ * Evaluate a loaded model on the test split (lib/train evaluateStepwise: one batch at a time, stops on `signal`):
+ * its mock noise seeded by `seed`, none for an ideal model, a chip model on `chip`. A failure (the test images
+ * did not load, a broken chip) is a value with state error, so the panel that shows it stays usable.
+ */
+export async function* evaluateLoadedModel(loaded: LoadedModel, testSet: Split | Promise<Split>, chip: ChipDevice | undefined, seed: number, signal: AbortSignal): AsyncGenerator<LoadedEvaluation> {
+  const model = loaded.model;
+  const base = { fileName: loaded.fileName, backend: model.backend, accuracy: null, loss: null, confusion: null };
+  let evaluated = 0;
+  let count = 0;
+  try {
+    const split = await testSet;
+    count = split.count;
+    yield { ...base, state: 'running', evaluated, count };
+    const rng = model.backend === 'ideal' ? null : Rng.derive(seed, LOADED_EVALUATION_NOISE);
+    for await (const step of evaluateStepwise(model, split, { rng, chip: model.backend === 'chip' ? chip : undefined, signal })) {
+      evaluated = step.evaluated;
+      const result = step.result;
+      yield result
+        ? { ...base, state: 'done', evaluated, count, accuracy: result.accuracy, loss: result.loss, confusion: result.confusion }
+        : { ...base, state: 'running', evaluated, count };
+    }
+  } catch (error) {
+    yield { ...base, state: 'error', evaluated, count, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The model file panel's line about the loaded model's test (null: nothing to say). */
+export function loadedEvaluationText(lang: Lang, evaluation: LoadedEvaluation | null): string | null {
+  if (!evaluation) return null;
+  if (evaluation.state === 'error') {
+    return tr(lang, { en: `The loaded model could not be tested: ${evaluation.error ?? ''}`, de: `Das geladene Modell konnte nicht getestet werden: ${evaluation.error ?? ''}` });
+  }
+  const count = formatNumber(lang, evaluation.count, 0);
+  if (evaluation.state !== 'done' || evaluation.accuracy === null) {
+    const done = formatNumber(lang, evaluation.evaluated, 0);
+    return tr(lang, { en: `Testing the loaded model: ${done} of ${count} test images…`, de: `Das geladene Modell wird getestet: ${done} von ${count} Testbildern…` });
+  }
+  const accuracy = `${formatNumber(lang, 100 * evaluation.accuracy, 1)} %`;
+  return tr(lang, { en: `Loaded model: ${accuracy} correct on the ${count} test images.`, de: `Geladenes Modell: ${accuracy} richtig bei den ${count} Testbildern.` });
 }
 
 /**
@@ -70,18 +141,29 @@ export async function choosePretrained(host: Host, params: TrainingParams, loade
 interface Panel {
   pretrained: PretrainedRun | null;
   params: TrainingParams;
-  update(training: TrainProgress | null): void;
+  update(training: TrainProgress | null, evaluation: LoadedEvaluation | null): void;
 }
-/** Panels by root element: while only `training` moves on (every batch), the panel is updated, not rebuilt. */
+/** Panels by root element: while only `training` or `loadedEvaluation` move on, the panel is updated, not rebuilt. */
 const panels = new WeakMap<Element, Panel>();
 
 function modelFileControl(
-  lang: Lang, pretrained: PretrainedRun | null, initialTraining: TrainProgress | null, params: TrainingParams,
+  lang: Lang, pretrained: PretrainedRun | null, initialTraining: TrainProgress | null, initialEvaluation: LoadedEvaluation | null, params: TrainingParams,
   views: Partial<Record<string, ViewLike>>, loadedModel: Mutable<LoadedModel | null>, trainLive: Mutable<boolean>,
   noteState: Mutable<string | null>,
 ): HTMLElement {
   let training = initialTraining;
+  let evaluation = initialEvaluation;
   const source = element('p', { class: 'zf-model-source', 'data-source': pretrained?.source ?? 'live' });
+  // The loaded model's test (cell loadedEvaluation), while the panel shows that model.
+  const tested = element('p', { class: 'zf-model-tested', 'aria-live': 'polite', hidden: true });
+  const describeTest = () => {
+    const text = pretrained?.source === 'file' && evaluation?.fileName === pretrained.label ? loadedEvaluationText(lang, evaluation) : null;
+    tested.textContent = text ?? '';
+    tested.hidden = text === null;
+    if (evaluation?.state === 'done') tested.dataset.accuracy = String(evaluation.accuracy);
+    else delete tested.dataset.accuracy;
+  };
+  describeTest();
   // Says where the weights come from and, for a live run, whether it is still training (never "trained" at 39 %).
   const describe = () => {
     source.textContent = pretrained?.source === 'precomputed'
@@ -145,13 +227,15 @@ function modelFileControl(
   });
   const loadLabel = element('label', { class: 'zf-load-label' }, [tr(lang, { en: 'Load model… ', de: 'Modell laden… ' }), file]);
 
-  const root = element('div', { class: 'zf-model-file' }, [source, element('div', { class: 'zf-buttons' }, [save, loadLabel]), note]);
+  const root = element('div', { class: 'zf-model-file' }, [source, tested, element('div', { class: 'zf-buttons' }, [save, loadLabel]), note]);
   panels.set(root, {
     pretrained, params,
-    update(next) {
+    update(next, nextEvaluation) {
       training = next;
+      evaluation = nextEvaluation;
       updateSave();
       describe();
+      describeTest();
     },
   });
   return root;
@@ -170,6 +254,15 @@ export const modelFileCells: CellSpec[] = [
   { name: 'trainLiveState', doc: 'Holds whether the reader pressed “Train live”.', inputs: ['host'], define: (host: Host) => hostState<boolean>(host, 'trainLive', () => false) },
   { name: 'trainLive', doc: 'true once the reader pressed “Train live” (the page then trains instead of showing a precomputed run).', inputs: ['trainLiveState'], define: (trainLiveState: Mutable<boolean>) => trainLiveState.changes() },
   {
+    name: 'loadedEvaluation',
+    doc: 'The loaded model on the test images: state (running, done), images evaluated, accuracy, loss and confusion matrix; null when no model is loaded.',
+    // The test split through the host (what `testSet` loads, cached there), only once a model is loaded: the model file
+    // panel shows this cell, and must not wait for the test images, or fail with them, when nothing is loaded.
+    inputs: ['loadedModel', 'host', 'chipDevice', 'seed', 'invalidation'],
+    define: (loadedModel: LoadedModel | null, host: Host, chipDevice: ChipDevice, seed: number, invalidation: Promise<void>) =>
+      loadedModel ? untilInvalidated(invalidation, (signal) => evaluateLoadedModel(loadedModel, loadTestSet(host), chipDevice, seed, signal)) : null,
+  },
+  {
     name: 'pretrained',
     doc: 'A loaded or precomputed run for exactly these parameters, or null (then training trains live).',
     inputs: ['host', 'trainingParams', 'loadedModel', 'trainLive'],
@@ -178,18 +271,18 @@ export const modelFileCells: CellSpec[] = [
   {
     name: 'modelFile',
     doc: 'Figure: where the trained model comes from, with Train live, Save model and Load model.', type: 'HTMLElement',
-    inputs: ['host', 'pretrained', 'training', 'trainingParams', 'loadedModelState', 'trainLiveState', ...TRAINING_PARAM_NAMES.map((name) => `viewof ${name}`)],
-    define: function (this: unknown, host: Host, pretrained: PretrainedRun | null, training: TrainProgress | null, trainingParams: TrainingParams,
+    inputs: ['host', 'pretrained', 'training', 'loadedEvaluation', 'trainingParams', 'loadedModelState', 'trainLiveState', ...TRAINING_PARAM_NAMES.map((name) => `viewof ${name}`)],
+    define: function (this: unknown, host: Host, pretrained: PretrainedRun | null, training: TrainProgress | null, loadedEvaluation: LoadedEvaluation | null, trainingParams: TrainingParams,
       loadedModelState: Mutable<LoadedModel | null>, trainLiveState: Mutable<boolean>,
       viewBackend, viewHidden, viewLayers, viewConv, viewConvKernel, viewConvStride, viewShift, viewLr, viewLrSchedule, viewEpochs, viewBatchSize, viewAugment, viewNoise, viewGain, viewMockSource, viewChipId, viewCalibration, viewSeed, viewTrainSize, viewLabelNoise: ViewLike) {
       const panel = this instanceof Element ? panels.get(this) : undefined;
       if (panel && panel.pretrained === pretrained && panel.params === trainingParams) {
-        panel.update(training);
+        panel.update(training, loadedEvaluation);
         return this;
       }
       const viewList = [viewBackend, viewHidden, viewLayers, viewConv, viewConvKernel, viewConvStride, viewShift, viewLr, viewLrSchedule, viewEpochs, viewBatchSize, viewAugment, viewNoise, viewGain, viewMockSource, viewChipId, viewCalibration, viewSeed, viewTrainSize, viewLabelNoise];
       const views = Object.fromEntries(TRAINING_PARAM_NAMES.map((name, i) => [name, viewList[i]]));
-      return modelFileControl(host.lang ?? 'en', pretrained, training, trainingParams, views, loadedModelState, trainLiveState,
+      return modelFileControl(host.lang ?? 'en', pretrained, training, loadedEvaluation, trainingParams, views, loadedModelState, trainLiveState,
         hostState<string | null>(host, 'modelFileNote', () => null));
     },
   },

@@ -1,16 +1,13 @@
 /** Running `ziffern run` on a notebook: progress, per-epoch output, summary and report. */
 import { basename } from 'node:path';
-import type { LoadedModel } from '../../cells/modelfile';
+import type { LoadedEvaluation, LoadedModel } from '../../cells/modelfile';
 import { notebookCells } from '../../cells/index';
 import { MAX_MODEL_FILE_CHARS, parseModelFile } from '../modelfile/modelFile';
 import { relevantParamNames } from '../precompute/files';
 import { PARAMS, sameParamValue, type ParamName } from '../params';
 import type { Lazy, ChipCalibration } from '../chip/session';
-import type { ChipDevice, HagenModel } from '../hagen/types';
-import type { Dataset, Split } from '../data/types';
 import { checkOutputFile, FileProblem, readFileBounded, writeFileAtomic } from '../host/node-files';
-import { Rng } from '../random';
-import { evaluate, emptyConfusion, type Evaluation } from '../train/evaluate';
+import type { Mutable } from '../runtime/generators';
 import type { Host } from '../runtime/host';
 import { createNotebook } from '../runtime/notebook';
 import type { TrainProgress } from '../train/train';
@@ -50,7 +47,11 @@ export function progressText(progress: TrainProgress, totalEpochs: number): stri
     `loss ${loss} ${Math.round(progress.samplesPerSecond)} samples/s`;
 }
 
-/** A progress bar on a TTY (redrawn in place, at most 10×/s); a plain line every few seconds otherwise. */
+/**
+ * A progress bar on a TTY (redrawn in place, at most 10×/s); a plain line every few seconds otherwise. This throttles
+ * the terminal's output only: the `training` cell's values are already those the one progress rule hands on
+ * (lib/train/progress.ts), the same the page and embeds get.
+ */
 class ProgressLine {
   private lastDraw = -Infinity;
   private drawn = false;
@@ -156,24 +157,30 @@ function describeChip(chip: ChipUse): string {
   return `the emulated chip ${chip.id} (${chip.calibrated ? `calibration ${chip.calibration}` : 'uncalibrated'})`;
 }
 
-/** evaluate() in steps of its own batch size, so a signal stops it between batches (same noise draws, same result). */
-async function evaluateInSteps(model: HagenModel, split: Split, rng: Rng | null, chip: ChipDevice | undefined, signal?: AbortSignal): Promise<Evaluation | null> {
-  const step = 1000;
-  const confusion = emptyConfusion(model.layers[model.layers.length - 1].outFeatures);
-  let correct = 0;
-  let lossSum = 0;
-  for (let from = 0; from < split.count; from += step) {
-    if (signal?.aborted) return null;
-    const to = Math.min(split.count, from + step);
-    const part: Split = { images: split.images.subarray(from * 784, to * 784), labels: split.labels.subarray(from, to), count: to - from };
-    const result = evaluate(model, part, { rng, chip, batchSize: step });
-    correct += Math.round(result.accuracy * part.count);
-    lossSum += result.loss * part.count;
-    result.confusion.forEach((row, t) => row.forEach((n, p) => (confusion[t][p] += n)));
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  if (signal?.aborted) return null;
-  return { accuracy: correct / split.count, loss: lossSum / split.count, confusion };
+/**
+ * The `loadedEvaluation` cell's final value for `loaded` (the evaluation the page and embeds show): the model goes
+ * into the notebook's loaded-model state, as the page's Load button puts it. Null when `signal` stops it first.
+ */
+async function loadedEvaluation(notebook: Notebook, loaded: LoadedModel, signal?: AbortSignal): Promise<LoadedEvaluation | null> {
+  ((await notebook.value('loadedModelState')) as Mutable<LoadedModel | null>).value = loaded;
+  return new Promise<LoadedEvaluation | null>((resolve, reject) => {
+    let stop = (): void => {};
+    const settle = (settleWith: () => void): void => {
+      signal?.removeEventListener('abort', onAbort);
+      stop();
+      settleWith();
+    };
+    const onAbort = (): void => settle(() => resolve(null));
+    if (signal?.aborted) return resolve(null);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    stop = notebook.observe('loadedEvaluation', (value, error) => {
+      if (error) return settle(() => reject(error));
+      const evaluation = value as LoadedEvaluation | null;
+      if (!evaluation || evaluation.state === 'running' || evaluation.fileName !== loaded.fileName) return;
+      if (evaluation.state === 'error') return settle(() => reject(new Error(evaluation.error)));
+      settle(() => resolve(evaluation));
+    });
+  });
 }
 
 export async function runCommand(command: RunCommand, io: CliIo, host: Host, signal?: AbortSignal): Promise<number> {
@@ -235,13 +242,9 @@ async function evaluateLoaded(command: RunCommand, io: CliIo, notebook: Notebook
   const model = loaded.model;
   const chip = await chipInUse(notebook, model.backend === 'chip', io);
   if (signal?.aborted) return 130;
-  const dataset = (await notebook.value('dataset')) as Dataset;
-  if (signal?.aborted) return 130;
-  const device = chip ? ((await notebook.value('chipDevice')) as ChipDevice) : undefined;
-  // The loaded model on the test set (its noise seeded like the rest of the notebook).
-  const rng = model.backend === 'ideal' ? null : Rng.derive(params.seed as number, 'noise/cli/load');
-  const evaluation = await evaluateInSteps(model, dataset.test, rng, device, signal);
-  if (!evaluation) {
+  // The loaded model on the test set: the notebook's own cell (its noise seeded by the `seed` parameter).
+  const evaluation = await loadedEvaluation(notebook, loaded, signal);
+  if (!evaluation || evaluation.accuracy === null || evaluation.loss === null) {
     io.stderr.write('ziffern: interrupted while evaluating; no report written\n');
     return 130;
   }

@@ -16,7 +16,9 @@ import { parseSummary, SUMMARY_FILE, type SplitSummary } from '../data/summary';
 import type { HagenModel } from '../hagen/types';
 import type { ParamSpec } from '../params';
 import type { Host } from '../runtime/host';
-import type { TrainOptions, TrainProgress } from '../train/train';
+import { checkProgressInterval, PROGRESS_INTERVAL_MS } from '../train/progress';
+import type { HostTrainOptions } from '../train/run';
+import type { TrainProgress } from '../train/train';
 import { control } from '../ui/controls';
 import type { Lang } from '../ui/i18n';
 import type { StorageLike } from '../state/history';
@@ -27,19 +29,11 @@ const DATA_ASSETS = { test: 'data/mnist-test.bin.gz', train: 'data/mnist-train.b
 const ABORT_GRACE_MS = 3000;
 /**
  * A worker that ends without an error event (closed, killed by the browser) would leave a run waiting forever.
- * Progress arrives every batch, so a run silent for this long — or for 20× its slowest gap so far, whichever is
+ * Progress arrives every batch or progress interval, so a run silent for this long — or for 20× its slowest gap so far, whichever is
  * longer, because big models on slow machines have slow batches — is declared dead.
  */
 const SILENCE_LIMIT_MS = 30_000;
 const SILENCE_GAP_FACTOR = 20;
-/**
- * A running training is handed to the page at most this often (terminal states at once). The worker reports
- * every batch (~100 a second for the tutorial model), and the notebook runtime takes one generator value per
- * animation frame and re-runs every dependent cell for it: fed every batch, the page fell seconds behind the
- * worker and its rendering took a core away from training. Progress is cumulative (all losses, all epochs,
- * the newest weights), so the values in between can be skipped without losing anything.
- */
-const PROGRESS_INTERVAL_MS = 200;
 /** setWasmPaths may only run before the wasm backend starts: once per page. */
 let wasmPathsConfigured = false;
 
@@ -56,7 +50,7 @@ export interface BrowserHostOptions {
   abortGraceMs?: number;
   /** How long a running training may stay silent before its worker is declared dead (default 30 s). */
   silenceLimitMs?: number;
-  /** Least time between two running progress values handed to the page (default 200 ms; 0: as fast as they are read). */
+  /** Least time between two running progress values of a training (default PROGRESS_INTERVAL_MS, lib/train/progress.ts; 0: every batch); the worker applies it. */
   progressIntervalMs?: number;
 }
 
@@ -161,8 +155,9 @@ class TrainingWorker {
     this.sentDataset = null;
   }
 
-  async *train(model: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
-    const { signal, engine, chip, ...transferable } = opts;
+  async *train(model: HagenModel, data: Dataset, opts: HostTrainOptions): AsyncGenerator<TrainProgress> {
+    const { signal, engine, chip, ...rest } = opts;
+    const transferable = { ...rest, progressIntervalMs: rest.progressIntervalMs ?? this.progressIntervalMs };
     if (engine) throw new Error('runTraining in the browser: opts.engine cannot be sent to the training worker; choose the engine through model.backend');
     if (chip && !isDescribedChipDevice(chip)) {
       throw new Error('runTraining in the browser: opts.chip cannot be sent to the training worker: it has no ChipDescription (use the chipDevice cell, or a device with a `description` for chipFromDescription)');
@@ -216,19 +211,6 @@ class TrainingWorker {
       }
       worker.postMessage(message);
       lastMessageAt = performance.now();
-      // Sleeps until `ms` have passed or a message (or a crash) arrives.
-      const pause = (ms: number) => new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          wake = null;
-          resolve();
-        }, ms);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      const endIsQueued = () => failure !== null || inbox.some((m) => m.type !== 'progress' || m.progress.state !== 'running');
-      let runningYieldedAt = -Infinity;
       for (;;) {
         while (inbox.length === 0 && !failure) {
           const limit = Math.max(this.silenceLimitMs, SILENCE_GAP_FACTOR * slowestGap);
@@ -239,9 +221,6 @@ class TrainingWorker {
             clearTimeout(watchdog);
           }
         }
-        // Running progress waits out the interval while newer batches replace it; the end of a run never waits.
-        const holdUntil = runningYieldedAt + this.progressIntervalMs;
-        while (!endIsQueued() && performance.now() < holdUntil) await pause(holdUntil - performance.now());
         if (inbox.length === 0 && failure) {
           if (signal?.aborted) return; // terminated on purpose after an abort: a cancelled run, not an error
           throw failure;
@@ -256,9 +235,9 @@ class TrainingWorker {
           throw new Error(`training failed: ${next.message}`);
         }
         if (next.progress.model) lastModel = next.progress.model;
-        // A newer progress is already here: it carries everything this one does (losses, epochs; the weights are kept above).
+        // Not a throttle (the worker applies the one progress rule): only when the page fell behind, a newer progress
+        // already here replaces a running one; it carries everything this one does (losses, epochs; the weights are kept above).
         if (next.progress.state === 'running' && inbox[0]?.type === 'progress') continue;
-        if (next.progress.state === 'running') runningYieldedAt = performance.now();
         yield { ...next.progress, model: lastModel };
       }
     } finally {
@@ -275,15 +254,12 @@ export function createBrowserHost(options: BrowserHostOptions = {}): BrowserHost
   const lang = options.lang ?? 'en';
   const assetBase = checkAssetBase(options.assetBase ?? bundleDirectory());
   const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  const progressIntervalMs = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
-  if (!(Number.isFinite(progressIntervalMs) && progressIntervalMs >= 0)) {
-    throw new Error(`progressIntervalMs must be a finite number of milliseconds ≥ 0, got ${String(progressIntervalMs)}`);
-  }
+  const progressIntervalMs = checkProgressInterval(options.progressIntervalMs ?? PROGRESS_INTERVAL_MS);
   const createWorker = options.createWorker ?? (() => new Worker(new URL('worker.js', assetBase), { type: 'module', name: 'ziffern-training' }));
 
   // One worker per concurrent run (the capacity sweep trains several widths at once); idle ones are reused.
   const workers: TrainingWorker[] = [];
-  const trainOnIdleWorker = async function* (model: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
+  const trainOnIdleWorker = async function* (model: HagenModel, data: Dataset, opts: HostTrainOptions): AsyncGenerator<TrainProgress> {
     let worker = workers.find((candidate) => candidate.reserved === 0);
     if (!worker) {
       worker = new TrainingWorker(createWorker, options.abortGraceMs ?? ABORT_GRACE_MS, options.silenceLimitMs ?? SILENCE_LIMIT_MS, progressIntervalMs);

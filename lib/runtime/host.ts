@@ -1,7 +1,8 @@
 import type { Dataset } from '../data/types';
 import type { HagenModel } from '../hagen/types';
 import type { ParamSpec } from '../params';
-import type { TrainOptions, TrainProgress } from '../train/train';
+import type { HostTrainOptions } from '../train/run';
+import type { TrainProgress } from '../train/train';
 import type { StorageLike } from '../state/history';
 import type { Lang } from '../ui/i18n';
 import type { HeadlessView } from './headless-view';
@@ -20,8 +21,12 @@ export interface Host {
   tfBackend(): Promise<string>;
   /** The tfjs backend if something has started tfjs already, else null (the page loads tfjs only on demand). */
   tfBackendInUse?(): string | null;
-  /** Train (a copy of) `model`; stops within one batch when `opts.signal` aborts. */
-  runTraining(model: HagenModel, data: Dataset, opts: TrainOptions): AsyncIterable<TrainProgress>;
+  /**
+   * Train (a copy of) `model` through lib/train's one entry (lib/train/run.ts runTraining); stops within one batch
+   * when `opts.signal` aborts. Running progress comes as the one progress rule hands it on (lib/train/progress.ts:
+   * at most every `opts.progressIntervalMs`, default the host's, plus the first, epoch ends and final states).
+   */
+  runTraining(model: HagenModel, data: Dataset, opts: HostTrainOptions): AsyncIterable<TrainProgress>;
   /** How many runTraining calls may usefully run at once (the page gives each its own worker); 1 when absent. */
   parallelTrainings?: number;
   /** The reader's language, for display cells; English when absent. */

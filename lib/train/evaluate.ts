@@ -93,6 +93,32 @@ export function evaluate(model: HagenModel, split: Split, opts: EvaluateOptions)
   return pass.result();
 }
 
+/** How far a stepwise evaluation is: images evaluated of `count`; `result` once all are. */
+export interface EvaluationProgress {
+  evaluated: number;
+  count: number;
+  result: Evaluation | null;
+}
+
+/**
+ * evaluate() one batch at a time, a macrotask between batches (a signal, a redraw, a message can run): the same
+ * batches, noise draws and result as evaluate() with the same options. Yields after every batch; the last value
+ * has `result`. Stops between batches when `signal` aborts (no further value). The loaded model's evaluation
+ * (cells/modelfile.ts `loadedEvaluation`, which the CLI's `run --load` reports) runs on it.
+ */
+export async function* evaluateStepwise(model: HagenModel, split: Split, opts: EvaluateOptions & { signal?: AbortSignal }): AsyncGenerator<EvaluationProgress> {
+  const pass = new TestPass(model, split, opts);
+  let evaluated = 0;
+  for (let i = 0; i < pass.batches; i++) {
+    if (opts.signal?.aborted) return;
+    pass.run(i);
+    evaluated += pass.size(i);
+    const last = i === pass.batches - 1;
+    yield { evaluated, count: split.count, result: last ? pass.result() : null };
+    if (!last) await nextMacrotask();
+  }
+}
+
 /** Test batches the augmentation thread holds at once: one it forwards, one waiting (it never idles between them). */
 const THREAD_QUEUE = 2;
 

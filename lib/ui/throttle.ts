@@ -1,8 +1,9 @@
 /**
  * Figures that follow the page column and cells that redraw at most so often: `figureWidth` (the width
  * a figure takes in a column), `watchColumnWidth` (the page column's width, as it changes) and
- * `throttledRoot`, which keeps busy cells (a training run updates them at every batch) from starving the
- * drawing canvas.
+ * `throttledRoot`, which keeps busy cells (a training run updates them several times a second) from starving the
+ * drawing canvas. These throttle redraws only: which training progress reaches the cells at all is decided once,
+ * by lib/train/progress.ts (the one progress rule, the same in every host).
  */
 
 /** Figures never get narrower or wider than this (CSS px). */

@@ -160,6 +160,16 @@ describe('dist/embed.js in Chromium', () => {
       await input.setInputFiles({ name: 'my-model.json', mimeType: 'application/json', buffer: Buffer.from(text) });
       await page.locator('[data-cell="modelFile"] .zf-model-source[data-source="file"]').waitFor({ timeout: 20_000 });
       expect(await page.locator('[data-cell="modelFile"] .zf-model-source').textContent()).toMatch(/my-model\.json/);
+      // The loaded model on the test images (cell loadedEvaluation, the same the CLI's run --load reports).
+      const tested = page.locator('[data-cell="modelFile"] .zf-model-tested[data-accuracy]');
+      await tested.waitFor({ timeout: 20_000 });
+      expect(await tested.textContent()).toMatch(/^Loaded model: \d+(\.\d)? % correct on the 10,000 test images\.$/);
+      const evaluation = await page.evaluate(async () => {
+        const embed = (window as unknown as EmbedWindow).embeds[0] as { value(n: string): Promise<unknown> };
+        return (await embed.value('loadedEvaluation')) as { state: string; fileName: string; accuracy: number };
+      });
+      expect(evaluation).toMatchObject({ state: 'done', fileName: 'my-model.json' });
+      expect(await tested.getAttribute('data-accuracy')).toBe(String(evaluation.accuracy));
       const state = await page.evaluate(async () => {
         const embed = (window as unknown as EmbedWindow).embeds[0] as { value(n: string): Promise<unknown> };
         const training = (await embed.value('training')) as { state: string; model: { layers: unknown[] } };

@@ -138,7 +138,7 @@ describe('browser host: training in a worker', () => {
     const start = worker.posted[0] as Extract<ToWorker, { type: 'train' }>;
     expect(start.type).toBe('train');
     expect(start.data).toBe(data);
-    expect(start.opts).toEqual(options);
+    expect(start.opts).toEqual({ ...options, progressIntervalMs: 200 }); // the host's progress interval travels with the run
     worker.reply({ type: 'progress', runId: start.runId, progress: progress(0, model(1)) });
     await flush();
     worker.reply({ type: 'progress', runId: start.runId, progress: progress(1, null) });
@@ -182,25 +182,28 @@ describe('browser host: training in a worker', () => {
     expect((await iterator.next()).done).toBe(true);
   });
 
-  it('holds running progress back for the interval, but not the end of a run', async () => {
+  it('sends its progress interval to the worker, which applies the one progress rule; a run may set its own', async () => {
     const workers: FakeWorker[] = [];
     const host = createBrowserHost({ assetBase: 'http://x/', progressIntervalMs: 60_000, createWorker: () => (workers.push(new FakeWorker()), workers.at(-1) as unknown as Worker) });
     const iterator = host.runTraining(model(0), data, options)[Symbol.asyncIterator]();
     const first = iterator.next();
     await flush();
-    const { runId } = workers[0].posted[0] as Extract<ToWorker, { type: 'train' }>;
-    workers[0].reply({ type: 'progress', runId, progress: progress(0, model(1)) });
-    expect((await first).value?.batch).toBe(0); // the first progress is not held
-    let second: IteratorResult<TrainProgress> | null = null;
-    void iterator.next().then((result) => (second = result));
-    workers[0].reply({ type: 'progress', runId, progress: progress(1, model(3)) });
-    workers[0].reply({ type: 'progress', runId, progress: progress(2, null) });
+    const start = workers[0].posted[0] as Extract<ToWorker, { type: 'train' }>;
+    expect(start.opts.progressIntervalMs).toBe(60_000);
+    // The page hands on what arrives (no second throttle here): each running value as soon as it is read.
+    workers[0].reply({ type: 'progress', runId: start.runId, progress: progress(0, model(1)) });
+    expect((await first).value?.batch).toBe(0);
+    const second = iterator.next();
+    workers[0].reply({ type: 'progress', runId: start.runId, progress: progress(1, null) });
+    expect((await second).value?.batch).toBe(1);
+    await iterator.return?.(undefined);
+    const own = host.runTraining(model(0), data, { ...options, progressIntervalMs: 0 })[Symbol.asyncIterator]();
+    const ended = own.next();
     await flush();
-    expect(second).toBeNull(); // within the minute: held back
-    workers[0].reply({ type: 'progress', runId, progress: { ...progress(2, null), state: 'cancelled' } });
-    await flush();
-    expect(second!.value?.state).toBe('cancelled');
-    expect(second!.value?.model.layers[0].weight[0]).toBe(3); // the weights of a skipped progress are kept
+    const ownStart = workers[0].posted.at(-1) as Extract<ToWorker, { type: 'train' }>;
+    expect(ownStart.opts.progressIntervalMs).toBe(0);
+    workers[0].reply({ type: 'finished', runId: ownStart.runId });
+    expect((await ended).done).toBe(true);
   });
 
   it('refuses a progress interval that is not a number of milliseconds ≥ 0', () => {

@@ -47,7 +47,7 @@ describe('model upload (page)', () => {
     const loaded = hostState(h, 'loadedModel', () => null);
     const live = hostState(h, 'trainLive', () => false);
     const params = { ...defaultParams() };
-    const panel = (pretrained: unknown) => cell.define.call(undefined, h, pretrained, null, params, loaded, live, ...views) as HTMLElement;
+    const panel = (pretrained: unknown) => cell.define.call(undefined, h, pretrained, null, null, params, loaded, live, ...views) as HTMLElement;
     const note = (root: HTMLElement) => root.querySelector<HTMLElement>('.zf-note')!;
 
     const first = panel(null);

@@ -19,6 +19,10 @@ import { Rng } from '../../lib/random';
 import { evaluate } from '../../lib/train/evaluate';
 import { trainModel } from '../../lib/train/train';
 import { syntheticDataset } from '../train/synthetic';
+import { notebookCells } from '../../cells/index';
+import type { LoadedEvaluation, LoadedModel } from '../../cells/modelfile';
+import { hostState } from '../../cells/state';
+import { createNotebook } from '../../lib/runtime/notebook';
 
 const dataset: Dataset = syntheticDataset(400, 300);
 const dir = mkdtempSync(join(tmpdir(), 'ziffern-faults-'));
@@ -82,6 +86,33 @@ describe('run --load: which settings apply (issue 16: a fresh model reported as 
       const expected = evaluate(model, dataset.test, { rng: Rng.derive(seed, 'noise/cli/load') });
       expect(summary).toMatchObject({ state: 'done', mode: 'evaluate', epochs: 0, testAccuracy: expected.accuracy, loaded: { testAccuracy: expected.accuracy, continued: false } });
       expect(expected.accuracy).toBeGreaterThan(0.5); // a trained model: a fresh one would be near 10 %
+    }
+  });
+
+  it('reports the notebook\'s loadedEvaluation cell (what the page and embeds show), for the same file and seed', async () => {
+    const { path } = await trainedModelFile('mock-e.json', 'mock');
+    const report = join(dir, 'mock-e-report.json');
+    const { host } = countingHost();
+    const { io, out, err } = capture();
+    expect(await main(['run', '--load', path, '--json', '--report', report], io, host), err()).toBe(0);
+    // The CLI put the file where the page's Load button puts it; a notebook on that host evaluates it in the cell.
+    const loaded = hostState<LoadedModel | null>(host, 'loadedModel', () => null).value;
+    expect(loaded?.fileName).toBe('mock-e.json');
+    const notebook = createNotebook(notebookCells, host);
+    try {
+      await notebook.set('seed', 4); // the file's seed, which the CLI set from it
+      const cell = await new Promise<LoadedEvaluation>((resolve, reject) => notebook.observe('loadedEvaluation', (value, error) => {
+        if (error) reject(error);
+        else if ((value as LoadedEvaluation | null)?.state === 'done') resolve(value as LoadedEvaluation);
+      }));
+      const { summary } = JSON.parse(out().trim());
+      const written = JSON.parse(readFileSync(report, 'utf8'));
+      expect(summary.testAccuracy).toBe(cell.accuracy);
+      expect(summary.testLoss).toBe(cell.loss);
+      expect(written.loaded).toEqual({ file: 'mock-e.json', testAccuracy: cell.accuracy, testLoss: cell.loss, continued: false });
+      expect(cell).toMatchObject({ fileName: 'mock-e.json', backend: 'mock', evaluated: 300, count: 300 });
+    } finally {
+      notebook.dispose();
     }
   });
 
