@@ -42,11 +42,19 @@ export const modelCells: CellSpec[] = [
       (conv > 0 ? { hidden, layers, shift, conv, convKernel, convStride } : { hidden, layers, shift }),
   },
   {
-    name: 'model',
-    doc: "The untrained network: its layers' weights and biases as integers, initialised like hxtorch does.",
+    // A function, not the network: a live training calls it for its run, so a stored run (precomputed or loaded)
+    // answers without waiting for the initialisation (a quarter of a million seeded draws on the page's main thread).
+    name: 'newModel',
+    doc: 'Builds the untrained network (a function of no arguments): `model` calls it, and so does a live training.',
     inputs: ['modelConfig', 'backend', 'mockParameter', 'seed'],
     define: (modelConfig: ModelConfig, backend: Backend, mockParameter: MockParameter, seed: number) =>
-      buildModel(modelConfig, { backend, mock: mockParameter, seed }),
+      (): HagenModel => buildModel(modelConfig, { backend, mock: mockParameter, seed }),
+  },
+  {
+    name: 'model',
+    doc: "The untrained network: its layers' weights and biases as integers, initialised like hxtorch does.",
+    inputs: ['newModel'],
+    define: (newModel: () => HagenModel) => newModel(),
   },
   // Display
   {

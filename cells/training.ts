@@ -153,21 +153,23 @@ export const trainingCells: CellSpec[] = [
     doc: 'The training run: state, epoch, batch, loss per batch, results per epoch and the newest weights; a new value every few batches.',
     // `pretrained` (cells/modelfile.ts): a loaded or precomputed run for exactly these parameters is shown as it is,
     // without the training split: only a live run loads it (so the trained pad answers before it would arrive).
-    inputs: ['host', 'pretrained', 'model', 'chipDevice', 'trainSize', 'labelNoise', 'augment', 'lr', 'lrSchedule', 'epochs', 'batchSize', 'seed', 'invalidation'],
+    // `newModel` (cells/model.ts), not `model`: only a live run builds the untrained network.
+    inputs: ['host', 'pretrained', 'newModel', 'chipDevice', 'trainSize', 'labelNoise', 'augment', 'lr', 'lrSchedule', 'epochs', 'batchSize', 'seed', 'invalidation'],
     define: (
-      host: Host, pretrained: PretrainedRun | null, model: HagenModel, chipDevice: ChipDevice, trainSize: number, labelNoise: number,
+      host: Host, pretrained: PretrainedRun | null, newModel: () => HagenModel, chipDevice: ChipDevice, trainSize: number, labelNoise: number,
       augment: AugmentMode, lr: number, lrSchedule: LrSchedule, epochs: number, batchSize: number, seed: number, invalidation: Promise<void>,
     ) =>
-      pretrained ? pretrained.progress : untilInvalidated(invalidation, (signal) =>
-        trainLive(host, model, {
+      pretrained ? pretrained.progress : untilInvalidated(invalidation, (signal) => {
+        const model = newModel();
+        return trainLive(host, model, {
           ...trainOptionsFrom({ lr, lrSchedule, epochs, batchSize, augment, seed, trainSize, labelNoise }), signal,
           // Weights for live inference every few batches, not every one: in the page each snapshot is ~1 MB
           // copied out of the training worker, and the canvas must stay quick while it trains.
           snapshotEveryBatches: LIVE_WEIGHTS_EVERY_BATCHES,
           // Only the chip backend runs on the (emulated) device; mock and ideal never touch it.
           ...(model.backend === 'chip' ? { chip: chipDevice } : {}),
-        }),
-      ),
+        });
+      }),
   },
   { name: 'history', doc: "The run's history: one entry per finished epoch (loss, train and test accuracy, seconds) plus the loss per batch.", inputs: ['training'], define: (training: TrainProgress) => historyOf(training) },
   { name: 'testAccuracy', doc: 'Test accuracy (0 to 1) after the newest finished epoch; null before the first epoch ends.', inputs: ['training'], define: (training: TrainProgress) => lastEpoch(training)?.testAccuracy ?? null },

@@ -211,7 +211,8 @@ export async function runCommand(command: RunCommand, io: CliIo, host: Host, sig
     if (command.mode === 'evaluate') return await evaluateLoaded(command, io, notebook, loaded!, params, signal);
     if (loaded) {
       const model = loaded.model;
-      notebook.redefine({ name: 'model', inputs: [], define: () => model });
+      // The run starts from the file's weights: `newModel` is what `model` and a live training build the network with.
+      notebook.redefine({ name: 'newModel', inputs: [], define: () => () => model });
     }
     return await train(command, io, notebook, loaded, params, signal);
   } catch (error) {
