@@ -1,13 +1,8 @@
 /**
  * The chip's digital bias add (hxtorch src/hxtorch/perceptron/detail/add.cpp): both operands are
- * floored and saturated to the 8-bit range, their sum saturates again.
+ * floored and saturated to the 8-bit range (mac.ts floorClamp8, the ADC's rule), their sum saturates again.
  */
-import { OUTPUT_MAX, OUTPUT_MIN } from './constants';
-
-/** floor, then saturate at −128..127. */
-export function floorClamp8(v: number): number {
-  return Math.min(OUTPUT_MAX, Math.max(OUTPUT_MIN, Math.floor(v)));
-}
+import { floorClamp8 } from './mac';
 
 /** y[b,j] = clamp(clamp(floor(a[b,j])) + clamp(floor(bias[j])), −128, 127). */
 export function digitalAddForward(a: Float32Array, bias: Float32Array, batch: number): Float32Array {

@@ -10,11 +10,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random';
-import { floorClamp8 } from './add';
 import { INPUT_MAX, OUTPUT_MAX, OUTPUT_MIN, RELU_MAX } from './constants';
 import { clampWeightInPlace, transpose } from './linear';
 import { crossEntropy64 } from './loss';
-import { checkInputRange, checkWeightRange, chunkRows, drawChunkNoise, macScale, roundAll, roundHalfEven, type RowChunk } from './mac';
+import { checkInputRange, checkWeightRange, chunkRows, drawChunkNoise, floorClamp8, macScale, roundAll, roundHalfEven, type RowChunk } from './mac';
 import { checkEngineCall, engineInputFloats } from './referenceEngine';
 import type { ChipDevice, HagenEngine, HagenModel, LayerGrads, LayerParams, TrainStepResult } from './types';
 
