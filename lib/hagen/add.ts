@@ -4,13 +4,19 @@
  */
 import { floorClamp8 } from './mac';
 
+/** The bias as the digital add's operand: floorClamp8 of every value. */
+export function biasOperand(bias: Float32Array): Float32Array {
+  return bias.map(floorClamp8);
+}
+
 /** y[b,j] = clamp(clamp(floor(a[b,j])) + clamp(floor(bias[j])), −128, 127). */
 export function digitalAddForward(a: Float32Array, bias: Float32Array, batch: number): Float32Array {
   const n = bias.length;
   if (a.length !== batch * n) throw new RangeError(`digital add: a has ${a.length} values, expected batch*bias.length = ${batch * n}`);
+  const operand = biasOperand(bias);
   const y = new Float32Array(a.length);
   for (let b = 0; b < batch; b++) {
-    for (let j = 0; j < n; j++) y[b * n + j] = floorClamp8(floorClamp8(a[b * n + j]) + floorClamp8(bias[j]));
+    for (let j = 0; j < n; j++) y[b * n + j] = floorClamp8(floorClamp8(a[b * n + j]) + operand[j]);
   }
   return y;
 }
