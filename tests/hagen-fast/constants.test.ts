@@ -27,4 +27,10 @@ describe('the chip constants are declared once, in lib/hagen/constants.ts', () =
     expect(declaring.sort()).toEqual(NAMES.map((n) => `lib/hagen/constants.ts: ${n}`).sort());
   });
 
+  it('the wasm source takes them from there: no chip-range literal in an emitted constant', () => {
+    const text = readFileSync(join(root, 'lib/hagen/fast/wasm/source.ts'), 'utf8');
+    expect(text).toMatch(/from '\.\.\/\.\.\/constants'/);
+    const literals = text.match(/(i32|f32|i32x4|f32x4)Const\(\s*-?(31|63|127|128)\s*\)/g) ?? [];
+    expect(literals).toEqual([]);
+  });
 });
