@@ -6,9 +6,10 @@
  * Calibration (chip id, format version, creation time, values, checksum) that is refused for another
  * chip, another version, a bad checksum or a damaged file.
  */
+import { INPUT_MAX, WEIGHT_MAX } from '../hagen/constants';
 import { Rng } from '../random';
 import { canonicalJson, sha256Hex } from './checksum';
-import { EmulatedChip, INPUT_MAX, WEIGHT_MAX } from './chip';
+import { EmulatedChip } from './chip';
 import { DRIVER_COUNT, HEMISPHERES, NEURON_COUNT, NEURONS_PER_HEMISPHERE, ROWS_PER_HEMISPHERE } from './imperfections';
 
 export const CALIBRATION_FORMAT_VERSION = 1;

@@ -3,11 +3,17 @@
  * 128 signed inputs × 256 neurons, with the fixed-pattern imperfections of lib/chip/imperfections.ts
  * and trial-to-trial readout noise. Always "emulated": no real chip is attached anywhere.
  *
- * A MAC larger than one block runs as several blocks; block j (row blocks fastest, then column
- * blocks) runs on hemisphere j mod 2. Row blocks are read out separately and added digitally
- * (integer sum, then clamp −128…127); column blocks are concatenated.
+ * A MAC larger than one block runs as several blocks: the row blocks are the mock's 128-row chunks
+ * (lib/hagen/mac.ts chunkRows); block j (row blocks fastest, then column blocks) runs on hemisphere j mod 2.
+ * Row blocks are read out separately and added digitally (the mock's addChunk, then clampOutput
+ * −128…127); column blocks are concatenated.
+ *
+ * The rules the chip shares with the mock are the mock's own named functions (lib/hagen/mac.ts: the input
+ * and weight ranges with their refusal, the 8-bit saturation, the chunks and their digital sum); this file
+ * adds only what is physical: lround instead of round-half-to-even, the per-synapse/driver/neuron factors,
+ * the neuron offset, the output compression, the readout noise and the ADC's rounding (adcRead).
  */
-import * as hagen from '../hagen/constants';
+import { addChunk, checkInputRange, checkWeightRange, chunkRows, clampOutput, floorClamp8, type RangeRefusal } from '../hagen/mac';
 import { NormalSource } from '../hagen/fast/normal';
 import { Rng } from '../random';
 import type { ChipDevice } from './device';
@@ -15,9 +21,6 @@ import {
   DEFAULT_IMPERFECTIONS, DRIVER_COUNT, HEMISPHERES, NEURON_COUNT, NEURONS_PER_HEMISPHERE, ROWS_PER_HEMISPHERE,
   drawChipPattern, type ChipPattern, type Imperfections,
 } from './imperfections';
-
-// The hagen-mode ranges, declared once in lib/hagen/constants.ts; bound locally for the emulation's loops.
-export const { INPUT_MAX, WEIGHT_MAX, OUTPUT_MIN, OUTPUT_MAX } = hagen;
 
 /**
  * Trim settings a calibration programs: driver and neuron-gain factors, neuron offset shifts (LSB).
@@ -30,11 +33,18 @@ interface Trims {
 }
 
 /**
- * C's lround: round half away from zero. The hagen-mode mock rounds half to even instead, so
- * 2.5 becomes 3 on the chip and 2 in the mock.
+ * C's lround: round half away from zero. The hagen-mode mock rounds half to even instead (lib/round.ts,
+ * as torch.round), so 2.5 becomes 3 on the chip and 2 in the mock: a real difference of the hardware path.
  */
 export function lround(v: number): number {
   return v < 0 ? -Math.round(-v) : Math.round(v);
+}
+
+/** Every value lround-ed (the chip's quantisation of inputs and weights; the mock's is roundAll). */
+function lroundAll(values: Float32Array): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = lround(values[i]);
+  return out;
 }
 
 /** Linear for |u| ≤ linearRange, then a tanh knee that approaches `saturation` with slope 1 at the joint. */
@@ -44,6 +54,15 @@ export function compressOutput(u: number, saturation: number, linearRange: numbe
   const span = saturation - linearRange;
   const compressed = linearRange + span * Math.tanh((magnitude - linearRange) / span);
   return u < 0 ? -compressed : compressed;
+}
+
+/**
+ * The chip's ADC read of a membrane change v: the nearest level (halves towards +∞: floor(v + ½)), then the
+ * mock's 8-bit saturation. The mock's ADC floors instead (mac.ts floorClamp8); rounding to the nearest level
+ * is the emulated hardware's, kept as its own rule.
+ */
+export function adcRead(v: number): number {
+  return floorClamp8(v + 0.5);
 }
 
 function checkDims(batch: number, k: number, n: number, numSends: number): void {
@@ -56,26 +75,24 @@ function checkDims(batch: number, k: number, n: number, numSends: number): void 
   positiveInt('numSends', numSends);
 }
 
-/** Round inputs with lround and check 0…31 (like the mock, the chip refuses; it does not clamp). */
-function encodeInputs(x: Float32Array): Uint8Array {
-  const out = new Uint8Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const v = lround(x[i]);
-    if (!(v >= 0 && v <= INPUT_MAX)) throw new RangeError(`chip MAC: input x[${i}] = ${x[i]} rounds to ${v}, outside the allowed input range 0…${INPUT_MAX}`);
-    out[i] = v;
-  }
-  return out;
+/** The chip's words for a value the mock's range rule refuses: the raw value, what it rounds to, the range. */
+function chipRefusal(what: 'input' | 'weight', name: string, raw: Float32Array): RangeRefusal {
+  const signed = (v: number) => (v < 0 ? `−${-v}` : `${v}`);
+  return (i, v, min, max) => new RangeError(`chip MAC: ${what} ${name}[${i}] = ${raw[i]} rounds to ${v}, outside the allowed ${what} range ${signed(min)}…${signed(max)}`);
 }
 
-/** Round weights with lround and check −63…63. */
-function encodeWeights(w: Float32Array): Int8Array {
-  const out = new Int8Array(w.length);
-  for (let i = 0; i < w.length; i++) {
-    const v = lround(w[i]);
-    if (!(v >= -WEIGHT_MAX && v <= WEIGHT_MAX)) throw new RangeError(`chip MAC: weight w[${i}] = ${w[i]} rounds to ${v}, outside the allowed weight range −${WEIGHT_MAX}…${WEIGHT_MAX}`);
-    out[i] = v;
-  }
-  return out;
+/** Inputs rounded with lround, then the mock's range rule 0…31 (like the mock, the chip refuses; it does not clamp). */
+function encodeInputs(x: Float32Array): Float32Array {
+  const xq = lroundAll(x);
+  checkInputRange(xq, chipRefusal('input', 'x', x));
+  return xq;
+}
+
+/** Weights rounded with lround, then the mock's range rule −63…63. */
+function encodeWeights(w: Float32Array): Float32Array {
+  const wq = lroundAll(w);
+  checkWeightRange(wq, chipRefusal('weight', 'w', w));
+  return wq;
 }
 
 interface EmulatedChipOptions {
@@ -106,7 +123,8 @@ export class EmulatedChip implements ChipDevice {
   /** Scratch for accumulate: offsets into the block and values of one vector's non-zero inputs. */
   private readonly activeRowStart = new Int32Array(ROWS_PER_HEMISPHERE);
   private readonly activeRowValue = new Float64Array(ROWS_PER_HEMISPHERE);
-  private readonly noiseBuffer = new Float32Array(NEURONS_PER_HEMISPHERE);
+  /** One vector's reads of one block (readout): the readout noise is drawn into it, then replaced by the reads. */
+  private readonly reads = new Float32Array(NEURONS_PER_HEMISPHERE);
 
   constructor(chipId: number, options: EmulatedChipOptions = {}, pattern?: ChipPattern) {
     this.imperfections = options.imperfections ?? DEFAULT_IMPERFECTIONS;
@@ -157,26 +175,26 @@ export class EmulatedChip implements ChipDevice {
     if (w.length !== k * n) throw new RangeError(`chip MAC: w has ${w.length} values, expected k × n = ${k} × ${n}`);
     const xq = encodeInputs(x);
     const wq = encodeWeights(w);
-    const rowBlocks = Math.ceil(k / ROWS_PER_HEMISPHERE);
+    // The row blocks are the mock's 128-row chunks (ROWS_PER_HEMISPHERE is ROWS_PER_CHUNK).
+    const rowBlocks = chunkRows(k);
     const colBlocks = Math.ceil(n / NEURONS_PER_HEMISPHERE);
     const y = new Float32Array(batch * n);
     for (let cb = 0; cb < colBlocks; cb++) {
       const col0 = cb * NEURONS_PER_HEMISPHERE;
       const cols = Math.min(NEURONS_PER_HEMISPHERE, n - col0);
-      for (let rb = 0; rb < rowBlocks; rb++) {
-        const row0 = rb * ROWS_PER_HEMISPHERE;
-        const rows = Math.min(ROWS_PER_HEMISPHERE, k - row0);
-        const hemisphere = (cb * rowBlocks + rb) % HEMISPHERES;
+      rowBlocks.forEach(({ start: row0, end }, rb) => {
+        const rows = end - row0;
+        const hemisphere = (cb * rowBlocks.length + rb) % HEMISPHERES;
         // The programmed block: weights times everything fixed (driver, synapse, neuron gain, base gain, sends).
         const weff = this.effectiveWeights(hemisphere, wq, n, row0, rows, col0, cols, numSends);
         for (let b = 0; b < batch; b++) {
           this.accumulate(xq, b * k + row0, rows, weff, cols);
-          this.readoutInto(hemisphere, cols, y, b * n + col0, true);
+          addChunk(y, this.readout(hemisphere, cols), b * n + col0, cols);
         }
-      }
+      });
     }
-    // Digital sum of row blocks, clamped like the chip's 8-bit result.
-    for (let i = 0; i < y.length; i++) y[i] = y[i] < OUTPUT_MIN ? OUTPUT_MIN : y[i] > OUTPUT_MAX ? OUTPUT_MAX : y[i];
+    // The digital sum of the row blocks saturates like the mock's.
+    clampOutput(y);
     return y;
   }
 
@@ -195,7 +213,7 @@ export class EmulatedChip implements ChipDevice {
     const reads = new Float32Array(batch * NEURONS_PER_HEMISPHERE);
     for (let b = 0; b < batch; b++) {
       this.accumulate(xq, b * ROWS_PER_HEMISPHERE, ROWS_PER_HEMISPHERE, weff, NEURONS_PER_HEMISPHERE);
-      this.readoutInto(hemisphere, NEURONS_PER_HEMISPHERE, reads, b * NEURONS_PER_HEMISPHERE, false);
+      reads.set(this.readout(hemisphere, NEURONS_PER_HEMISPHERE), b * NEURONS_PER_HEMISPHERE);
     }
     return reads;
   }
@@ -227,7 +245,7 @@ export class EmulatedChip implements ChipDevice {
     return events * waitBetweenEvents * cycleSeconds + batch * runs * overheadSecondsPerRun;
   }
 
-  private effectiveWeights(hemisphere: number, wq: Int8Array, n: number, row0: number, rows: number, col0: number, cols: number, numSends: number): Float32Array {
+  private effectiveWeights(hemisphere: number, wq: Float32Array, n: number, row0: number, rows: number, col0: number, cols: number, numSends: number): Float32Array {
     const weff = new Float32Array(rows * cols);
     const scale = this.pattern.baseGain * numSends;
     const factor = this.synapseFactor;
@@ -247,7 +265,7 @@ export class EmulatedChip implements ChipDevice {
    * acc[0..cols) = Σ over non-zero inputs of x · weff row (zero inputs send no event). Four rows per pass
    * over acc: the accumulator is loaded and stored a quarter as often (≈2× faster than one row per pass).
    */
-  private accumulate(xq: Uint8Array, xBase: number, rows: number, weff: Float32Array, cols: number): void {
+  private accumulate(xq: Float32Array, xBase: number, rows: number, weff: Float32Array, cols: number): void {
     const acc = this.acc;
     const rowStart = this.activeRowStart;
     const rowValue = this.activeRowValue;
@@ -271,26 +289,26 @@ export class EmulatedChip implements ChipDevice {
     }
   }
 
-  /** Offset, output compression, readout noise, ADC rounding and clamp; adds (or writes) into `out`. */
-  private readoutInto(hemisphere: number, cols: number, out: Float32Array, outBase: number, add: boolean): void {
+  /**
+   * Offset, output compression, readout noise and the ADC (adcRead) for one vector's `cols` neurons of a block:
+   * the reads in the first `cols` entries of a scratch array, valid until the next readout.
+   */
+  private readout(hemisphere: number, cols: number): Float32Array {
     const acc = this.acc;
     const offset = this.neuronOffset;
     const saturation = this.pattern.saturation;
     const neuronBase = hemisphere * NEURONS_PER_HEMISPHERE;
     const { linearRange, readoutNoise } = this.imperfections;
-    const noise = this.noiseBuffer;
-    if (readoutNoise > 0) this.noise.fill(noise, readoutNoise, 0, cols);
-    else noise.fill(0, 0, cols);
+    const reads = this.reads;
+    if (readoutNoise > 0) this.noise.fill(reads, readoutNoise, 0, cols);
+    else reads.fill(0, 0, cols);
     for (let c = 0; c < cols; c++) {
       const u = acc[c] + offset[neuronBase + c];
       // Inside the linear range (the common case) compressOutput is the identity.
-      const v = (u <= linearRange && u >= -linearRange ? u : compressOutput(u, saturation[neuronBase + c], linearRange)) + noise[c];
-      // Math.floor(v + 0.5) is Math.round (halves towards +∞), without its slower generic path.
-      const read = Math.floor(v + 0.5);
-      noise[c] = read < OUTPUT_MIN ? OUTPUT_MIN : read > OUTPUT_MAX ? OUTPUT_MAX : read;
+      const v = (u <= linearRange && u >= -linearRange ? u : compressOutput(u, saturation[neuronBase + c], linearRange)) + reads[c];
+      reads[c] = adcRead(v);
     }
-    if (add) for (let c = 0; c < cols; c++) out[outBase + c] += noise[c];
-    else out.set(noise.subarray(0, cols), outBase);
+    return reads;
   }
 }
 

@@ -7,11 +7,15 @@
  * them: every trim realises its setting with a fixed per-element error of that size, drawn from
  * the chip id like everything else (see chip.ts).
  */
+import { ROWS_PER_CHUNK } from '../hagen/constants';
 import { Rng } from '../random';
 
 export const HEMISPHERES = 2;
-/** Signed inputs per hemisphere: one synapse driver feeding an excitatory and an inhibitory row. */
-export const ROWS_PER_HEMISPHERE = 128;
+/**
+ * Signed inputs per hemisphere: one synapse driver feeding an excitatory and an inhibitory row. The mock's
+ * 128-row chunks (lib/hagen/constants.ts) are these rows, so the number is declared there once.
+ */
+export const ROWS_PER_HEMISPHERE = ROWS_PER_CHUNK;
 /** Neuron columns per hemisphere. */
 export const NEURONS_PER_HEMISPHERE = 256;
 

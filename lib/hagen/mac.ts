@@ -19,32 +19,42 @@ export function roundAll(values: Float32Array): Float32Array {
   return out;
 }
 
-function checkRange(values: Float32Array, min: number, max: number, what: string): void {
+/** What a refused value becomes: an Error naming it, where it was and the allowed range (the caller's words). */
+export type RangeRefusal = (index: number, value: number, min: number, max: number) => Error;
+
+/** The mock's words for a refused value (hxtorch raises an OverflowError and does not clamp). */
+function mockRefusal(what: string): RangeRefusal {
+  return (index, value, min, max) => new RangeError(`${what} value ${value} (at index ${index}, after rounding) is outside the allowed range ${min}..${max}; hxtorch raises an OverflowError here and does not clamp`);
+}
+
+/** The first value outside min..max (NaN counts) is refused, never clamped. */
+function checkRange(values: ArrayLike<number>, min: number, max: number, refuse: RangeRefusal): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!(v >= min && v <= max)) {
-      throw new RangeError(`${what} value ${v} (at index ${i}, after rounding) is outside the allowed range ${min}..${max}; hxtorch raises an OverflowError here and does not clamp`);
-    }
+    if (!(v >= min && v <= max)) throw refuse(i, v, min, max);
   }
 }
 
 /** The chip takes 5-bit inputs: every rounded input must lie in 0..31. */
-export function checkInputRange(xq: Float32Array): void {
-  checkRange(xq, INPUT_MIN, INPUT_MAX, 'input');
+export function checkInputRange(xq: ArrayLike<number>, refuse: RangeRefusal = mockRefusal('input')): void {
+  checkRange(xq, INPUT_MIN, INPUT_MAX, refuse);
 }
 
 /** The chip takes signed 6-bit weights: every rounded weight must lie in −63..63. */
-export function checkWeightRange(wq: Float32Array): void {
-  checkRange(wq, -WEIGHT_MAX, WEIGHT_MAX, 'weight');
+export function checkWeightRange(wq: ArrayLike<number>, refuse: RangeRefusal = mockRefusal('weight')): void {
+  checkRange(wq, -WEIGHT_MAX, WEIGHT_MAX, refuse);
 }
 
 export interface RowChunk { start: number; end: number }
 
+/** How many hardware blocks of 128 rows K input rows take. */
+export function chunkCount(k: number): number {
+  return Math.ceil(k / ROWS_PER_CHUNK);
+}
+
 /** Split K input rows into consecutive hardware blocks of 128 rows (the last one may be shorter). */
 export function chunkRows(k: number): RowChunk[] {
-  const chunks: RowChunk[] = [];
-  for (let start = 0; start < k; start += ROWS_PER_CHUNK) chunks.push({ start, end: Math.min(k, start + ROWS_PER_CHUNK) });
-  return chunks;
+  return Array.from({ length: chunkCount(k) }, (_, c) => ({ start: c * ROWS_PER_CHUNK, end: Math.min(k, (c + 1) * ROWS_PER_CHUNK) }));
 }
 
 /**
@@ -72,14 +82,29 @@ export function addChunkNoise(local: Float32Array, noise: Float32Array | null, o
   for (let i = 0; i < local.length; i++) local[i] = Math.fround(local[i] + noise[offset + i]);
 }
 
+/** The 8-bit range: saturate at −128..127. */
+export function clampOutputValue(v: number): number {
+  return Math.min(OUTPUT_MAX, Math.max(OUTPUT_MIN, v));
+}
+
+/** floor, then saturate at −128..127: the ADC's read of a chunk (and the digital add's operands, add.ts). */
+export function floorClamp8(v: number): number {
+  return clampOutputValue(Math.floor(v));
+}
+
 /** Each chunk is read by the 8-bit ADC: floor to an integer, saturate at −128..127. */
 export function floorAndClampChunk(local: Float32Array): void {
-  for (let i = 0; i < local.length; i++) local[i] = Math.min(OUTPUT_MAX, Math.max(OUTPUT_MIN, Math.floor(local[i])));
+  for (let i = 0; i < local.length; i++) local[i] = floorClamp8(local[i]);
+}
+
+/** The digital sum of the chunks: y[yAt + i] += local[i] for i < count (integers: exact in float32). */
+export function addChunk(y: Float32Array, local: ArrayLike<number>, yAt = 0, count = local.length): void {
+  for (let i = 0; i < count; i++) y[yAt + i] += local[i];
 }
 
 /** The digital sum of all chunks saturates again at −128..127. */
 export function clampOutput(y: Float32Array): void {
-  for (let i = 0; i < y.length; i++) y[i] = Math.min(OUTPUT_MAX, Math.max(OUTPUT_MIN, y[i]));
+  for (let i = 0; i < y.length; i++) y[i] = clampOutputValue(y[i]);
 }
 
 function checkShapes(x: Float32Array, batch: number, w: Float32Array, k: number, n: number, numSends: number): void {
@@ -124,7 +149,7 @@ export function mockMacForward(
     for (let i = 0; i < local.length; i++) local[i] = Math.fround(local[i] * scale);
     addChunkNoise(local, noise, c * batch * n);
     floorAndClampChunk(local);
-    for (let i = 0; i < y.length; i++) y[i] += local[i];
+    addChunk(y, local);
   });
   clampOutput(y);
   return y;

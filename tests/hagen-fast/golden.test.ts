@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fastEngine } from '../../lib/hagen/fast/index';
 import type { HagenModel } from '../../lib/hagen/fast/types';
-import {
-  chunkScale, convertingRelu, digitalBiasAdd, linearBackward, quantiseBias, quantiseInputs, quantiseWeightsTransposed,
-} from '../../lib/hagen/fast/kernels';
-import { mockLinearForward } from './mockLinearForward';
+import { biasOperand, convertingReluForward, digitalAddForward } from '../../lib/hagen/fast/kernels';
+import { macScale } from '../../lib/hagen/mac';
+import { linearBackward } from './linearBackward';
+import { mockLinearForward, quantiseInputs, quantiseWeightsTransposed } from './mockLinearForward';
 
 const golden = JSON.parse(readFileSync(new URL('../fixtures/hagen_golden.json', import.meta.url), 'utf8'));
 const cases: Record<string, any> = golden.cases;
@@ -32,7 +32,7 @@ describe('golden matmul cases (hxtorch mock, noise off)', () => {
       for (let i = 0; i < k; i++) for (let j = 0; j < n; j++) weight[j * k + i] = c.w[i][j];
       const xq = quantiseInputs(x, new Uint8Array(batch * k), 'x');
       const wqT = quantiseWeightsTransposed(weight, n, k, new Int32Array(k * n));
-      const z = mockLinearForward(xq, batch, k, wqT, n, chunkScale(c.gain, c.num_sends), null, new Int32Array(n), new Int32Array(batch * n), new Int32Array(n), new Int32Array(n));
+      const z = mockLinearForward(xq, batch, k, wqT, n, macScale(c.num_sends, c.gain), null, new Int32Array(n), new Int32Array(batch * n), new Int32Array(n), new Int32Array(n));
       expect(Array.from(z)).toEqual(c.y.flat());
 
       const dWeight = new Float32Array(n * k), dBias = new Float32Array(n), dx = new Float64Array(batch * k);
@@ -51,14 +51,14 @@ describe('golden digital ops', () => {
     it(`${name}: forward on the integer pre-activations the engine produces`, () => {
       const c = cases[name];
       const z = Int32Array.from(c.x.map((v: number) => Math.max(-128, Math.min(127, Math.floor(v)))));
-      const hq = new Uint8Array(z.length), h = new Float32Array(z.length);
-      convertingRelu(z, z.length, c.shift, hq, h);
+      const h = new Float32Array(z.length);
+      convertingReluForward(z, z.length, c.shift, h);
       expect(Array.from(h)).toEqual(c.y);
     });
   }
   it('add_bias: clamp(clamp(floor a) + clamp(floor b))', () => {
     const c = cases.add_bias;
-    const z = digitalBiasAdd(flat(c.a), 1, c.b.length, quantiseBias(Float32Array.from(c.b), new Int32Array(c.b.length)), new Int32Array(c.b.length));
+    const z = digitalAddForward(flat(c.a), 1, c.b.length, biasOperand(Float32Array.from(c.b), new Int32Array(c.b.length)), new Int32Array(c.b.length));
     expect(Array.from(z)).toEqual(c.y.flat());
   });
 });

@@ -1,5 +1,50 @@
-/** A plain-loop twin of the fast engine's mock linear layer, kept as a test oracle (no engine uses it): golden.test.ts holds it to the vectors. */
-import { addBiasToRow, chunkCount, OUTPUT_MAX, OUTPUT_MIN, ROWS_PER_CHUNK } from '../../lib/hagen/fast/kernels';
+/**
+ * A plain-loop twin of the fast engine's mock linear layer, kept as a test oracle (no engine uses it):
+ * golden.test.ts holds it to the vectors, simd.test.ts the SIMD layer to it. With its input helpers
+ * (integer-typed quantisation, the digital add of one row), which only the oracles use.
+ */
+import { INPUT_MAX, OUTPUT_MAX, OUTPUT_MIN, ROWS_PER_CHUNK } from '../../lib/hagen/constants';
+import { chunkCount } from '../../lib/hagen/mac';
+
+/**
+ * Adding and subtracting 1.5·2^52 rounds a double to an integer, ties to even (torch.round): the branch-free
+ * twin of lib/round.ts for hot loops, exact for |v| < 2^51 (inputs and weights are far smaller).
+ */
+const ROUND_MAGIC = 6755399441055744;
+function roundHalfEven(v: number): number {
+  return v + ROUND_MAGIC - ROUND_MAGIC;
+}
+
+/** round(x) as 5-bit inputs; throws (like hxtorch's OverflowError) if any is outside 0…31. */
+export function quantiseInputs(x: Float32Array, out: Uint8Array, what: string): Uint8Array {
+  let bad = -1;
+  for (let i = 0; i < x.length; i++) {
+    const q = roundHalfEven(x[i]);
+    if (!(q >= 0 && q <= INPUT_MAX)) { bad = i; break; }
+    out[i] = q;
+  }
+  if (bad >= 0) throw new RangeError(`${what}[${bad}] = ${x[bad]} rounds outside the allowed input range 0…${INPUT_MAX}`);
+  return out;
+}
+
+/** round(W) transposed to [in, out] int32, for row-wise accumulation over the non-zero inputs. */
+export function quantiseWeightsTransposed(weight: Float32Array, outFeatures: number, inFeatures: number, out: Int32Array): Int32Array {
+  for (let o = 0; o < outFeatures; o++) {
+    const row = o * inFeatures;
+    for (let i = 0; i < inFeatures; i++) out[i * outFeatures + o] = roundHalfEven(weight[row + i]);
+  }
+  return out;
+}
+
+/** The digital bias add for one sample: z[zRow + j] = clamp(clamp(y[j]) + biasQ[j]) (hxtorch's add.cpp, integers). */
+export function addBiasToRow(y: Int32Array, biasQ: Int32Array, z: Int32Array, zRow: number, n: number): void {
+  for (let j = 0; j < n; j++) {
+    let s = y[j];
+    s = s < OUTPUT_MIN ? OUTPUT_MIN : s > OUTPUT_MAX ? OUTPUT_MAX : s;
+    s += biasQ[j];
+    z[zRow + j] = s < OUTPUT_MIN ? OUTPUT_MIN : s > OUTPUT_MAX ? OUTPUT_MAX : s;
+  }
+}
 
 /**
  * Mock MAC + digital bias add for one layer:

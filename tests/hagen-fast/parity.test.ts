@@ -23,7 +23,7 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('fast engine agrees with the reference engine', () => {
-  // batch 3 runs the small-batch (canvas) path, the others the persistent-workspace path
+  // every mock batch runs on the workspace kernels; batch 3 is a few samples, as the canvas predictions
   const cases: [Backend, number, number][] = [['mock', 3, 40], ['mock', 12, 40], ['mock', 200, 256], ['mock', 9, 300], ['ideal', 12, 40]];
   it.each(cases)('%s, batch %i, hidden %i: same logits and loss (same noise), gradients within 1e-5', (backend, batch, hidden) => {
     const base = buildModel({ hidden, layers: 2, shift: 1 }, { backend, mock: mockParameter(2, 0.002), seed: 5 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/random';
 import { simdLinearBackward } from '../../lib/hagen/fast/simd';
 import { simdMockLinearForward } from './simdMockLinearForward';
-import { chunkScale, directMockLinearForward, quantiseWeights } from '../../lib/hagen/fast/kernels';
+import { macScale } from '../../lib/hagen/mac';
+import { mockLinearForward, quantiseWeightsTransposed } from './mockLinearForward';
 
 /** Straightforward reference of hxtorch's mock MAC + digital bias add, written from the spec. */
 function referenceForward(x: Float32Array, batch: number, k: number, weight: Float32Array, n: number, gain: number, numSends: number, noise: Float32Array | null, bias: Float32Array): number[] {
@@ -56,11 +57,12 @@ describe('SIMD mock forward equals the straightforward reference exactly', () =>
         const rng = new Rng(100 + index);
         const { x, weight, bias } = randomLayer(rng, s.batch, s.k, s.n, s.density, s.weightStd);
         const noise = withNoise ? new Float32Array(s.batch * Math.ceil(s.k / 128) * s.n).map(() => rng.normal() * 2) : null;
-        const z = simdMockLinearForward(quantised(x), s.batch, s.k, weight, s.n, chunkScale(s.gain, s.numSends), noise, biasQ(bias), new Int32Array(s.batch * s.n));
+        const z = simdMockLinearForward(quantised(x), s.batch, s.k, weight, s.n, macScale(s.numSends, s.gain), noise, biasQ(bias), new Int32Array(s.batch * s.n));
         const expected = referenceForward(x, s.batch, s.k, weight, s.n, s.gain, s.numSends, noise, bias);
         expect(Array.from(z)).toEqual(expected);
-        const direct = directMockLinearForward(quantised(x), s.batch, s.k, quantiseWeights(weight), s.n, chunkScale(s.gain, s.numSends), noise, biasQ(bias), new Int32Array(s.batch * s.n));
-        expect(Array.from(direct)).toEqual(expected);
+        const plain = mockLinearForward(quantised(x), s.batch, s.k, quantiseWeightsTransposed(weight, s.n, s.k, new Int32Array(s.k * s.n)), s.n, macScale(s.numSends, s.gain),
+          noise, biasQ(bias), new Int32Array(s.batch * s.n), new Int32Array(s.n), new Int32Array(s.n));
+        expect(Array.from(plain)).toEqual(expected);
         if (index === 3) expect(expected.some((v) => v === 127 || v === -128)).toBe(true);
       });
     }

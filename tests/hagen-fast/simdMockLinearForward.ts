@@ -1,7 +1,9 @@
 /** The mock layer forward on the WebAssembly SIMD kernels: no engine path uses it; the tests hold it to the plain kernels and the bench times it. */
 import { BLOCK_COLUMNS } from '../../lib/hagen/fast/wasm/source';
 import { kernelMemory } from '../../lib/hagen/fast/wasm/runtime';
-import { addBiasToRow, chunkCount, ROWS_PER_CHUNK } from '../../lib/hagen/fast/kernels';
+import { ROWS_PER_CHUNK } from '../../lib/hagen/constants';
+import { chunkCount } from '../../lib/hagen/mac';
+import { addBiasToRow } from './mockLinearForward';
 
 const padded = (n: number) => Math.ceil(n / BLOCK_COLUMNS) * BLOCK_COLUMNS;
 
@@ -35,7 +37,7 @@ export function simdMockLinearForward(
   wqT.fill(0);
   noiseRowsView.fill(0);
   if (noise) for (let r = 0; r < noiseRows; r++) noiseRowsView.set(noise.subarray(r * n, (r + 1) * n), r * width);
-  const ROUND = 6755399441055744; // ties-to-even rounding, as kernels.roundHalfEven
+  const ROUND = 6755399441055744; // ties-to-even rounding, as mockLinearForward.ts roundHalfEven
   // Transposing in blocks of 16 inputs keeps the strided writes within cache.
   for (let i0 = 0; i0 < k; i0 += 16) {
     const i1 = Math.min(k, i0 + 16);

@@ -11,7 +11,7 @@
 import type { Rng } from '../../random';
 import { convPositions, unfoldPatches } from '../conv';
 import type { NetworkInput, NoiseSupply } from '../types';
-import { crossEntropyOver64 } from './kernels';
+import { crossEntropy64 } from './kernels';
 import type { HagenModel, LayerParams, TrainStepResult } from './types';
 import { Workspace } from './workspace';
 import { clampAndQuantiseWeights, layerBackward, listFirstInput, mockLayerForward } from './workspaceEngine';
@@ -129,7 +129,7 @@ export function createConvFastEngine(): ConvFastEngine {
       const logits = forwardOn(pair, model, patches, rng, noise);
       const layers = model.layers;
       const top = dense.layers[layers.length - 1];
-      const loss = crossEntropyOver64(logits, labels, batch, top.n, top.dz);
+      const loss = crossEntropy64(logits, labels, batch, top.n, top.dz);
       // dense layers down to the first, whose backward writes the stand-in's dz (ReLU mask and 1/2^shift included)
       const view = denseModel(model, layers[0]);
       for (let l = layers.length - 1; l >= 1; l--) layerBackward(dense, view, l, dense.layers[l - 1].out);

@@ -2,48 +2,33 @@
  * `fastEngine`: the hagen-mode network (hxtorch mock semantics, see shared/spec/hagen-mode.md) on
  * typed-array kernels instead of tfjs. Synchronous, no initialisation needed.
  *
- * Backends: 'mock' (bit-exact hxtorch mock forward, noise from a seeded ziggurat), 'ideal' (the
- * same graph in plain floats: (x·Wᵀ)·gain·numSends + bias, ReLU(x)/2^shift, no rounding, noise
- * or clamps), 'chip' (forward through `chip.mac`, then the digital bias add and ConvertingReLU).
+ * Backends: 'mock' (bit-exact hxtorch mock forward, noise from a seeded ziggurat) on the WebAssembly
+ * kernels for every batch size, a canvas prediction included (workspaceEngine.ts); 'ideal' (the same graph
+ * in plain floats: (x·Wᵀ)·gain·numSends + bias, ReLU(x)/2^shift, no rounding, noise or clamps) and 'chip'
+ * (forward through `chip.mac`, then the digital bias add and ConvertingReLU) on the allocating path below.
  * Backward is hxtorch's straight-through rule with the mock gain in every backend.
+ * Which fast function is which rule of the reference (lib/hagen): the table at the top of kernels.ts.
  */
 import type { Rng } from '../../random';
 import type { ChipDevice, HagenEngine, HagenModel, TrainStepResult } from './types';
 import type { NetworkInput, NoiseSupply } from '../types';
 import { checkNetworkInput, networkInputFloats } from '../input';
-import { drawNormalSeed, NormalSource, NORMAL_SEED_WORDS } from './normal';
+import { NORMAL_SEED_WORDS } from './normal';
 import {
-  chunkCount, chunkScale, directMockLinearForward, clampWeightsInPlace, convertingRelu, crossEntropyOver64, digitalBiasAdd,
-  idealLinearForward, idealRelu, quantiseBias, quantiseInputs, quantiseWeights, transpose,
+  biasOperand, clampWeightInPlace, convertingReluForward, crossEntropy64, digitalAddForward, idealConvertingReluForward,
+  idealLinearForward, transpose,
 } from './kernels';
+import { chunkCount } from '../mac';
 import { simdLinearBackward } from './simd';
-import { createWorkspaceEngine } from './workspaceEngine';
+import { createWorkspaceEngine, weightsChanged } from './workspaceEngine';
 import { createConvFastEngine } from './convEngine';
 import { checkConvModel } from '../conv';
 import { referenceEngine } from '../referenceEngine';
 
 export type { HagenEngine, HagenModel, ChipDevice, TrainStepResult } from './types';
 
-/** Mock batches up to this size use the direct (untransposed) forward kernel: a canvas prediction. */
-const SMALL_BATCH = 4;
-
-/**
- * round(clamp(W)) per weight array, for the small-batch mock path (canvas predictions): a model
- * snapshot's 270k weights are clamped (in place, as hxtorch) and quantised on its first prediction
- * only, not scanned again for every stroke. Snapshots are not changed in place afterwards; training
- * does change its weights in place, so every trainStep forgets the arrays it trains.
- */
-const quantisedWeights = new WeakMap<Float32Array, Int8Array>();
-
-function clampedQuantisedWeights(weight: Float32Array, layerIndex: number): Int8Array {
-  let quantised = quantisedWeights.get(weight);
-  if (!quantised) {
-    clampWeightsInPlace(weight, layerIndex);
-    quantised = quantiseWeights(weight);
-    quantisedWeights.set(weight, quantised);
-  }
-  return quantised;
-}
+/** See createFastEngine: a convolution model's trainSteps up to this batch size run on the reference engine. */
+const REFERENCE_CONV_STEP = 4;
 
 /** What the backward pass needs from one layer's forward. */
 interface LayerTrace {
@@ -85,80 +70,43 @@ function checkBatch(model: HagenModel, x: NetworkInput, batch: number): void {
   }
 }
 
-/** The allocating path: ideal and chip backends (and the mock for tiny batches). */
-function runForward(model: HagenModel, x: Float32Array, batch: number, rng: Rng | null, chip: ChipDevice | undefined, noise: NoiseSupply | undefined): { logits: Float32Array; traces: LayerTrace[] } {
+/** The allocating path: the ideal and chip backends (the mock runs on the workspaces, workspaceEngine.ts). */
+function runForward(model: HagenModel, x: Float32Array, batch: number, chip: ChipDevice | undefined): { logits: Float32Array; traces: LayerTrace[] } {
   checkModel(model);
   checkBatch(model, x, batch);
   if (model.backend === 'chip' && !chip) throw new Error("backend 'chip' needs a ChipDevice (open a session on the emulated chip first), but none was given");
   const { layers, shift, backend, mock } = model;
-  const noiseOn = backend === 'mock' && rng !== null && mock.noiseStd > 0;
   const traces: LayerTrace[] = [];
   let input = x;
-  let inputQ: Uint8Array | null = null;
   layers.forEach((layer, index) => {
     const { inFeatures: k, outFeatures: n, numSends } = layer;
-    const weightQ = backend === 'mock' ? clampedQuantisedWeights(layer.weight, index) : null;
-    if (backend !== 'mock') clampWeightsInPlace(layer.weight, index);
+    clampWeightInPlace(layer.weight, index);
     const last = index === layers.length - 1;
+    const wT = transpose(layer.weight, n, k, new Float32Array(k * n));
+    const h = new Float32Array(batch * n);
     if (backend === 'ideal') {
-      const wT = transpose(layer.weight, n, k, new Float32Array(k * n));
       const z = idealLinearForward(input, batch, k, wT, n, mock.gain * numSends, layer.bias, new Float64Array(batch * n), new Float64Array(n));
       traces.push({ input, z });
-      const h = new Float32Array(batch * n);
       if (last) for (let i = 0; i < h.length; i++) h[i] = z[i];
-      else idealRelu(z, batch * n, shift, h);
-      input = h;
-      return;
-    }
-    const biasQ = quantiseBias(layer.bias, new Int32Array(n));
-    const z = new Int32Array(batch * n);
-    if (backend === 'chip') {
-      const wT = transpose(layer.weight, n, k, new Float32Array(k * n));
-      digitalBiasAdd(chip!.mac(input, batch, wT, k, n, numSends), batch, n, biasQ, z);
+      else idealConvertingReluForward(z, batch * n, shift, h);
     } else {
-      const xq = inputQ ?? quantiseInputs(input, new Uint8Array(batch * k), index === 0 ? 'x' : `layer ${index} input`);
-      // Noise is drawn like the reference (lib/hagen/mac drawChunkNoise): a fresh source per layer,
-      // laid out [chunk][batch][out]; the direct kernel reads it as [batch][chunk][out].
-      const noiseValues = noiseOn ? batchMajorNoise(drawNoise(rng!, batch * chunkCount(k) * n, mock.noiseStd, noise), chunkCount(k), batch, n) : null;
-      directMockLinearForward(xq, batch, k, weightQ!, n, chunkScale(mock.gain, numSends), noiseValues, biasQ, z);
-    }
-    traces.push({ input, z });
-    const h = new Float32Array(batch * n);
-    if (last) {
-      for (let i = 0; i < h.length; i++) h[i] = z[i];
-    } else {
-      inputQ = new Uint8Array(batch * n);
-      convertingRelu(z, batch * n, shift, inputQ, h);
+      const z = digitalAddForward(chip!.mac(input, batch, wT, k, n, numSends), batch, n, biasOperand(layer.bias, new Int32Array(n)), new Int32Array(batch * n));
+      traces.push({ input, z });
+      if (last) for (let i = 0; i < h.length; i++) h[i] = z[i];
+      else convertingReluForward(z, batch * n, shift, h);
     }
     input = h;
   });
   return { logits: input, traces };
 }
 
-/** `count` draws · std of the next NormalSource of `rng`, from `noise` when it holds them. */
-function drawNoise(rng: Rng, count: number, std: number, noise: NoiseSupply | undefined): Float32Array {
-  const seed = drawNormalSeed(rng);
-  const values = new Float32Array(count);
-  return noise?.take(seed, std, values) ? values : new NormalSource(seed).fill(values, std);
-}
-
-/** [chunk][batch][n] → [batch][chunk][n] */
-function batchMajorNoise(noise: Float32Array, chunks: number, batch: number, n: number): Float32Array {
-  if (batch === 1 || chunks === 1) return noise;
-  const out = new Float32Array(noise.length);
-  for (let c = 0; c < chunks; c++) {
-    for (let b = 0; b < batch; b++) out.set(noise.subarray((c * batch + b) * n, (c * batch + b + 1) * n), (b * chunks + c) * n);
-  }
-  return out;
-}
-
-function genericTrainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, rng: Rng | null, chip: ChipDevice | undefined, noise: NoiseSupply | undefined): TrainStepResult {
-  const { logits, traces } = runForward(model, x, batch, rng, chip, noise);
+function genericTrainStep(model: HagenModel, x: Float32Array, labels: Uint8Array, batch: number, chip: ChipDevice | undefined): TrainStepResult {
+  const { logits, traces } = runForward(model, x, batch, chip);
   if (!(labels instanceof Uint8Array) || labels.length !== batch) throw new Error(`labels must be a Uint8Array of batch = ${batch} values, got ${labels?.length}`);
   const layers = model.layers;
   const classes = layers[layers.length - 1].outFeatures;
   let dz = new Float64Array(batch * classes);
-  const loss = crossEntropyOver64(logits, labels, batch, classes, dz);
+  const loss = crossEntropy64(logits, labels, batch, classes, dz);
   const grads: TrainStepResult['grads'] = new Array(layers.length);
   const reluScale = 1 / 2 ** model.shift;
   for (let index = layers.length - 1; index >= 0; index--) {
@@ -181,17 +129,23 @@ function genericTrainStep(model: HagenModel, x: Float32Array, labels: Uint8Array
 }
 
 /**
- * Creates an independent fast engine (own buffers and wasm memory). The mock backend at batch
- * sizes above SMALL_BATCH runs on persistent per-shape workspaces and allocates nothing per call;
- * its `logits` and `grads` are views into those buffers, valid until the next call of this engine
- * (copy them to keep them). Other backends and tiny batches use the allocating path.
+ * Creates an independent fast engine (own buffers and wasm memory). The mock backend runs on persistent
+ * per-shape workspaces and allocates nothing per call; its `logits` and `grads` are views into those
+ * buffers, valid until the next call of this engine (copy them to keep them). A forward of a few samples
+ * (a canvas prediction) quantises a model's weights once per weight version, not per call: trainStep
+ * marks the weights it trains as changed (the optimiser changes them in place next). The other backends
+ * use the allocating path.
  */
 export function createFastEngine(): HagenEngine {
   const workspaces = createWorkspaceEngine();
-  const usesWorkspace = (model: HagenModel, batch: number) => model.backend === 'mock' && batch > SMALL_BATCH;
-  // A convolution in front (lib/hagen/conv.ts): the mock's batches on the same kernels (convEngine.ts), the rest on the reference.
+  const isMock = (model: HagenModel) => model.backend === 'mock';
+  // A convolution in front (lib/hagen/conv.ts): the mock on the same kernels (convEngine.ts), the rest on the reference.
   const convolutions = createConvFastEngine();
   const hasConv = (model: HagenModel) => Boolean(model?.layers?.[0]?.conv);
+  // A convolution's trainStep of at most REFERENCE_CONV_STEP samples (an epoch's last, short batch) stays on the
+  // reference engine, as it always did: its float64 gradient sums differ from the kernels' in the last bits, and
+  // training results do not change. (The forward is the same bits either way.)
+  const convStepOnKernels = (model: HagenModel, batch: number) => isMock(model) && batch > REFERENCE_CONV_STEP;
   const checkConv = (model: HagenModel, x: NetworkInput, batch: number) => {
     checkConvModel(model.layers);
     checkModel({ ...model, layers: model.layers.slice(1) });
@@ -204,26 +158,26 @@ export function createFastEngine(): HagenEngine {
     forward(model, x, batch, rng, chip, noise) {
       if (hasConv(model)) {
         checkConv(model, x, batch);
-        return usesWorkspace(model, batch) ? convolutions.forward(model, x, batch, rng, noise) : referenceEngine.forward(model, x, batch, rng, chip);
+        return isMock(model) ? convolutions.forward(model, x, batch, rng, noise) : referenceEngine.forward(model, x, batch, rng, chip);
       }
       checkModel(model);
       checkBatch(model, x, batch);
-      return usesWorkspace(model, batch) ? workspaces.forward(model, x, batch, rng, noise) : runForward(model, networkInputFloats(x), batch, rng, chip, noise).logits;
+      return isMock(model) ? workspaces.forward(model, x, batch, rng, noise) : runForward(model, networkInputFloats(x), batch, chip).logits;
     },
     trainStep(model, x, labels, batch, rng, chip, noise) {
       if (hasConv(model)) {
         checkConv(model, x, batch);
-        const result = usesWorkspace(model, batch) ? convolutions.trainStep(model, x, labels, batch, rng, noise) : referenceEngine.trainStep(model, x, labels, batch, rng, chip);
-        for (const layer of model.layers) quantisedWeights.delete(layer.weight);
+        const result = convStepOnKernels(model, batch) ? convolutions.trainStep(model, x, labels, batch, rng, noise) : referenceEngine.trainStep(model, x, labels, batch, rng, chip);
+        weightsChanged(model);
         return result;
       }
       checkModel(model);
       checkBatch(model, x, batch);
-      const result = usesWorkspace(model, batch)
+      const result = isMock(model)
         ? workspaces.trainStep(model, x, labels, batch, rng, noise)
-        : genericTrainStep(model, networkInputFloats(x), labels, batch, rng, chip, noise);
-      // the optimiser changes these weights in place next: forget their quantised copies
-      for (const layer of model.layers) quantisedWeights.delete(layer.weight);
+        : genericTrainStep(model, networkInputFloats(x), labels, batch, chip);
+      // the optimiser changes these weights in place next: a prediction quantises them again
+      weightsChanged(model);
       return result;
     },
     dispose: () => { workspaces.dispose(); convolutions.dispose(); },
@@ -236,7 +190,7 @@ interface NoiseDraw { seedWords: number; values: number }
 /**
  * The fast engine's noise-draw plan: what one forward pass of `batch` samples draws from its Rng, layer by
  * layer, in order (none when the mock's noise is off). The helper thread draws noise ahead (lib/train/helper/
- * noiseAhead.ts) and records a test batch's draws (testPass.ts) by this plan; runForward draws by the same rule.
+ * noiseAhead.ts) and records a test batch's draws (testPass.ts) by this plan; workspaceEngine.ts draws by the same rule.
  */
 export function noiseDrawPlan(model: { backend: string; mock: { noiseStd: number }; layers: readonly { inFeatures: number; outFeatures: number }[] }, batch: number): NoiseDraw[] {
   if (model.backend !== 'mock' || !(model.mock.noiseStd > 0)) return [];

@@ -5,7 +5,7 @@
  * the next call on the same workspace — the training loop consumes them at once (see fastEngine docs).
  */
 import { allocateWasmNormal, type WasmNormalScratch } from './normal';
-import { chunkCount } from './kernels';
+import { chunkCount } from '../mac';
 import { KernelMemory } from './wasm/runtime';
 import { BLOCK_COLUMNS } from './wasm/source';
 
@@ -60,6 +60,9 @@ export interface LayerBuffers {
   gradWeight: Float32Array;
   gradBias: Float32Array;
   gradBiasAt: number;
+  /** the weight array weightQT was quantised from for a prediction, and its version then (workspaceEngine.ts), else null */
+  quantisedFrom: Float32Array | null;
+  quantisedVersion: number;
 }
 
 export class Workspace {
@@ -136,6 +139,8 @@ export class Workspace {
       dz: mem.f64(r.dzAt, batch * r.n),
       gradWeight: r.k4 === r.k ? mem.f32(r.gradWeightTiles, r.n * r.k) : new Float32Array(r.n * r.k),
       gradBias: mem.f32(r.gradBiasAt, r.n),
+      quantisedFrom: null,
+      quantisedVersion: 0,
     }));
   }
 

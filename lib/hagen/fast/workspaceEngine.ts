@@ -6,18 +6,32 @@
  * Callers validate the model and batch first (index.ts).
  */
 import type { Rng } from '../../random';
-import * as chip from '../constants';
-import { chunkScale, crossEntropyOver64 } from './kernels';
+import { roundHalfEven } from '../../round';
+import { INPUT_MAX, WEIGHT_MAX } from '../constants';
+import { macScale } from '../mac';
+import { biasOperand, crossEntropy64 } from './kernels';
 import { drawNormalSeed, NormalSource } from './normal';
 import type { NetworkInput, NoiseSupply } from '../types';
 import type { HagenModel, LayerParams, TrainStepResult } from './types';
 import { Workspace, type LayerBuffers } from './workspace';
 
-// Local bindings of lib/hagen/constants.ts (fast in loops, see kernels.ts).
-const { INPUT_MAX, OUTPUT_MIN, OUTPUT_MAX, WEIGHT_MAX } = chip;
-const ROUND = 6755399441055744; // x + ROUND − ROUND rounds to an integer, ties to even (torch.round)
-/** Workspaces kept per engine: training batch, evaluation batch, one spare. */
-const MAX_WORKSPACES = 3;
+/** Workspaces kept per engine (the most recently used): training batch, evaluation batch, a prediction, one spare. */
+const MAX_WORKSPACES = 4;
+/** Forward passes of at most this many samples (a canvas prediction, a few at once) reuse quantised weights (weightsChanged). */
+const PREDICTION_BATCH = 4;
+
+/**
+ * Versions of the weight arrays the engine has trained: trainStep bumps them (the optimiser changes them
+ * in place next), so a workspace that quantised a weight array for a prediction knows when to do it again.
+ * Other arrays (model snapshots, loaded models) are not changed in place once made.
+ */
+const weightVersions = new WeakMap<Float32Array, number>();
+const weightVersion = (weight: Float32Array) => weightVersions.get(weight) ?? 0;
+
+/** The weights of `model` change next (trainStep calls this): their quantised copies are stale. */
+export function weightsChanged(model: HagenModel): void {
+  for (const { weight } of model.layers) weightVersions.set(weight, weightVersion(weight) + 1);
+}
 
 /**
  * Clamp the stored weights to ±63 in place (hxtorch) and write round(W)ᵀ into the workspace: the
@@ -27,6 +41,7 @@ const MAX_WORKSPACES = 3;
  * one copy; layers above need weightRows at the padded stride kWidth for dx.
  */
 export function clampAndQuantiseWeights(ws: Workspace, L: LayerBuffers, weight: Float32Array, layerIndex: number): void {
+  L.quantisedFrom = null;
   const { k, n, kWidth, k4, n4, width } = L;
   const stride = layerIndex === 0 && k4 === k ? k : kWidth;
   const heap = ws.heapF32, base = L.weightRows >> 2;
@@ -79,8 +94,8 @@ export function listFirstInput(ws: Workspace, x: NetworkInput): void {
   const bad = ws.heapI32[ws.status >> 2];
   if (bad >= 0) {
     if (x instanceof Float32Array) {
-      const q = x[bad] + ROUND - ROUND;
-      throw new RangeError(`input value ${q} (at index ${bad}, after rounding) is outside the allowed range 0..${INPUT_MAX}; hxtorch raises an OverflowError here and does not clamp`);
+      const q = roundHalfEven(x[bad]);
+      throw new RangeError(`input value ${q} (at index ${bad}: x[${bad}] = ${x[bad]}, after rounding) is outside the allowed range 0..${INPUT_MAX}; hxtorch raises an OverflowError here and does not clamp`);
     }
     const { pixels, scale } = x;
     throw new RangeError(`input value ${pixels[bad] * scale} (x.pixels[${bad}] = ${pixels[bad]} · x.scale ${scale}) is outside the allowed range 0..${INPUT_MAX}; hxtorch raises an OverflowError here and does not clamp`);
@@ -96,8 +111,7 @@ export function listFirstInput(ws: Workspace, x: NetworkInput): void {
 export function mockLayerForward(ws: Workspace, L: LayerBuffers, layer: LayerParams, model: HagenModel, rng: Rng | null, noise: NoiseSupply | undefined): void {
   const { n, width, chunks } = L;
   const batch = ws.batch;
-  const biasQ = ws.heapI32, biasBase = L.biasQ >> 2;
-  for (let j = 0; j < n; j++) { const f = Math.floor(layer.bias[j]); biasQ[biasBase + j] = f < OUTPUT_MIN ? OUTPUT_MIN : f > OUTPUT_MAX ? OUTPUT_MAX : f; }
+  biasOperand(layer.bias, ws.heapI32.subarray(L.biasQ >> 2, (L.biasQ >> 2) + n));
   const { noiseStd, gain } = model.mock;
   const noiseOn = rng !== null && noiseStd > 0;
   if (noiseOn) {
@@ -106,17 +120,28 @@ export function mockLayerForward(ws: Workspace, L: LayerBuffers, layer: LayerPar
       new NormalSource(seed).fillWasm(ws.memory, ws.normal, L.noise, count, noiseStd);
     }
   }
-  const scale = Math.fround(chunkScale(gain, layer.numSends));
+  const scale = macScale(layer.numSends, gain);
   ws.memory.exports.mockLayer(batch, chunks, width, n, L.starts, L.inRows, L.inValues, L.weightQT, ws.accumulator, ws.chunkSum,
     noiseOn ? L.noise : ws.zeroRow, noiseOn ? 4 * n : 0, scale, L.biasQ, L.zAt, L === ws.layers[0] ? ws.firstInputUniform : 0);
 }
 
-function forwardOn(ws: Workspace, model: HagenModel, x: NetworkInput, rng: Rng | null, noise: NoiseSupply | undefined): Float32Array {
+/**
+ * The weights of layer `l` clamped and quantised into the workspace (clampAndQuantiseWeights), or, with
+ * `reuse`, left as they are when the workspace holds this very array at its current version.
+ */
+function quantiseLayerWeights(ws: Workspace, l: number, weight: Float32Array, reuse: boolean): void {
+  const L = ws.layers[l];
+  if (reuse && L.quantisedFrom === weight && L.quantisedVersion === weightVersion(weight)) return;
+  clampAndQuantiseWeights(ws, L, weight, l);
+  if (reuse) { L.quantisedFrom = weight; L.quantisedVersion = weightVersion(weight); }
+}
+
+function forwardOn(ws: Workspace, model: HagenModel, x: NetworkInput, rng: Rng | null, noise: NoiseSupply | undefined, reuseWeights = false): Float32Array {
   const layers = model.layers;
   listFirstInput(ws, x);
   for (let l = 0; l < layers.length; l++) {
     const L = ws.layers[l];
-    clampAndQuantiseWeights(ws, L, layers[l].weight, l);
+    quantiseLayerWeights(ws, l, layers[l].weight, reuseWeights);
     mockLayerForward(ws, L, layers[l], model, rng, noise);
     if (l < layers.length - 1) {
       const next = ws.layers[l + 1];
@@ -196,22 +221,19 @@ export function createWorkspaceEngine(): WorkspaceEngine {
   let workspaces: Workspace[] = [];
   const workspaceFor = (model: HagenModel, batch: number): Workspace => {
     const shapes = model.layers.map(({ inFeatures, outFeatures }) => ({ inFeatures, outFeatures }));
-    let ws = workspaces.find((w) => w.fits(shapes, batch));
-    if (!ws) {
-      ws = new Workspace(shapes, batch);
-      workspaces = [ws, ...workspaces].slice(0, MAX_WORKSPACES);
-    }
+    const ws = workspaces.find((w) => w.fits(shapes, batch)) ?? new Workspace(shapes, batch);
+    if (workspaces[0] !== ws) workspaces = [ws, ...workspaces.filter((w) => w !== ws)].slice(0, MAX_WORKSPACES);
     return ws;
   };
   return {
-    forward: (model, x, batch, rng, noise) => forwardOn(workspaceFor(model, batch), model, x, rng, noise),
+    forward: (model, x, batch, rng, noise) => forwardOn(workspaceFor(model, batch), model, x, rng, noise, batch <= PREDICTION_BATCH),
     trainStep(model, x, labels, batch, rng, noise) {
       if (!(labels instanceof Uint8Array) || labels.length !== batch) throw new Error(`labels must be a Uint8Array of batch = ${batch} values, got ${labels?.length}`);
       const ws = workspaceFor(model, batch);
       const logits = forwardOn(ws, model, x, rng, noise);
       const layers = model.layers;
       const top = ws.layers[layers.length - 1];
-      const loss = crossEntropyOver64(logits, labels, batch, top.n, top.dz);
+      const loss = crossEntropy64(logits, labels, batch, top.n, top.dz);
       for (let l = layers.length - 1; l >= 0; l--) layerBackward(ws, model, l, l === 0 ? x : ws.layers[l - 1].out);
       return { loss, logits, grads: ws.layers.map((L) => ({ weight: L.gradWeight, bias: L.gradBias })) };
     },

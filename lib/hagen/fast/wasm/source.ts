@@ -9,8 +9,57 @@
  * `rowsAxpyI32` (integer: 5-bit inputs × 6-bit weights, exact), `rowsAxpyF32` (gradients) and
  * `rowsAxpyI16` (the forward's variant on int16 weights, twice the products per instruction).
  * All pointers are byte offsets into the shared memory; n must be a multiple of BLOCK_COLUMNS.
+ *
+ * The mock's rules are emitted by helpers named after the reference's functions (lib/hagen/mac.ts, add.ts,
+ * relu.ts, linear.ts, lib/round.ts): roundHalfEven, checkInputRange, clampWeightInPlace, chunkRows, macScale,
+ * addChunkNoise, floorAndClampChunk, addChunk, clampOutput, digitalAddForward, convertingReluForward (the
+ * table: lib/hagen/fast/kernels.ts). Every chip constant they emit is imported from lib/hagen/constants.ts,
+ * so the module is generated from the one declaration (no literal copies here).
  */
+import { INPUT_MAX, INPUT_MIN, OUTPUT_MAX, OUTPUT_MIN, RELU_MAX, ROWS_PER_CHUNK, WEIGHT_MAX } from '../../constants';
 import { assembleModule, F32, F64, I32, op, V128, type FunctionDef, type ImportDef, type ValType } from './assemble';
+
+/** The list kernels find a chunk's first row by a shift: ROWS_PER_CHUNK must be a power of two. */
+const CHUNK_SHIFT = Math.log2(ROWS_PER_CHUNK);
+if (!Number.isInteger(CHUNK_SHIFT)) throw new Error(`ROWS_PER_CHUNK = ${ROWS_PER_CHUNK} must be a power of two for the wasm list kernels`);
+
+// The mock's rules as instruction sequences, named as the reference's functions.
+/** roundHalfEven (torch.round) of four float32 lanes: f32x4.nearest rounds ties to even. */
+const roundHalfEvenV = op.f32x4Nearest;
+/** roundHalfEven of one float32. */
+const roundHalfEven = op.f32Nearest;
+/** clampWeightInPlace's rule on four float32 lanes: clamp to ±WEIGHT_MAX. */
+const clampWeightInPlaceV = [...op.f32x4Const(WEIGHT_MAX), ...op.f32x4Min, ...op.f32x4Const(-WEIGHT_MAX), ...op.f32x4Max];
+/** A lane's |w| beyond WEIGHT_MAX (the weights clampWeightInPlace changes), as a lane mask. */
+const beyondWeightMaxV = [...op.f32x4Abs, ...op.f32x4Const(WEIGHT_MAX), ...op.f32x4Gt];
+/** checkInputRange for the rounded lanes on the stack (also in local `q`): 1 if all lie in INPUT_MIN…INPUT_MAX. */
+const checkInputRangeV = (q: number) => [...op.f32x4Const(INPUT_MIN), ...op.f32x4Ge, ...op.get(q), ...op.f32x4Const(INPUT_MAX), ...op.f32x4Le, ...op.v128And, ...op.i32x4AllTrue];
+/** checkInputRange for one rounded value in local `q`: 1 if it lies in INPUT_MIN…INPUT_MAX (0 for NaN). */
+const checkInputRange = (q: number) => [...op.get(q), ...op.f32Const(INPUT_MIN), 0x60 /* f32.ge */, ...op.get(q), ...op.f32Const(INPUT_MAX), 0x5f /* f32.le */, ...op.i32And];
+/**
+ * chunkRows for chunk `c` of `rows` inputs: start = c · ROWS_PER_CHUNK (teed into local `start`), end =
+ * min(start + ROWS_PER_CHUNK, rows), set into local `end` and left on the stack.
+ */
+const chunkRows = (c: number, start: number, end: number, rows: number) => [
+  ...op.get(c), ...op.i32Const(CHUNK_SHIFT), ...op.i32Shl, ...op.tee(start), ...op.i32Const(ROWS_PER_CHUNK), ...op.i32Add, ...op.tee(end),
+  ...op.get(rows), ...op.get(end), ...op.get(rows), ...op.i32LtS, ...op.select, ...op.tee(end),
+];
+/** macScale: four int32 chunk sums on the stack as float32, times the scale in local `scaleV` (float32, as hxtorch). */
+const macScaleV = (scaleV: number) => [...op.f32x4ConvertI32x4S, ...op.get(scaleV), ...op.f32x4Mul];
+/** addChunkNoise: + four float32 draws loaded from the address on the stack below them (float32 sum). */
+const addChunkNoiseV = (noiseAddress: readonly number[]) => [...noiseAddress, ...op.v128Load(), ...op.f32x4Add];
+/** clampOutput of four int32 lanes: saturate at OUTPUT_MIN…OUTPUT_MAX. */
+const clampOutputV = [...op.i32x4Const(OUTPUT_MIN), ...op.i32x4MaxS, ...op.i32x4Const(OUTPUT_MAX), ...op.i32x4MinS];
+/** floorAndClampChunk of four float32 lanes: floor to int32, then the 8-bit saturation. */
+const floorAndClampChunkV = [...op.f32x4Floor, ...op.i32x4TruncSatF32x4S, ...clampOutputV];
+/** addChunk: the chunk's reads added to the int32 sums below them on the stack. */
+const addChunkV = op.i32x4Add;
+/** digitalAddForward on four clamped int32 sums: + the bias operands loaded from the address given, saturated again. */
+const digitalAddForwardV = (biasAddress: readonly number[]) => [...biasAddress, ...op.v128Load(), ...op.i32x4Add, ...clampOutputV];
+/** convertingReluForward of four int32 pre-activations: clamp(min(z, RELU_MAX) >> shift, 0, INPUT_MAX). */
+const convertingReluForwardV = (shift: number) => [
+  ...op.i32x4Const(RELU_MAX), ...op.i32x4MinS, ...op.get(shift), ...op.i32x4ShrS, ...op.i32x4Const(INPUT_MAX), ...op.i32x4MinS, ...op.i32x4Const(0), ...op.i32x4MaxS,
+];
 
 /** Math.exp and Math.log from the host (runtime.ts), so the ziggurat's slow path equals normal.ts's bit for bit. */
 const KERNEL_IMPORTS: ImportDef[] = [{ name: 'exp', params: [F64], results: [F64] }, { name: 'log', params: [F64], results: [F64] }];
@@ -64,7 +113,7 @@ function rowsAxpy(name: string, kind: 'i32' | 'f32' | 'f32sum'): FunctionDef {
 }
 
 /**
- * The mock's per-chunk digitisation, in float32 exactly as hxtorch:
+ * The mock's per-chunk digitisation, in float32 exactly as hxtorch (macScale, addChunkNoise, floorAndClampChunk, addChunk):
  *   y[j] += clamp(floor(f32(f32(acc[j]) · scale) + noise[j]), −128, 127)   for j < n (n multiple of 4)
  * acc: int32 chunk sums (exact in float32: |acc| ≤ 128·31·63 < 2^24); noise: float32 draws (zeros for noise off).
  */
@@ -79,19 +128,19 @@ function digitiseChunk(): FunctionDef {
   emit(op.loop);
   emit(op.get(y), op.get(offset), op.i32Add); // address for the store
   emit(op.get(y), op.get(offset), op.i32Add, op.v128Load());
-  emit(op.get(acc), op.get(offset), op.i32Add, op.v128Load(), op.f32x4ConvertI32x4S, op.get(scaleV), op.f32x4Mul);
-  emit(op.get(noise), op.get(offset), op.i32Add, op.v128Load(), op.f32x4Add, op.f32x4Floor, op.i32x4TruncSatF32x4S);
-  emit(op.i32x4Const(-128), op.i32x4MaxS, op.i32x4Const(127), op.i32x4MinS);
-  emit(op.i32x4Add, op.v128Store());
+  emit(op.get(acc), op.get(offset), op.i32Add, op.v128Load(), macScaleV(scaleV));
+  emit(addChunkNoiseV([...op.get(noise), ...op.get(offset), ...op.i32Add]), floorAndClampChunkV);
+  emit(addChunkV, op.v128Store());
   emit(op.get(offset), op.i32Const(16), op.i32Add, op.tee(offset), op.get(end), op.i32LtU, op.brIf(0));
   emit(op.end);
   return { name: 'digitiseChunk', params: [I32, I32, I32, I32, F32], locals: [I32, I32, V128], body };
 }
 
+const INT16_MAX = 32767;
 /** Rows summed in int16 before widening: 16 · 31 · 63 = 31 248 ≤ 32 767, so the int16 partial sums are exact. */
-export const ROWS_PER_I16_GROUP = 16;
+export const ROWS_PER_I16_GROUP = Math.floor(INT16_MAX / (INPUT_MAX * WEIGHT_MAX));
 /** The same bound for plain sums of weights (rowsSumI16): 520 · 63 = 32 760 ≤ 32 767. */
-export const ROWS_PER_I16_SUM_GROUP = 520;
+export const ROWS_PER_I16_SUM_GROUP = Math.floor(INT16_MAX / WEIGHT_MAX);
 
 /**
  * The forward MAC on int16 weights [rows, n] (round(W)ᵀ from transposeQuantise), into int32 dst[0..n):
@@ -167,6 +216,7 @@ export const NORMAL_STATE_BYTES = 32; // a, b, c, d (sfc32), then the draw that 
 export const ZIGGURAT_TABLE_BYTES = 3 * 128 * 8; // kn[128], wn[128], fn[128] as f64
 const WN = 1024, FN = 2048; // byte offsets of wn and fn in the tables
 const TAIL_START = 3.442619855899; // normal.ts's
+const ZIGGURAT_LAYER_MASK = 127; // normal.ts's 128 layers
 
 /** sfc32 step (normal.ts nextInt) on locals a, b, c, d; leaves the 32-bit draw in `t`. */
 function sfc32Step(emit: Emit, a: number, b: number, c: number, d: number, t: number): void {
@@ -190,7 +240,7 @@ function normalFill(): FunctionDef {
   const draw = () => sfc32Step(emit, a, b, c, d, t);
   // layer = tables + (t & 127)·8; position = (t >> 7) + 0.5
   const split = () => {
-    emit(op.get(t), op.i32Const(127), op.i32And, op.i32Const(3), op.i32Shl, op.get(tables), op.i32Add, op.set(layer));
+    emit(op.get(t), op.i32Const(ZIGGURAT_LAYER_MASK), op.i32And, op.i32Const(3), op.i32Shl, op.get(tables), op.i32Add, op.set(layer));
     emit(op.get(t), op.i32Const(7), op.i32ShrS, op.f64ConvertI32S, op.f64Const(0.5), op.f64Add, op.set(position));
   };
   const insideLayer = () => emit(op.get(position), op.f64Abs, op.get(layer), op.f64Load(0), op.f64Lt);
@@ -294,10 +344,23 @@ function forLoop(emit: Emit, counter: number, from: readonly number[], end: read
   emit(op.get(counter), op.i32Const(step), op.i32Add, op.set(counter), op.br(0), op.end, op.end);
 }
 
-/** clamp(value on the stack, −128, 127) for an i32 local holding it. */
+/** clampOutput of an i32 local: saturate at OUTPUT_MIN…OUTPUT_MAX. */
 function clampOutput(emit: Emit, local: number): void {
-  emit(op.i32Const(-128), op.get(local), op.get(local), op.i32Const(-128), op.i32LtS, op.select, op.set(local));
-  emit(op.i32Const(127), op.get(local), op.get(local), op.i32Const(127), op.i32GtS, op.select, op.set(local));
+  emit(op.i32Const(OUTPUT_MIN), op.get(local), op.get(local), op.i32Const(OUTPUT_MIN), op.i32LtS, op.select, op.set(local));
+  emit(op.i32Const(OUTPUT_MAX), op.get(local), op.get(local), op.i32Const(OUTPUT_MAX), op.i32GtS, op.select, op.set(local));
+}
+
+/** digitalAddForward of a clamped i32 local: + the bias operand at the address given, saturated again. */
+function digitalAddForward(emit: Emit, local: number, biasAddress: readonly number[]): void {
+  emit(op.get(local), biasAddress, op.i32Load(), op.i32Add, op.set(local));
+  clampOutput(emit, local);
+}
+
+/** convertingReluForward of an i32 local: clamp(min(z, RELU_MAX) >> shift, 0, INPUT_MAX). */
+function convertingReluForward(emit: Emit, local: number, shift: number): void {
+  emit(op.i32Const(RELU_MAX), op.get(local), op.get(local), op.i32Const(RELU_MAX), op.i32GtS, op.select, op.get(shift), op.i32ShrS, op.set(local));
+  emit(op.i32Const(INPUT_MAX), op.get(local), op.get(local), op.i32Const(INPUT_MAX), op.i32GtS, op.select, op.set(local));
+  emit(op.i32Const(0), op.get(local), op.get(local), op.i32Const(0), op.i32LtS, op.select, op.set(local));
 }
 
 /** The module's functions in assembleModule's order: kernels call each other by index (imports first). */
@@ -340,7 +403,7 @@ function transposeTiles(name: string, kind: 'quantise' | 'f32'): FunctionDef {
       emit(op.v128Load(), op.set(A + r));
       if (kind === 'quantise') {
         emit(op.get(nanFlags), op.get(A + r), op.get(A + r), op.f32x4Ne, op.v128Or, op.set(nanFlags));
-        emit(op.get(A + r), op.f32x4Abs, op.f32x4Const(63), op.f32x4Gt, op.tee(beyond), op.v128AnyTrue, op.ifVoid);
+        emit(op.get(A + r), beyondWeightMaxV, op.tee(beyond), op.v128AnyTrue, op.ifVoid);
         // rare: list the lanes beyond ±63 (branch-free; past the capacity every entry lands in the scratch slot)
         for (let lane = 0; lane < 4; lane++) {
           emit(op.get(clampList), op.get(clamped), op.get(clampCapacity), op.get(clamped), op.get(clampCapacity), op.i32LtU, op.select);
@@ -348,8 +411,8 @@ function transposeTiles(name: string, kind: 'quantise' | 'f32'): FunctionDef {
           emit(op.get(clamped), op.get(beyond), op.i32x4ExtractLane(lane), op.i32Const(0), op.i32Ne, op.i32Add, op.set(clamped));
         }
         emit(op.end);
-        emit(op.get(A + r), op.f32x4Const(63), op.f32x4Min, op.f32x4Const(-63), op.f32x4Max);
-        emit(op.f32x4Nearest, op.i32x4TruncSatF32x4S, op.set(A + r));
+        emit(op.get(A + r), clampWeightInPlaceV);
+        emit(roundHalfEvenV, op.i32x4TruncSatF32x4S, op.set(A + r));
       }
     }
     emit(op.get(A), op.get(A + 1), op.i8x16Shuffle(lanes([[0, 0], [1, 0], [0, 1], [1, 1]])), op.set(T));
@@ -382,7 +445,7 @@ function transposeTiles(name: string, kind: 'quantise' | 'f32'): FunctionDef {
  * per sample and chunk rowsAxpyI16 over the chunk's non-zero inputs (rowsSumI16 if `uniform` ≠ 0: every
  * listed value equals it, as in a binarised image), then digitiseChunk with that
  * (chunk, sample)'s noise row (noise laid out [chunk][batch][n]; noiseStep 0 reuses one zero row);
- * z[b, j] = clamp(clamp(Σ chunks) + biasQ[j]) for j < n.
+ * z[b, j] = clamp(clamp(Σ chunks) + biasQ[j]) for j < n (clampOutput, digitalAddForward).
  */
 function mockLayer(): FunctionDef {
   const batch = 0, chunks = 1, width = 2, n = 3, starts = 4, inRows = 5, inValues = 6, weightQT = 7, acc = 8, sums = 9,
@@ -408,17 +471,15 @@ function mockLayer(): FunctionDef {
     });
     emit(op.get(z), op.get(b), op.get(n), op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add, op.set(zRow));
     // four outputs per step (i32x4 clamps), then the last n mod 4 one at a time
-    const clampV = [...op.i32x4Const(-128), ...op.i32x4MaxS, ...op.i32x4Const(127), ...op.i32x4MinS];
     emit(op.i32Const(0), op.set(j), op.block, op.loop, op.get(j), op.i32Const(3), op.i32Add, op.get(n), op.i32GeS, op.brIf(1));
     emit(op.get(zRow), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add);
-    emit(op.get(sums), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.v128Load(), clampV);
-    emit(op.get(biasQ), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.v128Load(), op.i32x4Add, clampV, op.v128Store());
+    emit(op.get(sums), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.v128Load(), clampOutputV);
+    emit(digitalAddForwardV([...op.get(biasQ), ...op.get(j), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add]), op.v128Store());
     emit(op.get(j), op.i32Const(4), op.i32Add, op.set(j), op.br(0), op.end, op.end);
     forLoop(emit, j, op.get(j), op.get(n), 1, () => {
       emit(op.get(sums), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.set(v));
       clampOutput(emit, v);
-      emit(op.get(v), op.get(biasQ), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.i32Add, op.set(v));
-      clampOutput(emit, v);
+      digitalAddForward(emit, v, [...op.get(biasQ), ...op.get(j), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add]);
       emit(op.get(zRow), op.get(j), op.i32Const(2), op.i32Shl, op.i32Add, op.get(v), op.i32Store());
     });
   });
@@ -455,19 +516,16 @@ function reluToLists(): FunctionDef {
     emit(op.get(b), op.get(n), op.i32Mul, op.i32Const(2), op.i32Shl, op.set(row));
     forLoop(emit, c, op.i32Const(0), op.get(chunks), 1, () => {
       emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(c), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Const(2), op.i32ShrU, op.i32Store());
-      emit(op.get(c), op.i32Const(7), op.i32Shl, op.tee(j), op.i32Const(128), op.i32Add, op.tee(chunkEnd), op.get(n), op.get(chunkEnd), op.get(n), op.i32LtS, op.select, op.tee(chunkEnd));
+      emit(chunkRows(c, j, chunkEnd, n));
       emit(op.i32Const(3), op.i32Sub, op.set(vectorEnd));
       emit(op.block, op.loop, op.get(j), op.get(vectorEnd), op.i32GeS, op.brIf(1));
-      emit(unit(op.get(z)), op.v128Load(), op.i32x4Const(127), op.i32x4MinS, op.get(shift), op.i32x4ShrS);
-      emit(op.i32x4Const(31), op.i32x4MinS, op.i32x4Const(0), op.i32x4MaxS, op.set(V));
+      emit(unit(op.get(z)), op.v128Load(), convertingReluForwardV(shift), op.set(V));
       emit(unit(op.get(out)), op.get(V), op.f32x4ConvertI32x4S, op.v128Store());
       for (let lane = 0; lane < 4; lane++) append([...op.get(V), ...op.i32x4ExtractLane(lane)], lane);
       emit(op.get(j), op.i32Const(4), op.i32Add, op.set(j), op.br(0), op.end, op.end);
       emit(op.block, op.loop, op.get(j), op.get(chunkEnd), op.i32GeS, op.brIf(1)); // the chunk's last n mod 4 units
       emit(unit(op.get(z)), op.i32Load(), op.set(v));
-      emit(op.i32Const(127), op.get(v), op.get(v), op.i32Const(127), op.i32GtS, op.select, op.get(shift), op.i32ShrS, op.set(v));
-      emit(op.i32Const(31), op.get(v), op.get(v), op.i32Const(31), op.i32GtS, op.select, op.set(v));
-      emit(op.i32Const(0), op.get(v), op.get(v), op.i32Const(0), op.i32LtS, op.select, op.set(v));
+      convertingReluForward(emit, v, shift);
       emit(unit(op.get(out)), op.get(v), op.f32ConvertI32S, op.f32Store());
       append(op.get(v), 0);
       emit(op.get(j), op.i32Const(1), op.i32Add, op.set(j), op.br(0), op.end, op.end);
@@ -492,6 +550,8 @@ function endInputLists(emit: Emit, starts: number, batch: number, chunks: number
  * others are rounded and checked as a vector; a group with a value out of range, and each chunk's last
  * k mod 4 pixels, take the scalar path, which stops at the first bad value.
  */
+/** Above every listed input value (1…INPUT_MAX): the least value's start and what unlisted lanes count as. */
+const NOT_LISTED = INPUT_MAX + 1;
 function firstInputLists(): FunctionDef {
   const x = 0, batch = 1, k = 2, chunks = 3, starts = 4, rows = 5, values = 6, status = 7; // params
   const b = 8, i = 9, at = 10, integral = 11, rowBase = 12, qi = 13, c = 14, chunkEnd = 15, vectorEnd = 16, least = 17, most = 18, j = 19; // i32 locals
@@ -510,9 +570,9 @@ function firstInputLists(): FunctionDef {
   /** pixel j of sample b, one at a time (the original definition) */
   const scalarPixel = () => {
     emit(op.get(x), op.get(rowBase), op.get(j), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load(), op.tee(v), op.f32Const(0), op.f32Ne, op.ifVoid);
-    emit(op.get(v), op.f32Nearest, op.set(q));
+    emit(op.get(v), roundHalfEven, op.set(q));
     // out of 0…31 (or NaN): report and stop
-    emit(op.get(q), op.f32Const(0), [0x60] /* f32.ge */, op.get(q), op.f32Const(31), [0x5f] /* f32.le */, op.i32And, op.i32Eqz, op.ifVoid);
+    emit(checkInputRange(q), op.i32Eqz, op.ifVoid);
     emit(op.get(status), op.get(rowBase), op.get(j), op.i32Add, op.i32Store());
     finish();
     emit(op.return, op.end);
@@ -525,21 +585,21 @@ function firstInputLists(): FunctionDef {
     emit(op.get(at), op.i32Const(1), op.i32Add, op.set(at), op.end);
     emit(op.end);
   };
-  emit(op.i32Const(0), op.set(at), op.i32Const(1), op.set(integral), op.i32Const(32), op.set(least), op.i32Const(0), op.set(most));
-  emit(op.i32x4Const(32), op.set(LEAST), op.i32x4Const(0), op.set(MOST));
+  emit(op.i32Const(0), op.set(at), op.i32Const(1), op.set(integral), op.i32Const(NOT_LISTED), op.set(least), op.i32Const(0), op.set(most));
+  emit(op.i32x4Const(NOT_LISTED), op.set(LEAST), op.i32x4Const(0), op.set(MOST));
   forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
     emit(op.get(b), op.get(k), op.i32Mul, op.set(rowBase));
     forLoop(emit, c, op.i32Const(0), op.get(chunks), 1, () => {
       emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(c), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
-      emit(op.get(c), op.i32Const(7), op.i32Shl, op.tee(i), op.i32Const(128), op.i32Add, op.tee(chunkEnd), op.get(k), op.get(chunkEnd), op.get(k), op.i32LtS, op.select, op.tee(chunkEnd));
+      emit(chunkRows(c, i, chunkEnd, k));
       emit(op.i32Const(3), op.i32Sub, op.set(vectorEnd));
       emit(op.block, op.loop, op.get(i), op.get(vectorEnd), op.i32GeS, op.brIf(1));
       emit(op.get(x), op.get(rowBase), op.get(i), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.v128Load(), op.tee(X), op.v128AnyTrue, op.ifVoid);
-      emit(op.get(X), op.f32x4Nearest, op.tee(Q), op.f32x4Const(0), op.f32x4Ge, op.get(Q), op.f32x4Const(31), op.f32x4Le, op.v128And, op.i32x4AllTrue, op.ifVoid);
+      emit(op.get(X), roundHalfEvenV, op.tee(Q), checkInputRangeV(Q), op.ifVoid);
       emit(op.get(integral), op.get(Q), op.get(X), op.f32x4Eq, op.i32x4AllTrue, op.i32And, op.set(integral));
       emit(op.get(Q), op.i32x4TruncSatF32x4S, op.tee(QI), op.get(MOST), op.i32x4MaxS, op.set(MOST));
-      // unlisted (zero) lanes count as 32 for the least value
-      emit(op.get(QI), op.get(QI), op.i32x4Const(0), op.i32x4Eq, op.i32x4Const(32), op.v128And, op.v128Or, op.get(LEAST), op.i32x4MinS, op.set(LEAST));
+      // unlisted (zero) lanes count as NOT_LISTED for the least value
+      emit(op.get(QI), op.get(QI), op.i32x4Const(0), op.i32x4Eq, op.i32x4Const(NOT_LISTED), op.v128And, op.v128Or, op.get(LEAST), op.i32x4MinS, op.set(LEAST));
       for (let lane = 0; lane < 4; lane++) {
         // branch-free as reluToLists: write at `at`, keep the entry if the value is non-zero
         emit(op.get(rows), op.get(at), op.i32Const(2), op.i32Shl, op.i32Add, op.get(i), ...(lane ? [op.i32Const(lane), op.i32Add] : []), op.i32Store());
@@ -736,13 +796,14 @@ function pixelInputLists(): FunctionDef {
     emit(op.end);
   };
   emit(op.i32Const(0), op.set(at), op.i32Const(255), op.set(least), op.i32Const(0), op.set(most));
-  emit(op.i32Const(31), op.get(scale), op.i32DivU, op.tee(limit), op.i8x16Splat, op.set(LIMIT));
+  // checkInputRange for pixel · scale: pixel ≤ ⌊INPUT_MAX / scale⌋
+  emit(op.i32Const(INPUT_MAX), op.get(scale), op.i32DivU, op.tee(limit), op.i8x16Splat, op.set(LIMIT));
   emit(op.i32Const(-1), op.i8x16Splat, op.set(LEAST), op.i32Const(0), op.i8x16Splat, op.set(MOST));
   forLoop(emit, b, op.i32Const(0), op.get(batch), 1, () => {
     emit(op.get(b), op.get(k), op.i32Mul, op.set(rowIndex));
     forLoop(emit, c, op.i32Const(0), op.get(chunks), 1, () => {
       emit(op.get(starts), op.get(b), op.get(chunks), op.i32Mul, op.get(c), op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add, op.get(at), op.i32Store());
-      emit(op.get(c), op.i32Const(7), op.i32Shl, op.tee(i), op.i32Const(128), op.i32Add, op.tee(chunkEnd), op.get(k), op.get(chunkEnd), op.get(k), op.i32LtS, op.select, op.tee(chunkEnd));
+      emit(chunkRows(c, i, chunkEnd, k));
       emit(op.i32Const(15), op.i32Sub, op.set(vectorEnd));
       emit(op.block, op.loop, op.get(i), op.get(vectorEnd), op.i32GeS, op.brIf(1));
       emit(op.get(pixels), op.get(rowIndex), op.i32Add, op.get(i), op.i32Add, op.v128Load(), op.tee(P), op.v128AnyTrue, op.ifVoid);
