@@ -215,7 +215,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildReport> {
     outdir: outDir,
     bundle: true,
     format: 'esm',
-    // Dynamic imports (tfjs: lib/tf/backend.ts) become chunks of their own, so the
+    // Dynamic imports (tfjs: lib/tf/backend.ts, lib/hagen/tfjsEngine.ts) become chunks of their own, so the
     // first view never downloads them. Chunks sit next to the entries: code that finds assets through
     // import.meta.url sees the same directory from either.
     splitting: true,

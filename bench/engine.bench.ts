@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { augmentBatch } from '../lib/data/augment';
 import { gatherImages, shuffledOrder } from '../lib/data/batches';
 import { DEFAULT_MOCK, OUTPUT_MAX, OUTPUT_MIN } from '../lib/hagen/constants';
-import { tfjsEngine } from '../tests/hagen/tfjsEngine';
+import { tfjsEngine } from '../lib/hagen/tfjsEngine';
 import { chunkRows, drawChunkNoise } from '../lib/hagen/mac';
 import { buildModel } from '../lib/hagen/model';
 import { loadMnistNode } from '../lib/host/node-data';
@@ -36,7 +36,7 @@ export default async function engineBench(): Promise<Record<string, unknown>> {
   let epochSeconds = NaN, epochTrainOnlySeconds = NaN, testAccuracyAfterEpoch = NaN;
   const started = performance.now();
   let trainDone = started;
-  for await (const p of trainModel(model, data, { ...TUTORIAL_DEFAULTS, epochs: 1, seed: 1, engine: tfjsEngine })) {
+  for await (const p of trainModel(model, data, { ...TUTORIAL_DEFAULTS, epochs: 1, seed: 1, engine: 'tfjs' })) {
     if (p.batch === p.batchesPerEpoch && p.epochs.length === 0) trainDone = performance.now();
     if (p.state !== 'running') {
       epochSeconds = (performance.now() - started) / 1000;

@@ -1,7 +1,7 @@
 /**
- * The engines by name: the chip's rules in two implementations. `fast` (lib/hagen/fast, WebAssembly SIMD) is
- * the default everywhere; `reference` (referenceEngine.ts) is the plain typed-array spec and oracle. Engines
- * only the tests use (tests/hagen/tfjsEngine.ts, on TensorFlow.js) are passed as objects.
+ * The engines by name. `fast` (lib/hagen/fast, WebAssembly SIMD) is the default everywhere; `reference`
+ * (referenceEngine.ts) is the plain typed-array oracle; `tfjs` (tfjsEngine.ts) runs on TensorFlow.js and
+ * is loaded on demand (`loadEngine`), so nothing that never asks for it pays for tfjs.
  */
 import { fastEngine } from './fast/index';
 import { referenceEngine } from './referenceEngine';
@@ -10,19 +10,27 @@ import type { HagenEngine } from './types';
 export type { HagenEngine, TrainStepResult } from './types';
 export { referenceEngine, fastEngine };
 
-/** Engines by name: `fast` (WebAssembly SIMD, the default everywhere), `reference` (the spec, the oracle). */
-const ENGINE_NAMES = ['fast', 'reference'] as const;
+/** Engines by name: `fast` (WebAssembly SIMD, the default everywhere), `tfjs`, `reference` (the oracle). */
+const ENGINE_NAMES = ['fast', 'tfjs', 'reference'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
-/** An engine by name. */
+/** The tfjs engine once `loadEngine('tfjs')` has loaded it. */
+let loadedTfjsEngine: HagenEngine | null = null;
+
+/** An engine by name; `tfjs` only after `loadEngine('tfjs')` (it is not bundled with the rest). */
 function engineNamed(name: EngineName): HagenEngine {
   if (name === 'fast') return fastEngine;
   if (name === 'reference') return referenceEngine;
+  if (name === 'tfjs') {
+    if (loadedTfjsEngine) return loadedTfjsEngine;
+    throw new Error('engine "tfjs" is loaded on demand: await loadEngine("tfjs") before using it by name');
+  }
   throw new RangeError(`engine must be one of ${ENGINE_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
 }
 
-/** An engine by name (asynchronous: an engine may need loading). */
+/** An engine by name, loading tfjs first when it is the one asked for. */
 export async function loadEngine(name: EngineName): Promise<HagenEngine> {
+  if (name === 'tfjs' && !loadedTfjsEngine) loadedTfjsEngine = (await import('./tfjsEngine')).tfjsEngine;
   return engineNamed(name);
 }
 
@@ -35,7 +43,7 @@ export function resolveEngine(engine: HagenEngine | EngineName | undefined): Hag
   return typeof engine === 'string' ? engineNamed(engine) : engine;
 }
 
-/** resolveEngine, loading the engine when it is named. */
+/** resolveEngine, loading the tfjs engine when it is named. */
 export async function loadResolvedEngine(engine: HagenEngine | EngineName | undefined): Promise<HagenEngine> {
   return typeof engine === 'string' ? loadEngine(engine) : resolveEngine(engine);
 }

@@ -37,7 +37,7 @@ export interface TrainOptions {
   seed: number;
   trainSize: number;
   labelNoise: number;
-  /** default: the fast engine (lib/hagen/engine.ts defaultEngine); 'reference' by name; another engine (a test's) as an object */
+  /** default: the fast engine (lib/hagen/engine.ts defaultEngine); 'tfjs' / 'reference' by name */
   engine?: HagenEngine | EngineName;
   chip?: ChipDevice;
   signal?: AbortSignal;

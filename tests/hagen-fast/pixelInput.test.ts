@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/random';
 import { createFastEngine } from '../../lib/hagen/fast/index';
 import { referenceEngine } from '../../lib/hagen/engine';
-import { tfjsEngine } from '../hagen/tfjsEngine';
+import { tfjsEngine } from '../../lib/hagen/tfjsEngine';
 import { buildModel, cloneModel } from '../../lib/hagen/model';
 import { mockParameter } from '../../lib/hagen/mockParameter';
 import type { Backend, HagenEngine, ScaledPixels, TrainStepResult } from '../../lib/hagen/types';

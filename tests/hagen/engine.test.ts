@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/random';
 import { referenceEngine } from '../../lib/hagen/engine';
-import { tfjsEngine } from './tfjsEngine';
+import { tfjsEngine } from '../../lib/hagen/tfjsEngine';
 import { buildModel, cloneModel } from '../../lib/hagen/model';
 import { mockMacForward } from '../../lib/hagen/mac';
 import { mockParameter } from '../../lib/hagen/mockParameter';

@@ -9,7 +9,7 @@ import { notebookCells } from '../../cells/index';
 import { createChip } from '../../lib/chip/chip';
 import { INPUT_MAX, WEIGHT_MAX } from '../../lib/hagen/constants';
 import { referenceEngine } from '../../lib/hagen/engine';
-import { tfjsEngine } from '../hagen/tfjsEngine';
+import { tfjsEngine } from '../../lib/hagen/tfjsEngine';
 import { fastEngine } from '../../lib/hagen/fast/index';
 import { mockMacForward } from '../../lib/hagen/mac';
 import { buildModel } from '../../lib/hagen/model';

@@ -1,22 +1,21 @@
 /**
  * `tfjsEngine`: the hagen-mode network on TensorFlow.js (use the wasm backend: call lib/tf/backend.ts
  * initTf() first). It draws noise in the same order as `referenceEngine`, so with the same Rng they agree
- * exactly. A test-only engine (the tests and `npm run bench -- engine` compare it with the others): no
- * path of the app uses it, so it lives under tests/, and lib/ holds two implementations of the chip's
- * rules, the reference (lib/hagen) and the fast engine (lib/hagen/fast).
+ * exactly. tfjs is large and the default engine never needs it: this module is only reached through
+ * `loadEngine('tfjs')` (lib/hagen/engine.ts), a dynamic import that bundlers split off the first view.
  *
  * Speed notes (tfjs-wasm 4.22, see shared/spec/facts.md): batched matMul and transposeA/B leave the
  * fast XNNPACK path, so every chunk is its own 2-D matMul, layer-0 chunks are cut in JS (slicing a
  * tensor costs more than building it), and the backward transposes explicitly.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../../lib/random';
-import { INPUT_MAX, OUTPUT_MAX, OUTPUT_MIN, RELU_MAX } from '../../lib/hagen/constants';
-import { clampWeightInPlace, transpose } from '../../lib/hagen/linear';
-import { crossEntropy64 } from '../../lib/hagen/loss';
-import { checkInputRange, checkWeightRange, chunkRows, drawChunkNoise, floorClamp8, macScale, roundAll, roundHalfEven, type RowChunk } from '../../lib/hagen/mac';
-import { checkEngineCall, engineInputFloats } from '../../lib/hagen/referenceEngine';
-import type { ChipDevice, HagenEngine, HagenModel, LayerGrads, LayerParams, TrainStepResult } from '../../lib/hagen/types';
+import type { Rng } from '../random';
+import { INPUT_MAX, OUTPUT_MAX, OUTPUT_MIN, RELU_MAX } from './constants';
+import { clampWeightInPlace, transpose } from './linear';
+import { crossEntropy64 } from './loss';
+import { checkInputRange, checkWeightRange, chunkRows, drawChunkNoise, floorClamp8, macScale, roundAll, roundHalfEven, type RowChunk } from './mac';
+import { checkEngineCall, engineInputFloats } from './referenceEngine';
+import type { ChipDevice, HagenEngine, HagenModel, LayerGrads, LayerParams, TrainStepResult } from './types';
 
 /** Columns start..end of a row-major [rows, cols] matrix, as a new [rows, end−start] matrix. */
 function columnBlock(m: Float32Array, rows: number, cols: number, { start, end }: RowChunk): Float32Array {
