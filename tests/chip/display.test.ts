@@ -55,7 +55,7 @@ describe('hardware session display', () => {
     const session = await mounted('session');
     const text = session.textContent!;
     expect(text).toMatch(/EMULATED BrainScaleS-2 core, chip id 1/);
-    expect(text).toMatch(/last night’s file, created .* \(\d+\.\d h old\)/);
+    expect(text).toMatch(/last night’s file, created .* \(\d+(?:\.\d)? h old\)/);
     expect(text).toMatch(/offset \d+\.\d+ → \d\.\d+ output steps/);
     expect(text).toContain("TensorFlow.js is not loaded"); // showing the session does not load tfjs (the host has no tfBackendInUse here)
     const cells = [...session.querySelectorAll('.zf-chip-time td')].map((td) => td.textContent);
