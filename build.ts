@@ -29,7 +29,8 @@ import { loadMnistNode } from './lib/host/node-data.js';
 import { precompute, type PrecomputeOptions, type PrecomputeReport } from './lib/precompute/run.js';
 import { ARTICLE_ASSETS, buildArticles, type ArticleBuild } from './notebook/articles/build.js';
 import { cellReference, referencePage } from './notebook/articles/reference.js';
-import { prerenderProse } from './notebook/prerender.js';
+import { inlineStyles, prerenderProse } from './notebook/prerender.js';
+import { CSS as COMPONENT_CSS, STYLES_ID } from './lib/ui/styles.js';
 import { writePreloads, type FirstViewFiles } from './notebook/preload.js';
 import { nightlyCalibrationPath } from './lib/chip/calibration.js';
 import { defaultParams } from './lib/params.js';
@@ -108,9 +109,9 @@ function copyStaticFiles(fromDir: string, outDir: string): void {
   }
 }
 
-/** The prose of both languages into the page, so it reads before main.js has arrived (notebook/prerender.ts). */
+/** The prose of both languages and the components' styles into the page, so it reads, laid out as it stays, before main.js has arrived (notebook/prerender.ts). */
 function writePageProse(page: string): void {
-  const html = prerenderProse(readFileSync(page, 'utf8'), { en, de });
+  const html = inlineStyles(prerenderProse(readFileSync(page, 'utf8'), { en, de }), COMPONENT_CSS, STYLES_ID);
   const bad = absoluteReferences(html);
   if (bad.length > 0) throw new Error(`build: the prose references non-relative URLs (${bad.join(', ')}); the site must only use relative URLs`);
   writeFileSync(page, html);

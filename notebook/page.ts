@@ -229,6 +229,50 @@ function whenNearViewport(win: Window, el: HTMLElement, mount: () => void): void
   observer.observe(el);
 }
 
+/**
+ * Cells shown at once wherever they are: the trained pad answers as soon as its model and the test images are
+ * there. Every other cell below the first screen is shown when it comes near the viewport or once the trained pad
+ * can answer, whichever is first (mountLater): until then its computing and layout would only delay that answer.
+ */
+const FIRST_WAVE: readonly string[] = ['trainedDrawing', 'trainedPredictions', 'padModel'];
+/** Cells shown per idle moment after the first wave. */
+const LATER_PER_IDLE = 3;
+/** How long after the trained pad can answer the rest starts to be shown. */
+const LATER_AFTER_PAD_MS = 1000;
+/** Longest wait before the rest is shown anyway (a failed or slow load must not hide it). */
+const LATER_AT_MOST_MS = 4000;
+
+/** Whether `el` is within one and a half screens of the top of the viewport now. */
+function nearViewportNow(win: Window, el: HTMLElement): boolean {
+  const top = el.getBoundingClientRect().top;
+  return top < 1.5 * (win.innerHeight || 800);
+}
+
+/** Shows the `later` cells a second after `training` has its first value or error (at most LATER_AT_MOST_MS after start), a few per idle moment. */
+function mountLater(win: Window, notebook: Notebook, later: readonly (() => void)[]): void {
+  if (later.length === 0) return;
+  let started = false;
+  let stop = () => {};
+  const start = () => {
+    if (started) return;
+    started = true;
+    stop();
+    // A few at a time, each when the browser is idle: a reader's first click or stroke never waits for the rest.
+    const idle = (win as Window & { requestIdleCallback?: (fn: () => void, options?: { timeout: number }) => number }).requestIdleCallback;
+    const queue = [...later];
+    const next = () => {
+      queue.splice(0, LATER_PER_IDLE).forEach((mount) => mount());
+      if (queue.length > 0) schedule();
+    };
+    const schedule = () => (typeof idle === 'function' ? idle.call(win, next, { timeout: 500 }) : win.setTimeout(next, 16));
+    schedule();
+  };
+  // The first second after the pad can answer is the pad's: a reader who draws at once is not kept waiting.
+  if (notebook.names.includes('training')) stop = notebook.observe('training', () => { stop(); win.setTimeout(start, LATER_AFTER_PAD_MS); });
+  else start();
+  win.setTimeout(start, LATER_AT_MOST_MS);
+}
+
 export interface StartedPage {
   notebook: Notebook;
   lang: Lang;
@@ -271,6 +315,7 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
 
   const placeholders = [...doc.querySelectorAll<HTMLElement>('[data-cell]')];
   const pending = unknownPlaceholders(placeholders.map((el) => el.dataset.cell!), notebook.names);
+  const later: (() => void)[] = [];
   for (const el of placeholders) {
     const name = el.dataset.cell!;
     if (pending.includes(name)) {
@@ -282,8 +327,19 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
     const trainingCell = name === 'training' ? cells.find((cell) => cell.name === 'training') : undefined;
     if (trainingCell) mountTraining(notebook, el, trainingCell, lang); // a value cell: shown through lib/ui's status
     else if (cells.find((cell) => cell.name === name)?.mountWhenVisible) whenNearViewport(win, el, () => notebook.mount(name, el));
-    else notebook.mount(name, el);
+    else if (FIRST_WAVE.includes(name) || nearViewportNow(win, el)) notebook.mount(name, el);
+    else {
+      let mounted = false;
+      const mount = () => {
+        if (mounted) return;
+        mounted = true;
+        notebook.mount(name, el);
+      };
+      whenNearViewport(win, el, mount);
+      later.push(mount);
+    }
   }
+  mountLater(win, notebook, later);
   offerRetry(doc, notebook, cells, ['testSet', 'datasetSummary'], lang, ['training']); // not 'dataset': observing it would load the training split at once
 
   const { values, rejected, ignored } = paramsFromSearch(search);

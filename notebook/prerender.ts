@@ -52,3 +52,13 @@ export function prerenderProse(page: string, proses: Record<Lang, Prose>): strin
   out = out.replace('</head>', `  ${PRERENDER_STYLE}\n  ${PRERENDER_SCRIPT}\n</head>`);
   return out;
 }
+
+/**
+ * index.html with the components' stylesheet (lib/ui/styles.ts) in its head, under the id injectStyles() looks for:
+ * the prerendered text is laid out in its final font and spacing from the first paint, not again when main.js runs.
+ */
+export function inlineStyles(page: string, css: string, id: string): string {
+  if (/<\/style/i.test(css)) throw new Error('build: the stylesheet must not contain "</style"');
+  if (!page.includes('</head>')) throw new Error('build: index.html has no </head> for the stylesheet');
+  return page.replace('</head>', `  <style id="${escapeHtml(id)}">${css}</style>\n</head>`);
+}

@@ -191,12 +191,15 @@ table.zf-data-table th[scope="row"] { text-align: left; }
 .zf-digit-label { font-size: 0.8rem; color: var(--zf-muted); font-variant-numeric: tabular-nums; }
 `;
 
+/** The id of the stylesheet's element (the build writes it into index.html; injectStyles adds it elsewhere). */
+export const STYLES_ID = 'zf-styles';
+
 /** Add the stylesheet once to a document (idempotent). */
 export function injectStyles(doc: Document = document): HTMLStyleElement {
-  const existing = doc.getElementById('zf-styles');
+  const existing = doc.getElementById(STYLES_ID);
   if (existing instanceof HTMLStyleElement) return existing;
   const style = doc.createElement('style');
-  style.id = 'zf-styles';
+  style.id = STYLES_ID;
   style.textContent = CSS;
   doc.head.append(style);
   return style;
