@@ -2,6 +2,7 @@
  * The one typed table of everything a reader can set: controls, URL, `set()` and the CLI's `--set`
  * all parse and validate through here, so a value is allowed in one place iff it is allowed in all.
  */
+import { formatNumber } from './ui/i18n';
 
 type ParamKind = 'int' | 'number' | 'enum' | 'boolean' | 'intList';
 
@@ -295,8 +296,7 @@ export function parseParam(name: string, raw: string): ParamValues[ParamName] {
 
 /** A value as a reader reads it, in their language: "256 neurons", "0,25", "10 %", "random crops". */
 export function formatParamValue(spec: ParamSpec, value: unknown, lang: 'en' | 'de'): string {
-  const locale = lang === 'de' ? 'de-DE' : 'en-GB';
-  const number = (v: number, digits = 6) => v.toLocaleString(locale, { maximumFractionDigits: digits });
+  const number = (v: number, digits = 6) => formatNumber(lang, v, digits);
   const withUnit = (v: number) => (spec.unit ? `${number(v)} ${spec.unit[lang][v === 1 ? 0 : 1]}` : number(v));
   switch (spec.kind) {
     case 'int':

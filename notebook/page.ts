@@ -290,6 +290,9 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
   injectStyles(doc);
 
   const host = createBrowserHost({ lang, ...hostOptions });
+  // The test images start loading now, while the notebook sets up its cells (the head preloaded them): the trained
+  // pad needs them first. A failure is reported by the cells that ask (the host forgets a failed load).
+  host.loadTestSplit().catch(() => {});
   const notebook = createNotebook(cells, host);
 
   // Every parameter gets a control somewhere: those the page does not place go into "all settings".
@@ -316,6 +319,8 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
   const placeholders = [...doc.querySelectorAll<HTMLElement>('[data-cell]')];
   const pending = unknownPlaceholders(placeholders.map((el) => el.dataset.cell!), notebook.names);
   const later: (() => void)[] = [];
+  // Positions read together, before any cell is mounted: one layout, not one per placeholder.
+  const onFirstScreen = new Set(placeholders.filter((el) => nearViewportNow(win, el)));
   for (const el of placeholders) {
     const name = el.dataset.cell!;
     if (pending.includes(name)) {
@@ -327,7 +332,7 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
     const trainingCell = name === 'training' ? cells.find((cell) => cell.name === 'training') : undefined;
     if (trainingCell) mountTraining(notebook, el, trainingCell, lang); // a value cell: shown through lib/ui's status
     else if (cells.find((cell) => cell.name === name)?.mountWhenVisible) whenNearViewport(win, el, () => notebook.mount(name, el));
-    else if (FIRST_WAVE.includes(name) || nearViewportNow(win, el)) notebook.mount(name, el);
+    else if (FIRST_WAVE.includes(name) || onFirstScreen.has(el)) notebook.mount(name, el);
     else {
       let mounted = false;
       const mount = () => {

@@ -15,7 +15,13 @@ export function tr(lang: Lang, text: Text): string {
   return text[lang];
 }
 
-/** Format a number for the reader's language (decimal comma in German). */
+const formats = new Map<string, Intl.NumberFormat>();
+
+/** Format a number for the reader's language (decimal comma in German). One formatter per language and digits:
+ *  toLocaleString with options builds a new one at every call (tens of ms over a page's controls). */
 export function formatNumber(lang: Lang, value: number, digits = 2): string {
-  return value.toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: digits });
+  const key = `${lang}:${digits}`;
+  let format = formats.get(key);
+  if (!format) formats.set(key, format = new Intl.NumberFormat(lang === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: digits }));
+  return format.format(value);
 }
