@@ -230,9 +230,10 @@ function whenNearViewport(win: Window, el: HTMLElement, mount: () => void): void
 }
 
 /**
- * Cells shown at once wherever they are: the trained pad answers as soon as its model and the test images are
- * there. Every other cell below the first screen is shown when it comes near the viewport or once the trained pad
- * can answer, whichever is first (mountLater): until then its computing and layout would only delay that answer.
+ * Cells shown at once wherever they are: the trained pad (it answers as soon as its model and the test images are
+ * there) and every control (the reader's inputs, computed anyway). Every other cell below the first screen is shown
+ * when it comes near the viewport or a second after the trained pad can answer, whichever is first (mountLater):
+ * until then its computing and layout would only delay that answer.
  */
 const FIRST_WAVE: readonly string[] = ['trainedDrawing', 'trainedPredictions', 'padModel'];
 /** Cells shown per idle moment after the first wave. */
@@ -332,7 +333,7 @@ export function startPage(win: Window, cells: readonly CellSpec[], hostOptions: 
     const trainingCell = name === 'training' ? cells.find((cell) => cell.name === 'training') : undefined;
     if (trainingCell) mountTraining(notebook, el, trainingCell, lang); // a value cell: shown through lib/ui's status
     else if (cells.find((cell) => cell.name === name)?.mountWhenVisible) whenNearViewport(win, el, () => notebook.mount(name, el));
-    else if (FIRST_WAVE.includes(name) || onFirstScreen.has(el)) notebook.mount(name, el);
+    else if (FIRST_WAVE.includes(name) || name.startsWith('viewof ') || onFirstScreen.has(el)) notebook.mount(name, el);
     else {
       let mounted = false;
       const mount = () => {

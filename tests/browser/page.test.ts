@@ -224,6 +224,8 @@ describe('the page in Chromium', () => {
       const training = page.locator('[data-cell="training"]');
       await page.waitForFunction(() => ((window as unknown as { seen: { losses: number }[] }).seen.at(-1)?.losses ?? 0) >= 3, null, { timeout: 60_000 });
       expect(await training.getAttribute('data-state')).toBe('running');
+      // the loss plot is below the first screen: it is shown shortly after the pad (notebook/page.ts mountLater)
+      await page.locator('[data-cell="lossPlot"] svg').waitFor({ state: 'attached', timeout: 10_000 });
       expect(await page.locator('[data-cell="lossPlot"] svg').count()).toBe(1);
       const before = (await seenLosses()).length;
       // the reader types a new width into the control
