@@ -13,7 +13,7 @@ import type { Dataset } from '../lib/data/types';
 import { buildModel, sweepModelConfig } from '../lib/hagen/model';
 import type { LrSchedule } from '../lib/train/train';
 import type { ChipDevice, HagenModel, MockParameter } from '../lib/hagen/types';
-import { relevantParamNames, withDefaults, type SweepParams } from '../lib/precompute/files';
+import { withDefaults, type SweepParams } from '../lib/precompute/files';
 import { lookupPrecomputedSweep } from '../lib/precompute/lookup';
 import { untilInvalidated } from '../lib/runtime/cancel';
 import { trainOptionsFrom } from '../lib/train/train';
@@ -27,8 +27,6 @@ import { element } from '../lib/ui/dom';
 import { formatNumber, tr, type Lang } from '../lib/ui/i18n';
 import { capacityLossPlot, capacityPlot as capacityFigure } from '../lib/ui/plots';
 import { hostState } from './state';
-
-const SWEEP_PARAM_NAMES = relevantParamNames('sweep');
 
 /** Train accuracy of each width is measured on this many of its training images (unaugmented, as trained). */
 export const SWEEP_MEASURE_TRAIN_IMAGES = 2000;
@@ -190,7 +188,8 @@ export const capacityCells: CellSpec[] = [
   {
     name: 'sweepParams',
     doc: 'Every parameter that decides the capacity sweep, as one object.',
-    inputs: SWEEP_PARAM_NAMES,
+    // The graph's answer to "which parameters decide a sweep" (lib/precompute/resultParams.generated.ts) starts here.
+    inputs: ['backend', 'layers', 'conv', 'convKernel', 'convStride', 'shift', 'lr', 'lrSchedule', 'epochs', 'batchSize', 'augment', 'noise', 'gain', 'mockSource', 'chipId', 'calibration', 'seed', 'trainSize', 'labelNoise', 'sweepWidths'],
     // Spelled out (not ...rest): the cells test checks that parameter names match the inputs.
     define: (backend, layers, conv, convKernel, convStride, shift, lr, lrSchedule, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise, sweepWidths) => ({ backend, layers, conv, convKernel, convStride, shift, lr, lrSchedule, epochs, batchSize, augment, noise, gain, mockSource, chipId, calibration, seed, trainSize, labelNoise, sweepWidths }) as unknown as SweepParams,
   },

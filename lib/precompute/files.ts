@@ -11,7 +11,8 @@
  *
  * Everything here is plain, host-neutral logic: the build writes with it, the page reads with it.
  */
-import { defaultParams, isParamName, PARAMS, sameParamValue, validateParam, type ParamName, type ParamValues } from '../params';
+import { defaultParams, isParamName, sameParamValue, validateParam, type ParamName, type ParamValues } from '../params';
+import { SWEEP_RESULT_PARAMS, TRAINING_RESULT_PARAMS } from './resultParams.generated';
 import type { SweepRow } from '../sweep/sweep';
 import type { EpochResult } from '../train/train';
 
@@ -22,21 +23,14 @@ export const PRECOMPUTED_INDEX = 'index.json';
 
 export type PrecomputedKind = 'training' | 'sweep';
 
-/**
- * Parameters that do not change a training run's result (the drawing's preprocessing, the sweep's widths,
- * the preset's name: only the values it sets count).
- */
-const NOT_TRAINING: readonly ParamName[] = ['preset', 'preprocess', 'sweepWidths'];
-/** Parameters that do not change a sweep's result (each width replaces `hidden`). */
-const NOT_SWEEP: readonly ParamName[] = ['preset', 'preprocess', 'hidden'];
-
-export type TrainingParams = Omit<ParamValues, 'preset' | 'preprocess' | 'sweepWidths'>;
-export type SweepParams = Omit<ParamValues, 'preset' | 'preprocess' | 'hidden'>;
+// Which parameters a result depends on is the cell graph's answer (upstream of the `training` / `sweep` cell),
+// generated into resultParams.generated.ts by build-result-params.ts; a test fails when it is out of date.
+export type TrainingParams = Pick<ParamValues, (typeof TRAINING_RESULT_PARAMS)[number]>;
+export type SweepParams = Pick<ParamValues, (typeof SWEEP_RESULT_PARAMS)[number]>;
 
 /** The parameter names a result of this kind depends on, in the parameter table's order. */
 export function relevantParamNames(kind: PrecomputedKind): ParamName[] {
-  const excluded = kind === 'training' ? NOT_TRAINING : NOT_SWEEP;
-  return PARAMS.map((p) => p.name).filter((name) => !excluded.includes(name));
+  return [...(kind === 'training' ? TRAINING_RESULT_PARAMS : SWEEP_RESULT_PARAMS)];
 }
 
 /** Only the parameters a result of `kind` depends on, validated. */
