@@ -11,7 +11,6 @@
  */
 import type { Dataset } from '../lib/data/types';
 import { buildModel, sweepModelConfig } from '../lib/hagen/model';
-import type { LrSchedule } from '../lib/train/train';
 import type { ChipDevice, HagenModel, MockParameter } from '../lib/hagen/types';
 import { withDefaults, type SweepParams } from '../lib/precompute/files';
 import { lookupPrecomputedSweep } from '../lib/precompute/lookup';
@@ -29,7 +28,7 @@ import { capacityLossPlot, capacityPlot as capacityFigure } from '../lib/ui/plot
 import { hostState } from './state';
 
 /** Train accuracy of each width is measured on this many of its training images (unaugmented, as trained). */
-export const SWEEP_MEASURE_TRAIN_IMAGES = 2000;
+const SWEEP_MEASURE_TRAIN_IMAGES = 2000;
 
 export type SweepSource = 'live' | 'precomputed' | 'none';
 export interface SweepState {
@@ -46,14 +45,14 @@ export interface SweepState {
 export interface CapacityPoint { hidden: number; trainAccuracy: number; testAccuracy: number; trainLoss: number | null; testLoss: number | null }
 
 /** The finished widths of a sweep, for the capacity plot. */
-export function capacityPoints(sweep: SweepState): CapacityPoint[] {
+function capacityPoints(sweep: SweepState): CapacityPoint[] {
   return sweep.rows
     .filter((row): row is SweepRow & { trainAccuracy: number; testAccuracy: number } => row.state === 'done' && (row as SweepRow).trainAccuracy !== null && (row as SweepRow).testAccuracy !== null)
     .map(({ hidden, trainAccuracy, testAccuracy, trainLoss, testLoss }) => ({ hidden, trainAccuracy, testAccuracy, trainLoss, testLoss }));
 }
 
 /** One width trained through the host (a worker in the page), measured on the trained model. */
-export function hostTrainingAdapter(host: Host, data: Dataset, params: SweepParams, mock: MockParameter, chip: ChipDevice | undefined): TrainingAdapter<HagenModel> {
+function hostTrainingAdapter(host: Host, data: Dataset, params: SweepParams, mock: MockParameter, chip: ChipDevice | undefined): TrainingAdapter<HagenModel> {
   const full = withDefaults(params as Record<string, unknown>);
   const measure = trainingAdapter({ params: full, mock, data, chip, measureTrainImages: SWEEP_MEASURE_TRAIN_IMAGES }).measure!;
   return {
@@ -73,7 +72,7 @@ export function hostTrainingAdapter(host: Host, data: Dataset, params: SweepPara
 }
 
 /** The live sweep: a SweepState after every row. */
-export async function* liveSweep(host: Host, params: SweepParams, mock: MockParameter, chip: ChipDevice | undefined, signal: AbortSignal): AsyncGenerator<SweepState> {
+async function* liveSweep(host: Host, params: SweepParams, mock: MockParameter, chip: ChipDevice | undefined, signal: AbortSignal): AsyncGenerator<SweepState> {
   const widths = params.sweepWidths;
   const rows: SweepRow[] = [];
   const state = (s: SweepState['state'], error?: string): SweepState => ({ source: 'live', state: s, widths, rows: sweepTable(widths, rows), ...(error ? { error } : {}) });
@@ -104,7 +103,7 @@ async function precomputedSweepState(host: Host, params: SweepParams): Promise<S
 // ---- display ---------------------------------------------------------------------------------
 
 /** What to look for when changing each control that makes over- and underfitting visible. */
-export const LOOK_FOR: readonly { param: string; text: { en: string; de: string } }[] = [
+const LOOK_FOR: readonly { param: string; text: { en: string; de: string } }[] = [
   { param: 'trainSize', text: { en: 'On all 60 000 the train and test curves lie on top of each other. With 1 000 images (20 epochs, no augmentation: the precomputed sweep shown first) widths from 128 up reach 99 % on their training images while test accuracy stays at 77–84 %, and the test loss stops falling from 32 neurons on: they memorise.', de: 'Mit allen 60 000 liegen Trainings- und Testkurve aufeinander. Mit 1 000 Bildern (20 Epochen, ohne Augmentierung: der Vergleich, der zuerst zu sehen ist) erreichen Breiten ab 128 auf ihren Trainingsbildern 99 %, die Testgenauigkeit bleibt bei 77–84 %, und der Testverlust sinkt ab 32 Neuronen nicht mehr: sie lernen auswendig.' } },
   { param: 'labelNoise', text: { en: 'A wide model trained long enough gets more training images “right” than have correct labels — it has learned the wrong labels by heart, and its test accuracy gains nothing from that.', de: 'Ein breites, lange trainiertes Modell hat mehr Trainingsbilder „richtig“, als richtige Beschriftungen haben — es hat die falschen auswendig gelernt, und die Testgenauigkeit gewinnt dadurch nichts.' } },
   { param: 'augment', text: { en: 'Varying the images: random crops show every epoch new variants of the images, which makes memorising harder — compare the gap between the curves with augmentation on and off.', de: 'Bilder abwandeln: zufällige Ausschnitte zeigen in jeder Epoche neue Varianten der Bilder, das erschwert Auswendiglernen — vergleiche die Lücke zwischen den Kurven mit und ohne Augmentierung.' } },
@@ -135,7 +134,7 @@ const ROW_STATE: Record<string, { en: string; de: string }> = {
 };
 
 /** The precomputed sweep's budget (written in English at build time) in the reader's language. */
-export function budgetNote(note: string, lang: Lang): string {
+function budgetNote(note: string, lang: Lang): string {
   if (lang === 'en') return note;
   return note.replace(/training images/g, 'Trainingsbilder').replace(/(\d) epochs/g, '$1 Epochen').replace(/no augmentation/g, 'ohne Augmentierung');
 }

@@ -15,7 +15,7 @@ import type { Lang } from '../lib/ui/i18n';
 export { summariseDataset, summariseSplit, type DatasetSummary, type SplitSummary } from '../lib/data/summary';
 
 /** The counts per digit: the test split's from its images, the training split's as the host ships them (the page) or from the data (Node). */
-export async function loadDatasetSummary(host: Host, testSet: Split): Promise<DatasetSummary> {
+async function loadDatasetSummary(host: Host, testSet: Split): Promise<DatasetSummary> {
   const shipped = (host as { loadTrainSummary?: () => Promise<SplitSummary> }).loadTrainSummary;
   const train = typeof shipped === 'function' ? await shipped.call(host) : summariseSplit((await host.loadDataset()).train, 'train');
   return { train, test: summariseSplit(testSet, 'test') };

@@ -20,7 +20,7 @@ import type { PretrainedRun } from './modelfile';
 import { hostState } from './state';
 
 /** At most this many earlier runs are drawn over the current plots (one colour each). */
-export const MAX_OVERLAYS = OVERLAY_COLOURS.length;
+const MAX_OVERLAYS = OVERLAY_COLOURS.length;
 
 export interface RunHistoryState {
   runs: RunHistory;
@@ -88,7 +88,7 @@ const RUN_STATE: Record<string, { en: string; de: string }> = {
 };
 
 /** A short name for a run: what differs most often between runs. */
-export function runLabel(run: RunRecord, lang: Lang): string {
+function runLabel(run: RunRecord, lang: Lang): string {
   const p = run.params;
   const time = new Date(run.timestamp).toLocaleTimeString(lang === 'de' ? 'de-DE' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
   const backend = paramSpec('backend') as EnumParam;

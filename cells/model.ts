@@ -14,7 +14,7 @@ import { networkDiagram } from '../lib/ui/plots';
  * measure_mock_parameter on the emulated chip (cell `measuredMockParameter` of the environment section), as the
  * tutorial does.
  */
-export function chooseMockParameter(noise: number, gain: number, mockSource: string, measured: MockParameter): MockParameter {
+function chooseMockParameter(noise: number, gain: number, mockSource: string, measured: MockParameter): MockParameter {
   switch (mockSource) {
     case 'defaults':
       return makeMockParameter(noise, gain);

@@ -37,7 +37,7 @@ export type { PretrainedRun } from '../lib/precompute/lookup';
 const TRAINING_PARAM_NAMES = relevantParamNames('training');
 
 /** A model that did not train here: state "done", no curves, its weights. */
-export function progressOfModel(loaded: LoadedModelFile): TrainProgress {
+function progressOfModel(loaded: LoadedModelFile): TrainProgress {
   return { state: 'done', epoch: 0, batch: 0, batchesPerEpoch: 1, loss: Number.NaN, samplesPerSecond: 0, losses: [], epochs: [], model: loaded.model };
 }
 
@@ -70,7 +70,7 @@ export const LOADED_EVALUATION_NOISE = 'noise/cli/load';
  * its mock noise seeded by `seed`, none for an ideal model, a chip model on `chip`. A failure (the test images
  * did not load, a broken chip) is a value with state error, so the panel that shows it stays usable.
  */
-export async function* evaluateLoadedModel(loaded: LoadedModel, testSet: Split | Promise<Split>, chip: ChipDevice | undefined, seed: number, signal: AbortSignal): AsyncGenerator<LoadedEvaluation> {
+async function* evaluateLoadedModel(loaded: LoadedModel, testSet: Split | Promise<Split>, chip: ChipDevice | undefined, seed: number, signal: AbortSignal): AsyncGenerator<LoadedEvaluation> {
   const model = loaded.model;
   const base = { fileName: loaded.fileName, backend: model.backend, accuracy: null, loss: null, confusion: null };
   let evaluated = 0;
@@ -111,7 +111,7 @@ export function loadedEvaluationText(lang: Lang, evaluation: LoadedEvaluation | 
  * Apply a parsed model file: its parameters go into the parameter views (the same path set() takes),
  * then the model into `loadedModel`, and a pending "train live" request is withdrawn.
  */
-export function applyLoadedModel(loaded: LoadedModel, views: Partial<Record<string, ViewLike>>, loadedModel: Mutable<LoadedModel | null>, trainLive: Mutable<boolean>): void {
+function applyLoadedModel(loaded: LoadedModel, views: Partial<Record<string, ViewLike>>, loadedModel: Mutable<LoadedModel | null>, trainLive: Mutable<boolean>): void {
   for (const name of TRAINING_PARAM_NAMES) {
     const view = views[name];
     if (!view) continue;
@@ -130,7 +130,7 @@ function inputEventClass(view: ViewLike): typeof Event {
 }
 
 /** Decide what `training` shows first; null means train live. */
-export async function choosePretrained(host: Host, params: TrainingParams, loaded: LoadedModel | null, trainLive: boolean): Promise<PretrainedRun | null> {
+async function choosePretrained(host: Host, params: TrainingParams, loaded: LoadedModel | null, trainLive: boolean): Promise<PretrainedRun | null> {
   if (trainLive) return null;
   if (loaded && sameRelevantParams('training', loaded.params, params as ParamValues)) {
     return { source: 'file', label: loaded.fileName, progress: progressOfModel(loaded) };

@@ -19,7 +19,7 @@ function parameterCellsFor(spec: ParamSpec): CellSpec[] {
 }
 
 /** The page language: the host's, else the document's `<html lang>`, else English. */
-export function langOf(host: Host, doc: Document | undefined): Lang {
+function langOf(host: Host, doc: Document | undefined): Lang {
   const fromHost = (host as { lang?: unknown }).lang;
   if (fromHost === 'de' || fromHost === 'en') return fromHost;
   return doc?.documentElement.lang === 'de' ? 'de' : 'en';

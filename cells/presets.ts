@@ -53,7 +53,7 @@ export interface PresetRun { preset: PresetName; run: RunSummary | null }
  * The precomputed run of every preset (default seed and chip, as the build trains them) in brief, from the
  * precomputed index: comparing them downloads no weights. null where this build has none.
  */
-export async function runsOfPresets(host: Host): Promise<PresetRun[]> {
+async function runsOfPresets(host: Host): Promise<PresetRun[]> {
   return Promise.all(PRESET_NAMES.map(async (preset) => {
     const params = { ...defaultParams(), ...presetValues(preset), preset } as ParamValues;
     return { preset, run: await lookupPrecomputedSummary(host, params as unknown as TrainingParams) };

@@ -34,9 +34,9 @@ import { padImages } from './untrained';
 type EpochResult = TrainProgress['epochs'][number];
 
 /** How often (in batches) a running training hands out a copy of its weights. */
-export const LIVE_WEIGHTS_EVERY_BATCHES = 5;
+const LIVE_WEIGHTS_EVERY_BATCHES = 5;
 /** The loss curve redraws at most this often while batches stream in. */
-export const LOSS_REDRAW_MS = 300;
+const LOSS_REDRAW_MS = 300;
 
 /** An epoch's numbers without its confusion matrix (kept separately in `confusion`). */
 export type EpochRow = Omit<EpochResult, 'confusion'>;
@@ -62,7 +62,7 @@ function lastEpoch(progress: TrainProgress): EpochResult | null {
 }
 
 /** What makes a training figure redraw at once: another run state or another finished epoch. */
-export function trainingKey(training: TrainProgress | null): string {
+function trainingKey(training: TrainProgress | null): string {
   return training ? `${training.state}:${training.epochs.length}:${training.losses.length === 0 ? 'fresh' : 'going'}` : 'none';
 }
 

@@ -19,7 +19,7 @@ import { injectStyles } from '../lib/ui/styles';
 import { mountTraining } from '../cells/training';
 import { addressProblems } from './addressGuard';
 
-export const PROSE: Record<Lang, Prose> = { en, de };
+const PROSE: Record<Lang, Prose> = { en, de };
 
 /** `?lang=de` picks German (in any case: `DE` too); anything else (or nothing) English. */
 export function langFromSearch(search: string): Lang {
@@ -53,7 +53,7 @@ export function problemText(problem: { name: string; raw?: string; reason: strin
 }
 
 /** The same address with `lang` switched, keeping every other query value. */
-export function searchWithLang(search: string, lang: Lang): string {
+function searchWithLang(search: string, lang: Lang): string {
   const query = new URLSearchParams(search);
   if (lang === 'en') query.delete('lang');
   else query.set('lang', lang);
@@ -62,13 +62,13 @@ export function searchWithLang(search: string, lang: Lang): string {
 }
 
 /** Placeholders of cells this build does not define, e.g. while parts of the notebook are still being written. */
-export function unknownPlaceholders(placeholderNames: readonly string[], cellNames: readonly string[]): string[] {
+function unknownPlaceholders(placeholderNames: readonly string[], cellNames: readonly string[]): string[] {
   const known = new Set(cellNames);
   return placeholderNames.filter((name) => !known.has(name));
 }
 
 /** Parameter controls without a placeholder in the page: they go into the "all settings" box. */
-export function unplacedParameters(placeholderNames: readonly string[]): string[] {
+function unplacedParameters(placeholderNames: readonly string[]): string[] {
   const placed = new Set(placeholderNames);
   return PARAMS.map((p) => p.name).filter((name) => !placed.has(`viewof ${name}`));
 }
@@ -81,7 +81,7 @@ function paragraphs(doc: Document, texts: readonly string[]): HTMLParagraphEleme
   });
 }
 
-export function renderProse(doc: Document, prose: Prose, lang: Lang): void {
+function renderProse(doc: Document, prose: Prose, lang: Lang): void {
   doc.documentElement.lang = lang;
   doc.title = `ziffern · ${prose.title}`;
   for (const el of doc.querySelectorAll<HTMLElement>('[data-prose]')) {

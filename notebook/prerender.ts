@@ -18,9 +18,9 @@ export function escapeHtml(text: string): string {
 }
 
 /** Shows the language of `<html lang>` and hides the other, before and without scripts (English when no lang matches). */
-export const PRERENDER_STYLE = '<style>html:not([lang="de"]) [data-prose] > [lang="de"], html:not([lang="de"]) [data-prose-after] > [lang="de"], html[lang="de"] [data-prose] > [lang="en"], html[lang="de"] [data-prose-after] > [lang="en"] { display: none }</style>';
+const PRERENDER_STYLE = '<style>html:not([lang="de"]) [data-prose] > [lang="de"], html:not([lang="de"]) [data-prose-after] > [lang="de"], html[lang="de"] [data-prose] > [lang="en"], html[lang="de"] [data-prose-after] > [lang="en"] { display: none }</style>';
 /** Runs while the head is parsed (no download): the reader's `?lang=de` picks German before the body appears. */
-export const PRERENDER_SCRIPT = '<script>if (new URLSearchParams(location.search).get("lang") === "de") document.documentElement.lang = "de";</script>';
+const PRERENDER_SCRIPT = '<script>if (new URLSearchParams(location.search).get("lang") === "de") document.documentElement.lang = "de";</script>';
 
 function sectionHtml(prose: Prose, section: PageSection, part: 'lead' | 'after'): string {
   const text = prose.sections[section];

@@ -12,7 +12,7 @@ import { canonicalJson, sha256Hex } from './checksum';
 import { EmulatedChip } from './chip';
 import { DRIVER_COUNT, HEMISPHERES, NEURON_COUNT, NEURONS_PER_HEMISPHERE, ROWS_PER_HEMISPHERE } from './imperfections';
 
-export const CALIBRATION_FORMAT_VERSION = 1;
+const CALIBRATION_FORMAT_VERSION = 1;
 /** A calibration file is ≈ 10 kB; readers refuse anything beyond this unread (files, fetches, text). */
 export const MAX_CALIBRATION_BYTES = 256 * 1024;
 /** Where a site or package keeps the nightly calibration of chip `chipId` (relative to the site / package's notebook/ folder). */

@@ -40,17 +40,17 @@ export interface SweepCommand {
 }
 export type Command = RunCommand | SweepCommand | { command: 'help' };
 
-export const COMMANDS = ['run', 'sweep'] as const;
+const COMMANDS = ['run', 'sweep'] as const;
 
 /** Parameters that fix a model's shape: with --load they must equal the file's (checked once it is read). */
 export const ARCHITECTURE_PARAMS: readonly ParamName[] = ['backend', 'hidden', 'layers', 'shift'];
 /** What `run --load` without --continue still reads: the evaluation's noise seed, and the emulated chip of a chip model. */
-export const EVALUATION_PARAMS: readonly ParamName[] = ['seed', 'chipId', 'calibration'];
+const EVALUATION_PARAMS: readonly ParamName[] = ['seed', 'chipId', 'calibration'];
 /** Settings of the emulated chip: they matter to a chip model (or to mockSource=measured when training). */
 export const CHIP_PARAMS: readonly ParamName[] = ['chipId', 'calibration'];
 
 /** Why `name` does not apply to this command and mode, or null if it does. */
-export function notApplicable(name: ParamName, command: 'run' | 'sweep', mode: RunMode = 'train'): string | null {
+function notApplicable(name: ParamName, command: 'run' | 'sweep', mode: RunMode = 'train'): string | null {
   if (name === 'preprocess') return `--set preprocess only changes how the page centres digits drawn on its canvas; ziffern ${command} draws nothing`;
   if (command === 'run' && name === 'sweepWidths') return '--set sweepWidths is the list of widths of "ziffern sweep"; ziffern run trains one width (--set hidden=…)';
   if (command === 'run' && mode === 'evaluate' && !EVALUATION_PARAMS.includes(name) && !ARCHITECTURE_PARAMS.includes(name)) {
@@ -180,7 +180,7 @@ export function parseArgs(argv: readonly string[]): Command {
  * `--set` for the sweep: `hidden` takes the list of widths (`hidden=8,32,128`, the same as
  * `sweepWidths=8,32,128`); every other parameter as for run.
  */
-export function parseSweepSet(text: string): ParamSet {
+function parseSweepSet(text: string): ParamSet {
   const eq = text.indexOf('=');
   if (eq > 0 && text.slice(0, eq).trim() === 'hidden') {
     try {

@@ -12,7 +12,7 @@ import { parseArgs, usage, UsageError } from './args';
 import type { CliIo } from './run';
 
 /** Exit code per signal: 128 + the signal's number, as shells report it. */
-export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 export type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
 
 export async function main(argv: readonly string[], io: CliIo = process, host?: Host, signal?: AbortSignal): Promise<number> {

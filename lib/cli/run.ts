@@ -25,14 +25,14 @@ export interface CliIo {
 }
 
 /** The fields of one epoch's JSON line, in this order. */
-export function epochLine(epoch: EpochResult): string {
+function epochLine(epoch: EpochResult): string {
   const { epoch: n, trainLoss, trainAccuracy, testAccuracy, seconds, backend } = epoch;
   return JSON.stringify({ epoch: n, trainLoss, trainAccuracy, testAccuracy, seconds, backend });
 }
 
 const percent = (x: number): string => `${(100 * x).toFixed(2)} %`;
 
-export function epochText(epoch: EpochResult, totalEpochs: number): string {
+function epochText(epoch: EpochResult, totalEpochs: number): string {
   return `epoch ${epoch.epoch}/${totalEpochs}: train loss ${epoch.trainLoss.toFixed(4)}, train accuracy ${percent(epoch.trainAccuracy)}, ` +
     `test accuracy ${percent(epoch.testAccuracy)}, ${epoch.seconds.toFixed(1)} s (${epoch.backend})`;
 }

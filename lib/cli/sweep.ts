@@ -33,7 +33,7 @@ export interface SweepReport {
 
 const percent = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(2)} %`);
 
-export function widthLine(row: SweepRow): string {
+function widthLine(row: SweepRow): string {
   if (row.state === 'error') return `hidden ${row.hidden}: error: ${row.error ?? 'unknown'}`;
   return `hidden ${row.hidden}: ${row.state}, train accuracy ${percent(row.trainAccuracy)}, test accuracy ${percent(row.testAccuracy)}, ` +
     `train loss ${row.trainLoss?.toFixed(4) ?? 'n/a'}, test loss ${row.testLoss?.toFixed(4) ?? 'n/a'}, ${row.seconds.toFixed(1)} s`;

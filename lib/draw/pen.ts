@@ -21,7 +21,7 @@ export type Stroke = PenPoint[];
 /** Pen width (px of the 28×28 image) the strokes are written with after fitting into 20×20. */
 export const MNIST_PEN_WIDTH = 2.5;
 /** Pen width (cells) for the uncentred image, as the tutorial's ZahlenMalen (`line_width=2`). */
-export const AS_DRAWN_PEN_WIDTH = 2;
+const AS_DRAWN_PEN_WIDTH = 2;
 /** Sub-samples per pixel side for the anti-aliased pen (4×4 = 16 coverage levels). */
 const SUB = 4;
 
@@ -48,7 +48,7 @@ export function strokeBounds(strokes: readonly Stroke[]): { left: number; top: n
 }
 
 /** Strokes mapped by x' = x·scale + dx, y' = y·scale + dy. */
-export function transformStrokes(strokes: readonly Stroke[], scale: number, dx: number, dy: number): Stroke[] {
+function transformStrokes(strokes: readonly Stroke[], scale: number, dx: number, dy: number): Stroke[] {
   return strokes.map((stroke) => stroke.map((p) => ({ x: p.x * scale + dx, y: p.y * scale + dy })));
 }
 

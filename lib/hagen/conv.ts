@@ -12,7 +12,7 @@
  */
 import type { Rng } from '../random';
 import { linearForward } from './linear';
-import type { ConvGeometry, LayerParams, MockParameter, NetworkInput } from './types';
+import type { ConvGeometry, LayerParams, MockParameter } from './types';
 
 export const IMAGE_SIDE = 28;
 
@@ -101,11 +101,6 @@ function gatherFloats(x: Float32Array, batch: number, imageSize: number, gather:
     const base = b * imageSize;
     for (let j = 0; j < size; j++) out[at++] = x[base + gather[j]];
   }
-}
-
-/** A network input's patches in the same form (scaled pixels stay bytes with their scale). */
-export function unfoldInput(x: NetworkInput, batch: number, g: ConvGeometry): NetworkInput {
-  return x instanceof Float32Array ? unfoldPatches(x, batch, g) : { pixels: unfoldPatches(x.pixels, batch, g), scale: x.scale };
 }
 
 /** [B·P, C] (one row per image and position) → [B, C·P] channel-major, torch's [B, C, oh, ow] flattened. */

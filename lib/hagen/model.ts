@@ -6,8 +6,8 @@ import { IMAGE_SIDE, layerOutputSize } from './conv';
 import { BACKENDS, type Backend, type HagenModel, type LayerParams, type MockParameter, type ModelConfig } from './types';
 
 /** hxtorch's MNIST example: Conv2d(1, 20, kernel_size=10, stride=5) → 4×4 positions. */
-export const DEFAULT_CONV_KERNEL = 10;
-export const DEFAULT_CONV_STRIDE = 5;
+const DEFAULT_CONV_KERNEL = 10;
+const DEFAULT_CONV_STRIDE = 5;
 
 const INPUT_FEATURES = 784;
 const OUTPUT_CLASSES = 10;

@@ -12,7 +12,7 @@ export function mnistDataDirectory(): string {
 }
 
 /** The largest IDX file of each kind: a header plus MNIST's 60 000 training images or labels. Larger files are refused unread. */
-export const MAX_IDX_BYTES = { images: 16 + MAX_SPLIT_IMAGES * 784, labels: 8 + MAX_SPLIT_IMAGES } as const;
+const MAX_IDX_BYTES = { images: 16 + MAX_SPLIT_IMAGES * 784, labels: 8 + MAX_SPLIT_IMAGES } as const;
 
 async function readBytes(directory: string, fileName: string): Promise<Uint8Array> {
   try {

@@ -35,7 +35,7 @@ export interface DefineOptions {
 }
 
 /** The refusal of an input that is no cell (the same words as checkGraph's). */
-export function unknownInputMessage(cell: string, input: string): string {
+function unknownInputMessage(cell: string, input: string): string {
   return `cell "${cell}" has unknown input "${input}"; inputs must be cells or builtins (${BUILTIN_NAMES.join(', ')})`;
 }
 

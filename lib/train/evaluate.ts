@@ -18,7 +18,7 @@ export function imagesToInput(images: Uint8Array, out: Float32Array = new Float3
   return out;
 }
 
-export function emptyConfusion(classes = 10): number[][] {
+function emptyConfusion(classes = 10): number[][] {
   return Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
 }
 

@@ -20,7 +20,7 @@ import { Adam } from './adam';
 import { evaluate, evaluateShared } from './evaluate';
 
 export type LrSchedule = 'constant' | 'cosine';
-export const LR_SCHEDULES: readonly LrSchedule[] = ['constant', 'cosine'];
+const LR_SCHEDULES: readonly LrSchedule[] = ['constant', 'cosine'];
 
 /** The learning rate of step `step` (0-based) of `total`: constant, or cosine annealing from lr to 0 (torch's CosineAnnealingLR, eta_min 0, per step). */
 export function scheduledLr(lr: number, schedule: LrSchedule, step: number, total: number): number {

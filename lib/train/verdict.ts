@@ -7,14 +7,14 @@
 /** Accuracy of guessing among ten digits. */
 export const CHANCE_ACCURACY = 0.1;
 /** Below this final test accuracy a run counts as "not learning" (chance plus a margin for noise). */
-export const NOT_LEARNING_BELOW = 0.2;
+const NOT_LEARNING_BELOW = 0.2;
 
 export type NotLearningCause = 'lrTooHigh' | 'lrTooLow' | 'labelNoise' | 'tooFewImages' | 'tooFewNeurons' | 'tooShort' | 'unknown';
 
 export interface VerdictSettings { lr: number; labelNoise: number; trainSize: number; hidden: number; epochs?: number; batchSize?: number }
 
 /** Fewer weight updates than this in the whole run: too short to learn much (the tutorial's run makes 1 200). */
-export const TOO_FEW_STEPS = 100;
+const TOO_FEW_STEPS = 100;
 
 export interface LearningVerdict {
   learning: boolean;

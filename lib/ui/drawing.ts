@@ -25,13 +25,13 @@ import { keyboardPen } from './keyboardPen';
 
 /** `strokes`: MNIST-like strokes (default); `grid`: the tutorial's painting of 28×28 cells. */
 export type PadMode = 'strokes' | 'grid';
-export const PAD_MODES: readonly PadMode[] = ['strokes', 'grid'];
+const PAD_MODES: readonly PadMode[] = ['strokes', 'grid'];
 /** Pen widths offered (cells of the 28×28 grid); the strokes pipeline writes every one alike. */
 export const PEN_WIDTHS = [1, 2, 3, 5] as const;
 /** Pointer samples closer than this (cells, ~1 CSS px) to the previous one are skipped. */
 const MIN_STEP = 0.1;
 
-export const SCALE = 10;
+const SCALE = 10;
 const SIZE = GRID * SCALE;
 
 interface DrawingPadOptions extends CellOption {

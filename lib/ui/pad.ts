@@ -58,7 +58,7 @@ interface TrainingLike { model: HagenModel; state: string; epoch?: number; epoch
 export interface PadAnswerOptions { pad: 'untrained' | 'trained'; totalEpochs?: number }
 
 /** The line above the answer: which model answers, and whether its weights are still changing. */
-export function modelLine(source: HagenModel | TrainingLike | null, lang: Lang, options: PadAnswerOptions): { text: string; provisional: boolean } {
+function modelLine(source: HagenModel | TrainingLike | null, lang: Lang, options: PadAnswerOptions): { text: string; provisional: boolean } {
   const t = (en: string, de: string) => tr(lang, { en, de });
   if (options.pad === 'untrained') return { text: t('Untrained model: random weights, so its answer is a guess.', 'Untrainiertes Modell: zufällige Gewichte, die Antwort ist also geraten.'), provisional: false };
   if (!source || 'layers' in source) return { text: t('Trained model.', 'Trainiertes Modell.'), provisional: false };
@@ -73,7 +73,7 @@ export function modelLine(source: HagenModel | TrainingLike | null, lang: Lang, 
 }
 
 /** A new drawing's answer is said after this pause (a stroke changes the image every frame). */
-export const ANNOUNCE_PAUSE_MS = 500;
+const ANNOUNCE_PAUSE_MS = 500;
 interface SpreadState { timer: ReturnType<typeof setTimeout> | null; spread: number[] | null; image: Float32Array | null; at: number; announced: Float32Array | null; announceTimer: ReturnType<typeof setTimeout> | null }
 const spreadStates = new WeakMap<Element, SpreadState>();
 

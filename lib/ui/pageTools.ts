@@ -24,10 +24,10 @@ export function resetButton(lang: Lang, reset: () => Promise<void>): HTMLButtonE
 }
 
 /** How long a finished run stays in the bar (the reader may be far from its section). */
-export const FINISHED_SHOWN_MS = 20_000;
+const FINISHED_SHOWN_MS = 20_000;
 
 /** The status line for a progress report (null: none yet). */
-export function statusInput(progress: TrainProgress | null, failure: string | null, totalEpochs: number, settings: VerdictSettings | null): TrainingStatusInput {
+function statusInput(progress: TrainProgress | null, failure: string | null, totalEpochs: number, settings: VerdictSettings | null): TrainingStatusInput {
   if (!progress) return { state: failure ? 'error' : 'idle', epoch: 0, epochs: Math.max(1, totalEpochs), batch: 0, batchesPerEpoch: 1, loss: NaN, samplesPerSecond: NaN, error: failure ?? undefined };
   const last = progress.epochs[progress.epochs.length - 1];
   const verdict = last && progress.state === 'done' && settings ? learningVerdict(last.testAccuracy, settings) : null;

@@ -26,7 +26,7 @@ export function isBlank(image: ArrayLike<number>): boolean {
 }
 
 /** What the scores in brackets are; shown under every answer. */
-export function scoreNote(lang: Lang): string {
+function scoreNote(lang: Lang): string {
   return tr(lang, {
     en: 'In brackets: the network’s output for that digit, a whole number from −128 to 127. The highest wins; negative values are normal. They are not percentages.',
     de: 'In Klammern: die Ausgabe des Netzes für diese Ziffer, eine ganze Zahl von −128 bis 127. Die höchste gewinnt; negative Werte sind normal. Es sind keine Prozente.',
@@ -115,7 +115,7 @@ function spreadBar(counts: ArrayLike<number>, lang: Lang = 'en'): HTMLElement {
  * Ten distinguishable colours for digits: the eight Okabe–Ito colours plus two from the same
  * colour-blind-safe family (Paul Tol's), ordered so neighbouring digits differ strongly.
  */
-export const DIGIT_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#332288', '#999933', '#555555'] as const;
+const DIGIT_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#332288', '#999933', '#555555'] as const;
 
 /**
  * A polite live region per channel (one per pad), kept in the document across re-renders: screen readers

@@ -18,7 +18,7 @@ import type { Plugin } from 'vite';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PROJECT_ROOT = resolve(HERE, '../..');
 /** Where the article sources live. */
-export const ARTICLES_DIR = HERE;
+const ARTICLES_DIR = HERE;
 /** Built articles' scripts, styles and fonts (below the site root, next to the pages). */
 export const ARTICLE_ASSETS = 'article-assets';
 /** Packages of Notebook Kit's standard library that ziffern ships itself: bundled from node_modules. */
@@ -37,7 +37,7 @@ const SITE_MODULES = ['./embed.js'];
 const SITE = 'ziffern-site:';
 
 /** The notebooks to build: every .html of the articles directory except the page template. */
-export function articleSources(dir = ARTICLES_DIR): string[] {
+function articleSources(dir = ARTICLES_DIR): string[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.html') && name !== 'template.html')
     .map((name) => join(dir, name))
@@ -49,7 +49,7 @@ function offlineMessage(url: string): string {
 }
 
 /** The Vite plugin that keeps articles on the site's own host (see the file comment). */
-export function offlineArticles(outDir: string): Plugin {
+function offlineArticles(outDir: string): Plugin {
   return {
     name: 'ziffern-offline-articles',
     enforce: 'pre',

@@ -6,7 +6,6 @@ import { environmentCells } from '../../cells/environment';
 import { modelCells } from '../../cells/model';
 import { parameterCells } from '../../cells/parameters';
 import type { Split } from '../../lib/data/types';
-import { Rng } from '../../lib/random';
 import type { CellSpec } from '../../lib/runtime/cell';
 import { HeadlessView } from '../../lib/runtime/headless-view';
 import type { Host } from '../../lib/runtime/host';

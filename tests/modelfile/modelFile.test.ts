@@ -6,7 +6,6 @@ import type { HagenModel } from '../../lib/modelfile/hagenTypes';
 import { buildModel } from '../../lib/hagen/model';
 import { predict } from '../../lib/hagen/predict';
 import {
-  CORRUPT_VALUE_LIMIT,
   MODEL_FILE_FORMAT,
   parseModelFile,
   serializeModelFile,

@@ -9,9 +9,8 @@
  * Backward is hxtorch's straight-through rule with the mock gain in every backend.
  * Which fast function is which rule of the reference (lib/hagen): the table at the top of kernels.ts.
  */
-import type { Rng } from '../../random';
 import type { ChipDevice, HagenEngine, HagenModel, TrainStepResult } from './types';
-import type { NetworkInput, NoiseSupply } from '../types';
+import type { NetworkInput } from '../types';
 import { checkNetworkInput, networkInputFloats } from '../input';
 import { NORMAL_SEED_WORDS } from './normal';
 import {
