@@ -41,10 +41,11 @@ function precomputedIndex(host: Host): Promise<PrecomputedIndex> {
   return index;
 }
 
-async function readEntry<T>(host: Host, entry: IndexEntry, parse: (text: string, file: string) => T): Promise<T | null> {
+/** A shipped file read and parsed; a missing one is null, a damaged one null with its reason on the console. */
+async function readEntry<R, T>(read: () => Promise<R | null>, parse: (raw: R) => T): Promise<T | null> {
   try {
-    const text = await host.readPrecomputed!(entry.file);
-    return text === null ? null : parse(text, entry.file);
+    const raw = await read();
+    return raw === null ? null : parse(raw);
   } catch (error) {
     warn((error as Error).message);
     return null;
@@ -64,16 +65,8 @@ function readRun(host: Host, entry: IndexEntry): Promise<TrainingRun | null> {
   if (!byFile) runs.set(host, byFile = new Map());
   let run = byFile.get(entry.file);
   if (!run) {
-    run = (async () => {
-      try {
-        const bytes = await host.readPrecomputedBytes!(entry.file);
-        // A damaged file is refused with its reason (length, checksum, contents), and the page trains live.
-        return bytes === null ? null : decodeTrainingRun(bytes, entry.file);
-      } catch (error) {
-        warn((error as Error).message);
-        return null;
-      }
-    })();
+    // A damaged file is refused with its reason (length, checksum, contents), and the page trains live.
+    run = readEntry(() => host.readPrecomputedBytes!(entry.file), (bytes) => decodeTrainingRun(bytes, entry.file));
     byFile.set(entry.file, run);
   }
   return run;
@@ -115,7 +108,7 @@ export async function lookupPrecomputedSweep(host: Host, params: Partial<ParamVa
   const exact = entries.find((e) => e.key === key && sameRelevantParams('sweep', e.params, params));
   const entry = exact ?? (fallback ? entries[0] : undefined);
   if (!entry) return null;
-  const stored = await readEntry(host, entry, parseSweep);
+  const stored = await readEntry(() => host.readPrecomputed!(entry.file), (text) => parseSweep(text, entry.file));
   if (!stored) return null;
   return { ...stored, note: entry.note ?? '', exact: exact !== undefined };
 }

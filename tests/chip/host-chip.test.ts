@@ -4,7 +4,8 @@ import { lazyChip, Lazy, LazyChipDevice, chooseCalibration } from '../../lib/chi
 import type { Dataset, Split } from '../../lib/data/types';
 import { buildModel } from '../../lib/hagen/model';
 import { createNodeHost } from '../../lib/host/node';
-import { serveTraining, type FromWorker, type ToWorker, type TransferableTrainOptions } from '../../lib/host/worker';
+import type { FromWorker, TransferableTrainOptions } from '../../lib/host/worker';
+import { trainThroughWorker } from '../host/fakeWorker';
 import { Rng } from '../../lib/random';
 import type { TrainProgress } from '../../lib/train/train';
 
@@ -25,29 +26,11 @@ function chipDevice(chipId: number, source: 'nightly' | 'none'): LazyChipDevice 
 
 /** Run one training through the worker protocol with a fake worker scope; the chip goes as its description. */
 async function trainInWorker(device: LazyChipDevice): Promise<TrainProgress> {
-  let listener: ((event: MessageEvent<ToWorker>) => void) | null = null;
-  const messages: FromWorker[] = [];
-  let finished!: () => void;
-  const done = new Promise<void>((resolve) => (finished = resolve));
-  serveTraining({
-    postMessage(message) {
-      messages.push(message);
-      if (message.type !== 'progress') finished();
-    },
-    addEventListener(_type, l) {
-      listener = l;
-    },
-  }, async () => undefined);
-  const message: ToWorker = {
+  const messages = await trainThroughWorker({
     type: 'train', runId: 1, data,
     model: buildModel({ hidden: 8, layers: 1, shift: 1 }, { backend: 'chip', mock: { gain: 0.002, noiseStd: 2 }, seed: 1 }),
-    // Through structuredClone, as postMessage would: only plain data may cross.
-    opts: structuredClone({ ...opts, chip: device.description } satisfies TransferableTrainOptions),
-  };
-  listener!({ data: message } as MessageEvent<ToWorker>);
-  await done;
-  const last = messages.at(-1)!;
-  if (last.type === 'failed') throw new Error(last.message);
+    opts: { ...opts, chip: device.description } satisfies TransferableTrainOptions,
+  });
   const progress = messages.filter((m) => m.type === 'progress').at(-1)!;
   return (progress as Extract<FromWorker, { type: 'progress' }>).progress as TrainProgress;
 }

@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../lib/hagen/model';
 import { createNodeHost } from '../../lib/host/node';
-import { serveTraining, type FromWorker, type ToWorker, type TransferableTrainOptions } from '../../lib/host/worker';
+import type { TransferableTrainOptions } from '../../lib/host/worker';
 import type { TrainProgress } from '../../lib/train/train';
 import { syntheticDataset } from '../train/synthetic';
+import { trainThroughWorker } from './fakeWorker';
 
 const data = syntheticDataset(400, 100);
 const model = () => buildModel({ hidden: 16, layers: 1, shift: 1 }, { backend: 'mock', mock: { noiseStd: 2, gain: 0.002 }, seed: 5 });
@@ -16,23 +17,7 @@ const opts = { lr: 0.25, epochs: 2, batchSize: 40, augment: 'crop' as const, see
 const steps = (all: TrainProgress[]) => all.map((p) => `${p.state} ${p.epoch}:${p.batch} e${p.epochs.length}`);
 
 async function inWorker(): Promise<TrainProgress[]> {
-  let listener: ((event: MessageEvent<ToWorker>) => void) | null = null;
-  const messages: FromWorker[] = [];
-  let finished!: () => void;
-  const done = new Promise<void>((resolve) => (finished = resolve));
-  serveTraining({
-    postMessage(message) {
-      messages.push(message);
-      if (message.type !== 'progress') finished();
-    },
-    addEventListener(_type, l) {
-      listener = l;
-    },
-  });
-  listener!({ data: { type: 'train', runId: 1, data, model: model(), opts: structuredClone(opts satisfies TransferableTrainOptions) } } as MessageEvent<ToWorker>);
-  await done;
-  const last = messages.at(-1)!;
-  if (last.type === 'failed') throw new Error(last.message);
+  const messages = await trainThroughWorker({ type: 'train', runId: 1, data, model: model(), opts: opts satisfies TransferableTrainOptions });
   let weights = null as TrainProgress['model'] | null;
   return messages.flatMap((m) => {
     if (m.type !== 'progress') return [];
