@@ -25,7 +25,7 @@ import { mistakesView, type Mistake } from '../lib/ui/mistakes';
 import { padView, predictionsView } from '../lib/ui/pad';
 import { accuracyPlot, confusionMatrix, lossCurve } from '../lib/ui/plots';
 import { throttledRoot } from '../lib/ui/throttle';
-import { statusPlaceholder, type RunContext } from '../lib/ui/trainingStatus';
+import { stateText, statusInputOf, statusPlaceholder, type RunContext, type TrainingStatusInput } from '../lib/ui/trainingStatus';
 import { learningVerdict, type VerdictSettings } from '../lib/train/verdict';
 import { overlaysOf } from './history';
 import type { PretrainedRun } from './modelfile';
@@ -82,6 +82,16 @@ export async function* trainLive(host: Host, model: HagenModel, opts: TrainOptio
   yield* host.runTraining(model, dataset, opts);
 }
 
+/** What a run's status says besides its own report: its test accuracy so far, where it comes from, whether it learned. */
+function runContextOf(training: TrainProgress | null, source: RunContext['source'], settings: VerdictSettings | null): RunContext {
+  const accuracy = training ? lastEpoch(training)?.testAccuracy : undefined;
+  const verdict = accuracy !== undefined && training?.state === 'done' && settings ? learningVerdict(accuracy, settings) : null;
+  return { testAccuracy: accuracy, source, notLearning: verdict && !verdict.learning ? verdict.cause : undefined };
+}
+
+/** The `trainingStatus` cell's value: the status as data, and its line in the reader's language. */
+export type TrainingStatus = TrainingStatusInput & { text: string };
+
 /**
  * The training status in the placeholder `el`, fed from the `training` cell. It observes the cell itself
  * (not as a display cell) because it must show a failed run, and a failing input never reaches a display
@@ -111,12 +121,7 @@ export function mountTraining(notebook: Notebook, el: HTMLElement, trainingCell:
     } else notebook.redefine(trainingCell);
   };
   const status = statusPlaceholder(el, { lang, onStop: stop, onRestart: restart });
-  const about = (): RunContext => {
-    const accuracy = last ? lastEpoch(last as TrainProgress)?.testAccuracy : undefined;
-    const verdict = accuracy !== undefined && last?.state === 'done' && settings ? learningVerdict(accuracy, settings) : null;
-    return { testAccuracy: accuracy, source, notLearning: verdict && !verdict.learning ? verdict.cause : undefined };
-  };
-  const redraw = () => status.show(last, failure, totalEpochs, about());
+  const redraw = () => status.show(last, failure, totalEpochs, runContextOf(last, source, settings));
   const stopSource = notebook.names.includes('pretrained')
     ? notebook.observe('pretrained', (value) => {
         source = (value as PretrainedRun | null)?.source ?? 'live';
@@ -170,6 +175,15 @@ export const trainingCells: CellSpec[] = [
           ...(model.backend === 'chip' ? { chip: chipDevice } : {}),
         });
       }),
+  },
+  {
+    name: 'trainingStatus',
+    doc: "The training's state as data (state, epoch of epochs, batch, test accuracy, source, notLearning) and `text`, the line the page's status shows, in the reader's language. A failed run is an error of `training` itself.",
+    inputs: ['training', 'pretrained', 'trainingParams', 'epochs', 'lang'],
+    define: (training: TrainProgress | null, pretrained: PretrainedRun | null, trainingParams: VerdictSettings, epochs: number, lang: Lang): TrainingStatus => {
+      const input = statusInputOf(training, null, epochs, runContextOf(training, pretrained?.source ?? 'live', trainingParams));
+      return { ...input, text: stateText(input, lang) };
+    },
   },
   { name: 'history', doc: "The run's history: one entry per finished epoch (loss, train and test accuracy, seconds) plus the loss per batch.", inputs: ['training'], define: (training: TrainProgress) => historyOf(training) },
   { name: 'testAccuracy', doc: 'Test accuracy (0 to 1) after the newest finished epoch; null before the first epoch ends.', inputs: ['training'], define: (training: TrainProgress) => lastEpoch(training)?.testAccuracy ?? null },

@@ -1,6 +1,7 @@
 /** Running `ziffern run` on a notebook: progress, per-epoch output, summary and report. */
 import { basename } from 'node:path';
 import type { LoadedEvaluation, LoadedModel } from '../../cells/modelfile';
+import type { TrainingStatus } from '../../cells/training';
 import { notebookCells } from '../../cells/index';
 import { MAX_MODEL_FILE_CHARS, parseModelFile } from '../modelfile/modelFile';
 import { relevantParamNames } from '../precompute/files';
@@ -317,6 +318,8 @@ async function train(command: RunCommand, io: CliIo, notebook: Notebook, loaded:
   }
   const state: RunReport['state'] = outcome.error ? 'error' : progress!.state;
   const errorText = outcome.error?.message ?? progress?.error;
+  // The status line the page shows (cells/training.ts trainingStatus), e.g. "Not learning: … no better than guessing".
+  const status = outcome.error ? null : await notebook.value('trainingStatus') as TrainingStatus;
   const loadedReport: RunReport['loaded'] = loaded ? { file: loaded.fileName, testAccuracy: null, testLoss: null, continued: true } : undefined;
   const summary = {
     state,
@@ -329,6 +332,7 @@ async function train(command: RunCommand, io: CliIo, notebook: Notebook, loaded:
     seconds,
     backend: lastEpoch?.backend ?? null,
     params,
+    ...(status ? { status: status.text } : {}),
     ...(errorText ? { error: errorText } : {}),
     ...(loadedReport ? { loaded: loadedReport } : {}),
     ...(chip ? { chip } : {}),
@@ -336,6 +340,7 @@ async function train(command: RunCommand, io: CliIo, notebook: Notebook, loaded:
   if (command.json) io.stdout.write(JSON.stringify({ summary }) + '\n');
   else io.stdout.write(`${state}: ${epochs.length} epoch(s)${loaded ? ` more for "${loaded.fileName}"` : ''}, test accuracy ${lastEpoch ? percent(lastEpoch.testAccuracy) : 'n/a'}, ${seconds.toFixed(1)} s\n`);
   if (errorText) io.stderr.write(`ziffern: training ${state === 'error' ? 'failed' : state}: ${errorText}\n`);
+  if (status?.notLearning && !command.json) io.stderr.write(`ziffern: ${status.text}\n`);
 
   if (command.reportPath) {
     const report: RunReport = {

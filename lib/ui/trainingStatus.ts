@@ -150,6 +150,19 @@ export interface RunReport {
 /** What the status says besides the run's own report: its accuracy so far, its source, whether it learned. */
 export type RunContext = Pick<TrainingStatusInput, 'testAccuracy' | 'source' | 'notLearning'>;
 
+/**
+ * The status of a run from its newest report (null: none yet), the error it failed with (null: none), the epochs
+ * asked for and what else is known of it: what the page's status shows, and the `trainingStatus` cell's value.
+ */
+export function statusInputOf(last: RunReport | null, failure: string | null, totalEpochs: number, about?: RunContext): TrainingStatusInput {
+  const state: TrainingState = failure ? 'error' : last?.state ?? 'idle';
+  const epoch = last?.epoch ?? 0;
+  const input: TrainingStatusInput = last
+    ? { state, epoch, epochs: Math.max(totalEpochs, epoch, 1), batch: last.batch, batchesPerEpoch: Math.max(1, last.batchesPerEpoch), loss: last.loss, samplesPerSecond: last.samplesPerSecond, error: failure ?? last.error }
+    : { state, epoch: 0, epochs: Math.max(1, totalEpochs), batch: 0, batchesPerEpoch: 1, loss: NaN, samplesPerSecond: NaN, error: failure ?? undefined };
+  return { ...input, ...about };
+}
+
 export interface StatusPlaceholder {
   /** The newest run report (null: none yet), the error the run failed with (null: none), the epochs asked for. */
   show(last: RunReport | null, failure: string | null, totalEpochs: number, about?: RunContext): void;
@@ -168,15 +181,11 @@ export function statusPlaceholder(el: HTMLElement, options: { lang: Lang; onStop
   const render = () => {
     frame = null;
     const { last, failure, totalEpochs, about } = report;
-    const state = stateOf();
-    const epoch = last?.epoch ?? 0;
-    el.dataset.state = state;
-    el.dataset.epoch = String(epoch);
+    const input = statusInputOf(last, failure, totalEpochs, about);
+    el.dataset.state = input.state;
+    el.dataset.epoch = String(input.epoch);
     el.dataset.status = failure ? 'error' : 'fulfilled';
-    const input: TrainingStatusInput = last
-      ? { state, epoch, epochs: Math.max(totalEpochs, epoch, 1), batch: last.batch, batchesPerEpoch: Math.max(1, last.batchesPerEpoch), loss: last.loss, samplesPerSecond: last.samplesPerSecond, error: failure ?? last.error }
-      : { state, epoch: 0, epochs: Math.max(1, totalEpochs), batch: 0, batchesPerEpoch: 1, loss: NaN, samplesPerSecond: NaN, error: failure ?? undefined };
-    const next = trainingStatus({ ...input, ...about }, options);
+    const next = trainingStatus(input, options);
     const current = el.firstElementChild;
     if (!current || el.childElementCount !== 1 || !patchStatus(current, next)) el.replaceChildren(next);
   };

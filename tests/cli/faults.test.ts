@@ -63,6 +63,20 @@ async function trainedModelFile(name: string, backend: 'mock' | 'chip'): Promise
   return { path, model, params };
 }
 
+describe('run: the training status is the notebook\'s trainingStatus cell (issue 14)', () => {
+  it('says when a run did not learn, and why, as the page does; the JSON summary carries the status line', async () => {
+    const settings = ['--set', 'hidden=8', '--set', 'layers=1', '--set', 'epochs=1', '--set', 'batchSize=200', '--set', 'trainSize=400', '--set', 'augment=none', '--set', 'lr=0.0001'];
+    const result = await run(['run', ...settings]);
+    expect(result.code).toBe(0);
+    expect(result.err).toMatch(/ziffern: Not learning: test accuracy \d+(\.\d)? %, no better than guessing \(10 %\)/);
+    const json = await run(['run', ...settings, '--json']);
+    const summary = JSON.parse(json.out.trim().split('\n').at(-1)!).summary;
+    expect(summary.status).toMatch(/^Not learning: /);
+    const learning = await run(['run', ...settings.slice(0, -2), '--set', 'epochs=2', '--set', 'batchSize=40', '--json']);
+    expect(JSON.parse(learning.out.trim().split('\n').at(-1)!).summary.status).toMatch(/^Done: test accuracy \d+(\.\d)? %$/);
+  }, 60_000);
+});
+
 describe('run --load: which settings apply (issue 16: a fresh model reported as the loaded one)', () => {
   it('without --continue, a setting that changes training is refused before anything runs, and says what to do', async () => {
     const { path } = await trainedModelFile('mock-a.json', 'mock');
