@@ -30,11 +30,25 @@ function injectInspectorStyles(doc: Document): void {
   (doc.head ?? doc.documentElement).append(style);
 }
 
+/**
+ * A failure's message as the reader sees it. The library's messages are English (they name inputs, files and
+ * allowed values for developers too); on a German page they come after a German sentence and are marked
+ * `lang="en"`, so a screen reader reads them as English.
+ */
+function errorNodes(element: Element, message: string): (string | Node)[] {
+  const lang = element.closest('[lang]')?.getAttribute('lang') ?? element.ownerDocument?.documentElement?.getAttribute('lang');
+  if (lang !== 'de') return [message];
+  const detail = element.ownerDocument.createElement('span');
+  detail.lang = 'en';
+  detail.textContent = message;
+  return ['Das hat nicht geklappt. Die Meldung (englisch): ', detail];
+}
+
 /** Show a cell's new value (or error) in `element`; sets data-status to fulfilled or error. */
 export function renderCell(element: Element, value: unknown, error?: Error): void {
   if (error) {
     element.setAttribute('data-status', 'error');
-    element.textContent = error.message;
+    element.replaceChildren(...errorNodes(element, error.message));
     return;
   }
   element.setAttribute('data-status', 'fulfilled');

@@ -25,8 +25,11 @@ describe('trainingStatus', () => {
       const el = trainingStatus({ ...running, state, error: state === 'error' ? 'out of memory' : undefined }, { onRestart, lang: 'de' });
       expect(el.getAttribute('data-state')).toBe(state);
       (el.querySelector('button.zf-restart') as HTMLButtonElement).click();
-      expect(el.querySelector('.zf-error')?.textContent ?? null).toBe(state === 'error' ? 'out of memory' : null);
+      // German page: a German sentence, the library's English message marked as English (screen readers, the language test)
+      expect(el.querySelector('.zf-error')?.textContent ?? null).toBe(state === 'error' ? 'Die Meldung (englisch): out of memory' : null);
+      if (state === 'error') expect(el.querySelector('.zf-error [lang="en"]')!.textContent).toBe('out of memory');
     }
+    expect(trainingStatus({ ...running, state: 'error', error: 'out of memory' }).querySelector('.zf-error')!.textContent).toBe('out of memory');
     expect(onRestart).toHaveBeenCalledTimes(3);
     const idle = trainingStatus(null);
     expect(trainingStatus(null, { onRestart }).querySelector('button')!.textContent).toBe('Train');
