@@ -7,7 +7,7 @@
 import { bin, extent, line, max, scaleLinear, format } from 'd3';
 import { element } from './dom';
 import { checkLang, formatNumber, tr, type Lang } from './i18n';
-import { COLOURS, appendLegend, checkNumbers, checkWidth, createFrame, drawAxes, type PlotOptions } from './plotFrame';
+import { COLOURS, appendDataTable, appendLegend, checkNumbers, checkWidth, createFrame, drawAxes, type PlotOptions } from './plotFrame';
 
 export interface WeightSweep {
   /** Weights that were applied (x axis), e.g. -63..63. */
@@ -48,6 +48,17 @@ export function weightSweepPlot(sweep: WeightSweep, options: PlotOptions = {}): 
     .selectAll('path').data(sweep.after).join('path').attr('d', (c) => path(c as number[]) ?? '');
   appendLegend(frame, [{ label: tr(lang, { en: 'before calibration', de: 'vor der Kalibrierung' }), colour: COLOURS.orange, thin: true },
     { label: tr(lang, { en: 'after calibration', de: 'nach der Kalibrierung' }), colour: COLOURS.blue, thin: true }]);
+  // The numbers behind the fan: per weight, the neurons' lowest, mean and highest output before and after.
+  const span = (curves: readonly (readonly number[])[], i: number) => {
+    const values = curves.map((c) => c[i]);
+    if (values.length === 0) return '–';
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    return `${formatNumber(lang, Math.min(...values), 1)} / ${formatNumber(lang, mean, 1)} / ${formatNumber(lang, Math.max(...values), 1)}`;
+  };
+  appendDataTable(frame, [tr(lang, { en: 'weight', de: 'Gewicht' }),
+    tr(lang, { en: 'before: lowest / mean / highest output', de: 'vorher: niedrigste / mittlere / höchste Ausgabe' }),
+    tr(lang, { en: 'after: lowest / mean / highest output', de: 'nachher: niedrigste / mittlere / höchste Ausgabe' })],
+  sweep.weights.map((w, i) => [formatNumber(lang, w, 2), span(sweep.before, i), span(sweep.after, i)]));
   return frame.root;
 }
 
@@ -75,6 +86,8 @@ function histogram(values: readonly number[], label: string, unit: string, befor
       .attr('y', (b) => y(b.length)).attr('height', (b) => y(0) - y(b.length))
       .attr('fill', colour).attr('fill-opacity', 0.55).attr('stroke', colour);
   }
+  appendDataTable(frame, [unit, tr(lang, { en: 'neurons before calibration', de: 'Neuronen vor der Kalibrierung' }), tr(lang, { en: 'neurons after calibration', de: 'Neuronen nach der Kalibrierung' })],
+    binsBefore.map((b, i) => [`${formatNumber(lang, b.x0!, 3)} … ${formatNumber(lang, b.x1!, 3)}`, b.length, binsAfter[i]?.length ?? 0]).filter((row) => row[1] !== 0 || row[2] !== 0));
   return frame.root;
 }
 
@@ -121,7 +134,7 @@ export function mockParamCompare(values: { defaults: MockParameterLike; measured
     { key: 'gain', label: tr(lang, { en: 'gain', de: 'Verstärkung' }), d: values.defaults.gain, m: values.measured.gain, digits: 5, unit: '' },
     { key: 'noise', label: tr(lang, { en: 'noise (LSB)', de: 'Rauschen (Ausgabestufen)' }), d: values.defaults.noiseStd, m: values.measured.noiseStd, digits: 2, unit: '' },
   ];
-  const labelWidth = frame.narrow ? 96 : 130;
+  const labelWidth = frame.narrow ? 110 : 130;
   const valueWidth = 70;
   const barLeft = labelWidth + 8, barRight = width - valueWidth - 8;
   const rowHeight = (height - 16) / rows.length;
@@ -129,7 +142,11 @@ export function mockParamCompare(values: { defaults: MockParameterLike; measured
     const x = scaleLinear().domain([0, Math.max(row.d, row.m) * 1.1 || 1]).range([barLeft, barRight]);
     const y0 = 8 + r * rowHeight;
     const g = svg.append('g').attr('class', `zf-mock-${row.key}`);
-    g.append('text').attr('class', 'zf-axis-title').attr('x', 0).attr('y', y0 + rowHeight / 2).attr('dy', '0.35em').text(row.label);
+    // A label with a unit in brackets on two lines ("Rauschen" / "(Ausgabestufen)"): it fits beside the bars in both languages.
+    const [name, unitPart] = row.label.split(/ (?=\()/);
+    const label = g.append('text').attr('class', 'zf-axis-title').attr('x', 0).attr('y', y0 + rowHeight / 2).attr('dy', unitPart ? '-0.25em' : '0.35em');
+    label.append('tspan').text(name);
+    if (unitPart) label.append('tspan').attr('x', 0).attr('dy', '1.2em').text(unitPart);
     [[row.d, COLOURS.grey, tr(lang, { en: 'default', de: 'Standard' })], [row.m, COLOURS.blue, tr(lang, { en: 'measured', de: 'gemessen' })]].forEach(([v, colour, name], k) => {
       const by = y0 + 6 + k * (rowHeight - 12) / 2;
       const bh = (rowHeight - 12) / 2 - 4;
@@ -139,5 +156,7 @@ export function mockParamCompare(values: { defaults: MockParameterLike; measured
     });
   });
   appendLegend(frame, [{ label: tr(lang, { en: 'hxtorch default', de: 'hxtorch-Standard' }), colour: COLOURS.grey }, { label: tr(lang, { en: 'measured on the emulated chip', de: 'auf dem emulierten Chip gemessen' }), colour: COLOURS.blue }]);
+  appendDataTable(frame, [tr(lang, { en: 'parameter', de: 'Parameter' }), tr(lang, { en: 'hxtorch default', de: 'hxtorch-Standard' }), tr(lang, { en: 'measured on the emulated chip', de: 'auf dem emulierten Chip gemessen' })],
+    rows.map((row) => [row.label, formatNumber(lang, row.d, row.digits), formatNumber(lang, row.m, row.digits)]));
   return frame.root;
 }

@@ -125,6 +125,9 @@ describe('chip plots', () => {
     expect(el.querySelectorAll('.zf-before path').length).toBe(2);
     expect(el.querySelectorAll('.zf-after path').length).toBe(1);
     expect(() => weightSweepPlot({ weights, before: [[1, 2]], after: [] })).toThrow(/before\[0\]/);
+    // the numbers as a table: per weight the lowest / mean / highest output before and after
+    const rows = [...el.querySelectorAll('details.zf-data tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    expect(rows).toEqual([['-63', '-100 / -95 / -90', '-100 / -100 / -100'], ['0', '-3 / 1 / 5', '0 / 0 / 0'], ['63', '95 / 102.5 / 110', '100 / 100 / 100']]);
   });
 
   it('spreadPlot has offset and gain histograms; mockParamCompare shows both parameter sets', () => {
@@ -135,6 +138,14 @@ describe('chip plots', () => {
     expect(() => spreadPlot({ before: { offset: [NaN], gain: [] }, after: { offset: [], gain: [] } })).toThrow(/before\.offset\[0\]/);
     const cmp = mockParamCompare({ defaults: { gain: 0.002, noiseStd: 2 }, measured: { gain: 0.0019, noiseStd: 2.5 } });
     expect(cmp.querySelectorAll('rect').length).toBe(4);
+    expect([...cmp.querySelectorAll('details.zf-data tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent))).toEqual([['gain', '0.002', '0.0019'], ['noise (LSB)', '2', '2.5']]);
+    // histograms as tables: neurons per bin before and after, every neuron counted once
+    const counts = [...el.querySelectorAll('figure.zf-plot')].map((fig) => [...fig.querySelectorAll('details.zf-data tbody tr')]
+      .reduce((sum, tr) => [sum[0] + Number(tr.children[1].textContent), sum[1] + Number(tr.children[2].textContent)], [0, 0]));
+    expect(counts).toEqual([[3, 3], [3, 3]]);
+    const german = mockParamCompare({ defaults: { gain: 0.002, noiseStd: 2 }, measured: { gain: 0.0019, noiseStd: 2.5 } }, { lang: 'de' });
+    expect(german.querySelector('details.zf-data summary')!.textContent).toBe('Als Tabelle zeigen');
+    expect(german.querySelector('details.zf-data tbody tr')!.textContent).toBe('Verstärkung0,0020,0019');
     expect(() => mockParamCompare({ defaults: { gain: 0, noiseStd: 2 }, measured: { gain: 0.002, noiseStd: 2 } })).toThrow(/defaults\.gain/);
   });
 });
