@@ -138,6 +138,9 @@ async function choosePretrained(host: Host, params: TrainingParams, loaded: Load
   return lookupPrecomputedTraining(host, params);
 }
 
+/** The model file panel's message: what happened (its lead in the reader's language) and the library's words for it. */
+interface ModelFileNote { kind: 'notLoaded' | 'warning' | 'notSaved'; message: string }
+
 interface Panel {
   pretrained: PretrainedRun | null;
   params: TrainingParams;
@@ -149,7 +152,7 @@ const panels = new WeakMap<Element, Panel>();
 function modelFileControl(
   lang: Lang, pretrained: PretrainedRun | null, initialTraining: TrainProgress | null, initialEvaluation: LoadedEvaluation | null, params: TrainingParams,
   views: Partial<Record<string, ViewLike>>, loadedModel: Mutable<LoadedModel | null>, trainLive: Mutable<boolean>,
-  noteState: Mutable<string | null>,
+  noteState: Mutable<ModelFileNote | null>,
 ): HTMLElement {
   let training = initialTraining;
   let evaluation = initialEvaluation;
@@ -181,12 +184,20 @@ function modelFileControl(
   const noteText = element('span');
   const dismiss = element('button', { type: 'button', class: 'zf-dismiss', text: '×', 'aria-label': tr(lang, { en: 'Dismiss this message', de: 'Diese Meldung schließen' }) });
   const note = element('p', { class: 'zf-note', role: 'alert', hidden: true }, [noteText, ' ', dismiss]);
-  const renderNote = () => {
-    noteText.textContent = noteState.value ?? ''; // file names and parse errors are reader input: text only
-    note.hidden = noteState.value === null;
+  const LEADS: Record<ModelFileNote['kind'], { en: string; de: string }> = {
+    notLoaded: { en: 'Not loaded: ', de: 'Nicht geladen. Die Meldung (englisch): ' },
+    warning: { en: '', de: 'Geladen, mit Hinweisen (englisch): ' },
+    notSaved: { en: 'Not saved: ', de: 'Nicht gespeichert. Die Meldung (englisch): ' },
   };
-  const showProblem = (message: string | null) => {
-    noteState.value = message;
+  const renderNote = () => {
+    const value = noteState.value;
+    // The library's messages (file names, parse errors: reader input, so text only) are English: on the German
+    // page after a German sentence and marked as English for screen readers.
+    noteText.replaceChildren(...(value ? [tr(lang, LEADS[value.kind]), element('span', { ...(lang === 'de' ? { lang: 'en' } : {}), text: value.message })] : []));
+    note.hidden = value === null;
+  };
+  const showProblem = (value: ModelFileNote | null) => {
+    noteState.value = value;
     renderNote();
   };
   dismiss.addEventListener('click', () => showProblem(null));
@@ -205,7 +216,7 @@ function modelFileControl(
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
     } catch (error) {
-      showProblem((error as Error).message);
+      showProblem({ kind: 'notSaved', message: (error as Error).message });
     }
   });
 
@@ -217,10 +228,10 @@ function modelFileControl(
     try {
       // Its size is checked before it is read: a 1 GB file is refused unread.
       const loaded = await readModelUpload(chosen);
-      showProblem(loaded.warnings.length > 0 ? loaded.warnings.join('; ') : null);
+      showProblem(loaded.warnings.length > 0 ? { kind: 'warning', message: loaded.warnings.join('; ') } : null);
       applyLoadedModel({ ...loaded, fileName: chosen.name }, views, loadedModel, trainLive);
     } catch (error) {
-      showProblem(tr(lang, { en: 'Not loaded: ', de: 'Nicht geladen: ' }) + (error as Error).message);
+      showProblem({ kind: 'notLoaded', message: (error as Error).message });
     } finally {
       file.value = '';
     }
@@ -283,7 +294,7 @@ export const modelFileCells: CellSpec[] = [
       const viewList = [viewBackend, viewHidden, viewLayers, viewConv, viewConvKernel, viewConvStride, viewShift, viewLr, viewLrSchedule, viewEpochs, viewBatchSize, viewAugment, viewNoise, viewGain, viewMockSource, viewChipId, viewCalibration, viewSeed, viewTrainSize, viewLabelNoise];
       const views = Object.fromEntries(TRAINING_PARAM_NAMES.map((name, i) => [name, viewList[i]]));
       return modelFileControl(host.lang ?? 'en', pretrained, training, loadedEvaluation, trainingParams, views, loadedModelState, trainLiveState,
-        hostState<string | null>(host, 'modelFileNote', () => null));
+        hostState<ModelFileNote | null>(host, 'modelFileNote', () => null));
     },
   },
 ];

@@ -80,6 +80,22 @@ describe('model upload (page)', () => {
     expect(big.read).toBe(false);
     expect(note(panel(null)).textContent).toMatch(/^Not loaded: model file "big.json": 1073\.7 MB is larger/);
   });
+
+  it('on the German page the library\'s English message follows a German sentence, marked as English', async () => {
+    const h = host({ lang: 'de' });
+    const cell = modelFileCells.find((c) => c.name === 'modelFile')!;
+    const names = relevantParamNames('training');
+    const views = names.map((name) => new HeadlessView(PARAMS.find((p) => p.name === name)!.default));
+    const root = cell.define.call(undefined, h, null, null, null, { ...defaultParams() }, hostState(h, 'loadedModel', () => null), hostState(h, 'trainLive', () => false), ...views) as HTMLElement;
+    const big = fakeFile('big.json', 1024 ** 3);
+    const input = root.querySelector<HTMLInputElement>('input.zf-load-model')!;
+    Object.defineProperty(input, 'files', { value: [big], configurable: true });
+    input.dispatchEvent(new Event('change'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const note = root.querySelector<HTMLElement>('.zf-note')!;
+    expect(note.textContent).toMatch(/^Nicht geladen\. Die Meldung \(englisch\): model file "big\.json": 1073\.7 MB is larger/);
+    expect(note.querySelector('[lang="en"]')!.textContent).toMatch(/^model file "big\.json"/);
+  });
 });
 
 describe('run history with full storage', () => {
