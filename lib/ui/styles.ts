@@ -181,7 +181,7 @@ details.zf-data { margin: 0.4rem 0 0; font-size: 0.88rem; }
 details.zf-data summary { cursor: pointer; color: var(--zf-accent-ink); min-height: 24px; display: list-item; }
 table.zf-data-table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 0.4rem 0; }
 table.zf-data-table th, table.zf-data-table td { padding: 0.2rem 0.6rem; border-bottom: 1px solid var(--zf-faint); text-align: right; }
-table.zf-data-table th[scope="row"] { text-align: left; }
+table.zf-data-table th[scope="row"], table.zf-data-table thead th:first-child { text-align: left; }
 
 /* digit grid */
 .zf-digits { margin-top: 1rem; margin-bottom: 1rem; }
