@@ -25,7 +25,7 @@ import { mountTraining } from '../cells/training';
 import { createBrowserHost, type BrowserHost } from '../lib/host/browser';
 import { validateParam, isParamName } from '../lib/params';
 import { createNotebook, type Notebook } from '../lib/runtime/notebook';
-import { paramsFromSearch } from '../lib/state/url';
+import { langOfSearch, paramsFromSearch } from '../lib/state/url';
 import { checkLang, type Lang } from '../lib/ui/i18n';
 import { injectStyles } from '../lib/ui/styles';
 
@@ -66,9 +66,7 @@ let shared: Shared | null = null;
 
 /** `?lang=` of the page, else the page's own `<html lang>` (a German article gets German controls), else English. */
 function langOfPage(): Lang {
-  const asked = new URLSearchParams(globalThis.location?.search ?? '').get('lang');
-  if (asked === 'de' || asked === 'en') return asked;
-  return globalThis.document?.documentElement.lang.startsWith('de') ? 'de' : 'en';
+  return langOfSearch(globalThis.location?.search ?? '') ?? (globalThis.document?.documentElement.lang.startsWith('de') ? 'de' : 'en');
 }
 
 /** The page's notebook, created on first use; `?param=value` of the page is applied once. */

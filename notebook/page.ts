@@ -9,7 +9,7 @@ import { createBrowserHost, type BrowserHostOptions } from '../lib/host/browser'
 import { PARAMS, defaultParams, isParamName, paramSpec, sameParamValue, type ParamValues } from '../lib/params';
 import { allowedText } from '../lib/ui/controls';
 import { resetButton, statusBar } from '../lib/ui/pageTools';
-import { VIEW_SECTIONS, paramsFromSearch, searchFromParams, viewOptionsFromSearch, type ViewOptions } from '../lib/state/url';
+import { VIEW_SECTIONS, langOfSearch, paramsFromSearch, searchFromParams, viewOptionsFromSearch, type ViewOptions } from '../lib/state/url';
 import type { Lang } from '../lib/ui/i18n';
 import { copyLinkButton } from '../lib/ui/copyLink';
 import { de } from './prose/de';
@@ -23,7 +23,7 @@ const PROSE: Record<Lang, Prose> = { en, de };
 
 /** `?lang=de` picks German (in any case: `DE` too); anything else (or nothing) English. */
 export function langFromSearch(search: string): Lang {
-  return new URLSearchParams(search).get('lang')?.trim().toLowerCase() === 'de' ? 'de' : 'en';
+  return langOfSearch(search) ?? 'en';
 }
 
 /** A `lang` value the page cannot use (reported like any other refused value), or null. */

@@ -8,6 +8,7 @@
  * A file only the default settings use is preloaded by a one-line script, and only when the address sets no
  * parameter (only lang, prose, hide): a reader who opens `?preset=recommended` does not pay for the tutorial's run.
  */
+import { NON_PARAMETER_KEYS } from '../lib/state/url';
 import { escapeHtml } from './prerender';
 
 export interface FirstViewFiles {
@@ -18,9 +19,6 @@ export interface FirstViewFiles {
   /** Files only the default settings fetch. */
   defaultsOnly: readonly string[];
 }
-
-/** Address keys that change no parameter (lib/state/url.ts's view options and the language). */
-const VIEW_KEYS = ['lang', 'prose', 'hide'] as const;
 
 const RELATIVE_PATH = /^[a-z0-9][a-z0-9._/-]*$/i;
 
@@ -37,7 +35,7 @@ export function writePreloads(page: string, files: FirstViewFiles): string {
   ];
   if (files.defaultsOnly.length > 0) {
     const list = JSON.stringify(files.defaultsOnly.map(checkPath));
-    lines.push(`<script>if ([...new URLSearchParams(location.search).keys()].every((k) => ${JSON.stringify(VIEW_KEYS)}.includes(k))) for (const href of ${list}) document.head.append(Object.assign(document.createElement("link"), { rel: "preload", as: "fetch", crossOrigin: "anonymous", href }));</script>`);
+    lines.push(`<script>if ([...new URLSearchParams(location.search).keys()].every((k) => ${JSON.stringify(NON_PARAMETER_KEYS)}.includes(k))) for (const href of ${list}) document.head.append(Object.assign(document.createElement("link"), { rel: "preload", as: "fetch", crossOrigin: "anonymous", href }));</script>`);
   }
   const at = page.indexOf('<link rel="stylesheet"');
   if (at < 0) throw new Error('build: index.html has no stylesheet link to put the preloads before');

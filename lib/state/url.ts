@@ -24,6 +24,14 @@ export type ViewSection = (typeof VIEW_SECTIONS)[number];
 
 /** Query keys that are view options rather than parameters. */
 const VIEW_KEYS = ['hide', 'prose'] as const;
+/** Query keys that change no parameter: the view options and the language (notebook/preload.ts preloads the default run for these). */
+export const NON_PARAMETER_KEYS = ['lang', ...VIEW_KEYS] as const;
+
+/** The language `?lang=` asks for, in any case and with spaces around it (`DE` is German), or null when it names none. */
+export function langOfSearch(search: string): 'en' | 'de' | null {
+  const asked = new URLSearchParams(search).get('lang')?.trim().toLowerCase();
+  return asked === 'de' || asked === 'en' ? asked : null;
+}
 
 interface Rejected {
   /** The key as written in the URL (shortened if absurdly long). */
