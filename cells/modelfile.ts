@@ -27,7 +27,7 @@ import type { Mutable, ViewLike } from '../lib/runtime/generators';
 import type { Host } from '../lib/runtime/host';
 import { evaluateStepwise } from '../lib/train/evaluate';
 import type { TrainProgress } from '../lib/train/train';
-import { element } from '../lib/ui/dom';
+import { element, libraryMessage } from '../lib/ui/dom';
 import { formatNumber, tr, type Lang } from '../lib/ui/i18n';
 import { loadTestSet } from './data';
 import { hostState } from './state';
@@ -185,15 +185,14 @@ function modelFileControl(
   const dismiss = element('button', { type: 'button', class: 'zf-dismiss', text: '×', 'aria-label': tr(lang, { en: 'Dismiss this message', de: 'Diese Meldung schließen' }) });
   const note = element('p', { class: 'zf-note', role: 'alert', hidden: true }, [noteText, ' ', dismiss]);
   const LEADS: Record<ModelFileNote['kind'], { en: string; de: string }> = {
-    notLoaded: { en: 'Not loaded: ', de: 'Nicht geladen. Die Meldung (englisch): ' },
-    warning: { en: '', de: 'Geladen, mit Hinweisen (englisch): ' },
-    notSaved: { en: 'Not saved: ', de: 'Nicht gespeichert. Die Meldung (englisch): ' },
+    notLoaded: { en: 'Not loaded: ', de: 'Nicht geladen. ' },
+    warning: { en: '', de: 'Geladen, mit Hinweisen. ' },
+    notSaved: { en: 'Not saved: ', de: 'Nicht gespeichert. ' },
   };
   const renderNote = () => {
     const value = noteState.value;
-    // The library's messages (file names, parse errors: reader input, so text only) are English: on the German
-    // page after a German sentence and marked as English for screen readers.
-    noteText.replaceChildren(...(value ? [tr(lang, LEADS[value.kind]), element('span', { ...(lang === 'de' ? { lang: 'en' } : {}), text: value.message })] : []));
+    // File names and parse errors are reader input: text only (libraryMessage sets text, never HTML).
+    noteText.replaceChildren(...(value ? libraryMessage(lang, LEADS[value.kind], value.message) : []));
     note.hidden = value === null;
   };
   const showProblem = (value: ModelFileNote | null) => {

@@ -33,3 +33,16 @@ export function uniqueId(prefix: string): string {
   idCounter += 1;
   return `zf-${prefix}-${idCounter}`;
 }
+
+/**
+ * A message of the library as a reader sees it, after `lead` in the reader's language. The library's messages are
+ * English (they name inputs, files and allowed values, for developers too): on a German page the message follows
+ * "Die Meldung (englisch):" and is marked `lang="en"`, so a screen reader reads it as English.
+ */
+export function libraryMessage(lang: 'en' | 'de', lead: { en: string; de: string }, message: string, doc: Document = document): (string | Node)[] {
+  if (lang !== 'de') return lead.en ? [lead.en, message] : [message];
+  const detail = doc.createElement('span');
+  detail.lang = 'en';
+  detail.textContent = message;
+  return [`${lead.de}Die Meldung (englisch): `, detail];
+}

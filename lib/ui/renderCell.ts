@@ -4,6 +4,7 @@
  * Inspector — the ecosystem's own, expandable view of data.
  */
 import { Inspector } from '@observablehq/inspector';
+import { libraryMessage } from './dom';
 
 const INSPECT_CLASS = 'zf-inspect';
 
@@ -30,25 +31,13 @@ function injectInspectorStyles(doc: Document): void {
   (doc.head ?? doc.documentElement).append(style);
 }
 
-/**
- * A failure's message as the reader sees it. The library's messages are English (they name inputs, files and
- * allowed values for developers too); on a German page they come after a German sentence and are marked
- * `lang="en"`, so a screen reader reads them as English.
- */
-function errorNodes(element: Element, message: string): (string | Node)[] {
-  const lang = element.closest('[lang]')?.getAttribute('lang') ?? element.ownerDocument?.documentElement?.getAttribute('lang');
-  if (lang !== 'de') return [message];
-  const detail = element.ownerDocument.createElement('span');
-  detail.lang = 'en';
-  detail.textContent = message;
-  return ['Das hat nicht geklappt. Die Meldung (englisch): ', detail];
-}
-
 /** Show a cell's new value (or error) in `element`; sets data-status to fulfilled or error. */
 export function renderCell(element: Element, value: unknown, error?: Error): void {
   if (error) {
     element.setAttribute('data-status', 'error');
-    element.replaceChildren(...errorNodes(element, error.message));
+    // The page's language, or the embedding page's: the message is the library's (English), after a German sentence on a German page.
+    const lang = element.closest('[lang]')?.getAttribute('lang') ?? element.ownerDocument?.documentElement?.getAttribute('lang');
+    element.replaceChildren(...libraryMessage(lang === 'de' ? 'de' : 'en', { en: '', de: 'Das hat nicht geklappt. ' }, error.message, element.ownerDocument));
     return;
   }
   element.setAttribute('data-status', 'fulfilled');

@@ -3,7 +3,7 @@
  * and the error message when training failed. The root carries `data-state` and `data-epoch`.
  */
 
-import { applyCell, element, type CellOption } from './dom';
+import { applyCell, element, libraryMessage, type CellOption } from './dom';
 import { checkLang, formatNumber, tr, type Lang } from './i18n';
 import { CAUSE_TEXT, CHANCE_ACCURACY, type NotLearningCause } from '../train/verdict';
 
@@ -97,10 +97,8 @@ export function trainingStatus(progress: TrainingStatusInput | null, options: Tr
   const root = element('div', { class: 'zf-training', 'data-state': p.state, 'data-epoch': p.epoch, 'data-verdict': p.notLearning ? 'not-learning' : undefined, role: 'group', 'aria-label': tr(lang, { en: 'Training', de: 'Training' }) },
     [heading, bar, element('p', { class: 'zf-facts', text: facts.join(' · ') })]);
   if (p.state === 'error') {
-    // The library's messages are English: on the German page after a German sentence, marked as English for screen readers.
-    root.append(!p.error ? element('p', { class: 'zf-error', role: 'alert', text: tr(lang, { en: 'Unknown error.', de: 'Unbekannter Fehler.' }) })
-      : lang === 'de' ? element('p', { class: 'zf-error', role: 'alert' }, ['Die Meldung (englisch): ', element('span', { lang: 'en', text: p.error })])
-        : element('p', { class: 'zf-error', role: 'alert', text: p.error }));
+    root.append(element('p', { class: 'zf-error', role: 'alert' },
+      p.error ? libraryMessage(lang, { en: '', de: '' }, p.error) : [tr(lang, { en: 'Unknown error.', de: 'Unbekannter Fehler.' })]));
   }
   if (p.state === 'done' && p.notLearning) {
     root.append(element('p', { class: 'zf-error zf-not-learning', role: 'alert', text: tr(lang, { en: 'Likely cause: ', de: 'Wahrscheinliche Ursache: ' }) + tr(lang, CAUSE_TEXT[p.notLearning]) }));
