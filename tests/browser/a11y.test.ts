@@ -5,12 +5,11 @@
  * (and the English page no German) outside proper names; on a phone the pad and its answer fit one screen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from '../../build.js';
-import { startStaticServer, type RunningServer } from '../../lib/host/serve.js';
-import { launchChromium, watchPage } from './chromium.js';
+import type { RunningServer } from '../../lib/host/serve.js';
+import { startBuiltSite, type BuiltSite } from './site.js';
+import { watchPage } from './chromium.js';
 import type { Browser, Page } from 'playwright-core';
 
 const AXE = join(process.cwd(), 'node_modules/axe-core/axe.min.js');
@@ -105,18 +104,13 @@ describe('accessibility and language (issue 15)', () => {
   let browser: Browser;
   let siteUrl: string;
 
+  let site: BuiltSite | undefined;
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'ziffern-a11y-'));
-    await build({ outDir: root, articles: true });
-    server = await startStaticServer({ root, port: 0 });
-    siteUrl = server.url;
-    browser = await launchChromium();
+    site = await startBuiltSite('a11y', { articles: true });
+    ({ root, server, browser } = site);
+    siteUrl = site.url;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => site?.close());
 
   const open = async (query: string) => {
     const watched = await watchPage(browser, new URL(server.url).host);

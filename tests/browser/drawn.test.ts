@@ -5,13 +5,9 @@
  * The full set (300) is `npm run bench -- drawn`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build } from '../../build.js';
-import { startStaticServer, type RunningServer } from '../../lib/host/serve.js';
-import { launchChromium } from './chromium.js';
+import type { RunningServer } from '../../lib/host/serve.js';
+import { startBuiltSite, type BuiltSite } from './site.js';
 import { PHONE, confusionText, openSite, replayDrawings, summarise } from '../../bench/drawn/replay.js';
 import { smallDrawnSet } from '../../bench/drawn/strokes.js';
 
@@ -24,23 +20,17 @@ const FLOOR = 0.7;
 const MAJORITY_FLOOR = 0.83;
 
 describe('drawn digits on the trained pad (Chromium)', () => {
-  let root: string;
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
 
+  let site: BuiltSite | undefined;
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'ziffern-drawn-'));
-    await build({ outDir: root });
-    server = await startStaticServer({ root, port: 0 });
-    browser = await launchChromium();
+    site = await startBuiltSite('drawn');
+    ({ server, browser } = site);
     page = await openSite(browser, server.url);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => site?.close());
 
   it('a touch drag elsewhere scrolls the page (so the no-scroll check below can fail)', async () => {
     const cdp = await page.context().newCDPSession(page);

@@ -4,34 +4,25 @@
  * site's own calibration/nightly-chip1.json (a damaged one is refused and said).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build } from '../../build.js';
-import { startStaticServer, type RunningServer } from '../../lib/host/serve.js';
-import { launchChromium, watchPage, type WatchedPage } from './chromium.js';
+import type { RunningServer } from '../../lib/host/serve.js';
+import { startBuiltSite, type BuiltSite } from './site.js';
+import { watchPage, type WatchedPage } from './chromium.js';
 import { gzipBomb } from '../data/gzipBomb';
 
 type Ziffern = { set(n: string, v: unknown): Promise<void>; value(n: string): Promise<unknown> };
 
 
 describe('issue 16 faults in the page', () => {
-  let root: string;
   let server: RunningServer;
   let browser: Browser;
 
+  let site: BuiltSite | undefined;
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'ziffern-faults-page-'));
-    await build({ outDir: root, articles: true });
-    server = await startStaticServer({ root, port: 0 });
-    browser = await launchChromium();
+    site = await startBuiltSite('faults-page', { articles: true });
+    ({ server, browser } = site);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => site?.close());
 
   async function open(query: string, before?: (page: Page) => Promise<void>): Promise<WatchedPage> {
     const watched = await watchPage(browser, new URL(server.url).host);

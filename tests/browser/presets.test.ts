@@ -4,31 +4,22 @@
  * worker and answers on the trained pad.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from '../../build.js';
-import { startStaticServer, type RunningServer } from '../../lib/host/serve.js';
+import type { RunningServer } from '../../lib/host/serve.js';
 import { presetValues } from '../../lib/presets.js';
-import { launchChromium, watchPage } from './chromium.js';
+import { startBuiltSite, type BuiltSite } from './site.js';
+import { watchPage } from './chromium.js';
 import type { Browser } from 'playwright-core';
 
 describe('presets in Chromium', () => {
-  let root: string;
   let server: RunningServer;
   let browser: Browser;
 
+  let site: BuiltSite | undefined;
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'ziffern-presets-'));
-    await build({ outDir: root });
-    server = await startStaticServer({ root, port: 0 });
-    browser = await launchChromium();
+    site = await startBuiltSite('presets');
+    ({ server, browser } = site);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => site?.close());
 
   it('?preset=recommended sets its controls, later values win, and the convolution model trains and predicts', async () => {
     const { page, problems, close } = await watchPage(browser, new URL(server.url).host);

@@ -5,13 +5,12 @@
  * heap like a single change).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page, Worker } from 'playwright-core';
-import { build } from '../../build.js';
-import { startStaticServer, type RunningServer } from '../../lib/host/serve.js';
-import { launchChromium, watchPage, type WatchedPage } from '../browser/chromium.js';
+import type { RunningServer } from '../../lib/host/serve.js';
+import { watchPage, type WatchedPage } from '../browser/chromium.js';
+import { startBuiltSite, type BuiltSite } from '../browser/site.js';
 import { BAD_PARAMS } from './badParams';
 
 type Ziffern = { set(n: string, v: unknown): Promise<void>; value(n: string): Promise<unknown>; observe(n: string, f: (v: unknown, e?: Error) => void): () => void };
@@ -63,18 +62,13 @@ describe('reliability of the page in Chromium', () => {
   let browser: Browser;
   let siteUrl: string;
 
+  let site: BuiltSite | undefined;
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'ziffern-reliability-'));
-    await build({ outDir: root });
-    server = await startStaticServer({ root, port: 0 });
-    siteUrl = server.url;
-    browser = await launchChromium();
+    site = await startBuiltSite('reliability');
+    ({ root, server, browser } = site);
+    siteUrl = site.url;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => site?.close());
 
   async function open(query = '', prepare?: (page: Page) => Promise<void>): Promise<WatchedPage> {
     const watched = await watchPage(browser, new URL(server.url).host);
