@@ -45,10 +45,13 @@ export const modelCells: CellSpec[] = [
     // A function, not the network: a live training calls it for its run, so a stored run (precomputed or loaded)
     // answers without waiting for the initialisation (a quarter of a million seeded draws on the page's main thread).
     name: 'newModel',
-    doc: 'Builds the untrained network (a function of no arguments): `model` calls it, and so does a live training.',
+    doc: 'Builds the untrained network (a function of no arguments): `model` calls it, and so does a live training; it builds once.',
     inputs: ['modelConfig', 'backend', 'mockParameter', 'seed'],
-    define: (modelConfig: ModelConfig, backend: Backend, mockParameter: MockParameter, seed: number) =>
-      (): HagenModel => buildModel(modelConfig, { backend, mock: mockParameter, seed }),
+    define: (modelConfig: ModelConfig, backend: Backend, mockParameter: MockParameter, seed: number) => {
+      // Built on the first call and shared: `model` and a live training (which trains a copy: Host.runTraining) need the same network.
+      let built: HagenModel | null = null;
+      return (): HagenModel => (built ??= buildModel(modelConfig, { backend, mock: mockParameter, seed }));
+    },
   },
   {
     name: 'model',
