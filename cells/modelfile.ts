@@ -219,7 +219,9 @@ function modelFileControl(
     }
   });
 
-  const file = element('input', { type: 'file', accept: '.json,application/json', class: 'zf-load-model', 'aria-label': tr(lang, { en: 'Load a model file', de: 'Eine Modelldatei laden' }) });
+  // The browser's own file button speaks the browser's language ("Choose File" on a German page): the reader presses
+  // a button of the page's instead, which opens the hidden input's file dialog.
+  const file = element('input', { type: 'file', accept: '.json,application/json', class: 'zf-load-model', hidden: true, tabindex: -1 });
   file.addEventListener('change', async () => {
     const chosen = file.files?.[0];
     if (!chosen) return;
@@ -235,9 +237,10 @@ function modelFileControl(
       file.value = '';
     }
   });
-  const loadLabel = element('label', { class: 'zf-load-label' }, [tr(lang, { en: 'Load model… ', de: 'Modell laden… ' }), file]);
+  const load = element('button', { type: 'button', class: 'zf-load-button', text: tr(lang, { en: 'Load model…', de: 'Modell laden…' }) });
+  load.addEventListener('click', () => file.click());
 
-  const root = element('div', { class: 'zf-model-file' }, [source, tested, element('div', { class: 'zf-buttons' }, [save, loadLabel]), note]);
+  const root = element('div', { class: 'zf-model-file' }, [source, tested, element('div', { class: 'zf-buttons' }, [save, load, file]), note]);
   panels.set(root, {
     pretrained, params,
     update(next, nextEvaluation) {

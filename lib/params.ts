@@ -118,8 +118,8 @@ export const PARAMS = [
     name: 'lrSchedule', kind: 'enum', default: 'constant', options: ['constant', 'cosine'],
     optionLabels: { constant: t('constant (as in the tutorial)', 'gleichbleibend (wie im Tutorial)'), cosine: t('falling to 0 (cosine)', 'fallend bis 0 (Kosinus)') },
     label: t('Learning-rate schedule', 'Verlauf der Lernrate'),
-    help: t('constant: the tutorial\'s fixed rate; cosine: falls from the rate above to 0 over the training, so the last epochs settle the weights.',
-      'constant: die feste Rate des Tutorials; cosine: fällt im Lauf des Trainings von der Rate oben auf 0, damit sich die Gewichte in den letzten Epochen setzen.'),
+    help: t('Constant: the tutorial\'s fixed rate. Falling to 0: from the rate above down to 0 over the training, so the last epochs settle the weights.',
+      'Gleichbleibend: die feste Rate des Tutorials. Fallend bis 0: von der Rate oben im Lauf des Trainings bis auf 0, damit sich die Gewichte in den letzten Epochen setzen.'),
   },
   {
     name: 'epochs', kind: 'int', default: 4, min: 1, max: 100, unit: u(['epoch', 'epochs'], ['Epoche', 'Epochen']),

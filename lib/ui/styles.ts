@@ -72,8 +72,7 @@ button.zf-reset { font: 600 0.9rem/1.2 var(--zf-font); color: var(--zf-accent-in
 :where(.zf-drawing, .zf-training, .zf-model-file, .zf-transfer, .zf-session, .zf-capacity-explorer, .zf-run-history) button:hover { border-color: var(--zf-ink); }
 :where(.zf-model-file, .zf-transfer, .zf-capacity-explorer, .zf-run-history) button:disabled { opacity: 0.55; cursor: progress; }
 .zf-model-file .zf-buttons { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin: 0.5rem 0 1rem; }
-.zf-model-file .zf-load-label { font: 600 0.95rem/1.2 var(--zf-font); display: inline-flex; gap: 0.4rem; align-items: center; flex-wrap: wrap; }
-.zf-model-file .zf-load-model { min-height: 32px; }
+
 .zf-transfer-table { border-collapse: collapse; margin: 0.75rem 0; font-variant-numeric: tabular-nums; }
 .zf-transfer-table th, .zf-transfer-table td { padding: 0.3rem 0.9rem 0.3rem 0; text-align: left; border-bottom: 1px solid #e3e3ea; }
 .zf-transfer-table caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
