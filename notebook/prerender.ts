@@ -19,8 +19,9 @@ export function escapeHtml(text: string): string {
 
 /** Shows the language of `<html lang>` and hides the other, before and without scripts (English when no lang matches). */
 const PRERENDER_STYLE = '<style>html:not([lang="de"]) [data-prose] > [lang="de"], html:not([lang="de"]) [data-prose-after] > [lang="de"], html[lang="de"] [data-prose] > [lang="en"], html[lang="de"] [data-prose-after] > [lang="en"] { display: none }</style>';
-/** Runs while the head is parsed (no download): the reader's `?lang=de` (any case, as lib/state/url.ts langOfSearch) picks German before the body appears. */
-const PRERENDER_SCRIPT = '<script>if ((new URLSearchParams(location.search).get("lang") ?? "").trim().toLowerCase() === "de") document.documentElement.lang = "de";</script>';
+/** Runs while the head is parsed (no download): the reader's `?lang=de` picks German before the body appears (another
+ *  spelling such as `DE`, which lib/state/url.ts langOfSearch also reads as German, gets it once main.js has run). */
+const PRERENDER_SCRIPT = '<script>if (new URLSearchParams(location.search).get("lang") === "de") document.documentElement.lang = "de";</script>';
 
 function sectionHtml(prose: Prose, section: PageSection, part: 'lead' | 'after'): string {
   const text = prose.sections[section];
